@@ -1,0 +1,230 @@
+"""``parabatch-cli``: the headless command line over the same engine as the window.
+
+Exit codes: 0 every file done (skipped non-regular files are not failures), 1 some file failed,
+did not match or was cancelled, 2 usage error or unusable input, 130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import stat
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+from core import __version__, operations
+from core.discover import Filters, Scanner
+from core.engine import Engine, Job, JobReport, run_job
+from core.progress import format_bytes, format_duration
+from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
+    p.add_argument(
+        "-w", "--workers", type=int, default=os.cpu_count() or 1, help="worker processes"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON record per file, then a summary")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    if takes_paths:
+        p.add_argument("--include", action="append", default=[], metavar="GLOB")
+        p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+        p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parabatch-cli", description="Process batches of files in parallel."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in operations.names():
+        op = operations.get(name)
+        p = sub.add_parser(name, help=op.help, description=op.help)
+        if name == "verify":
+            p.add_argument("manifest", metavar="MANIFEST", help="checksum file to verify")
+        _add_common(p, takes_paths=name != "verify")
+        if hasattr(op, "dry_run"):
+            p.add_argument(
+                "--dry-run", action="store_true", help="list input -> output, write nothing"
+            )
+        op.add_arguments(p)
+    return parser
+
+
+def _text(s: str) -> str:
+    """Make a path printable whatever its bytes (undecodable bytes become \\xNN)."""
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class ProgressLine:
+    """A one-line progress bar on a terminal's standard error."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.width = 0
+
+    def __call__(self, job: Job) -> None:
+        t = job.tracker
+        frac = t.fraction
+        bar = "#" * int(frac * 24)
+        line = (
+            f"[{bar:<24}] {frac * 100:5.1f}%  {t.finished}/{t.n} files  "
+            f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}  "
+            f"{format_bytes(t.rate)}/s  ETA {format_duration(t.eta)}"
+        )
+        if job.cancel_requested and not job.done.is_set():
+            line += "  cancelling…"
+        self.stream.write("\r" + line.ljust(self.width))
+        self.width = len(line)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+def _record(task: Task, r: FileResult | None) -> dict[str, Any]:
+    rec: dict[str, Any] = {"path": _text(task.path), "size": task.size}
+    if r is None:
+        rec["status"] = "pending"
+        return rec
+    rec["status"] = r.status.name.lower()
+    if r.value:
+        rec["value"] = r.value
+    if r.message:
+        rec["message"] = r.message
+    if r.output:
+        rec["output"] = _text(r.output)
+    return rec
+
+
+def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> None:
+    out, err = sys.stdout, sys.stderr
+    results = job.tracker.results
+    if args.json:
+        for task, r in zip(job.tasks, results, strict=True):
+            out.write(json.dumps(_record(task, r)) + "\n")
+        summary: dict[str, Any] = {"summary": job.tracker.summary(), "lines": report.lines}
+        if report.error:
+            summary["error"] = report.error
+        out.write(json.dumps(summary) + "\n")
+        return
+    if args.command == "verify":
+        base = os.path.dirname(os.path.abspath(args.manifest))
+        for task, r in zip(job.tasks, results, strict=True):
+            if r is None:
+                continue
+            shown = "OK" if r.status == Status.DONE else f"FAILED ({r.message})"
+            out.write(f"{_text(os.path.relpath(task.path, base))}: {shown}\n")
+    elif args.command == "checksum" and not args.output:
+        from core import manifest
+
+        pairs = [
+            (r.value, t.path)
+            for t, r in zip(job.tasks, results, strict=True)
+            if r is not None and r.status == Status.DONE
+        ]
+        out.flush()
+        sys.stdout.buffer.write(manifest.format_manifest(pairs, os.getcwd()))
+        sys.stdout.buffer.flush()
+    for task, r in zip(job.tasks, results, strict=True):
+        if r is not None and r.status == Status.FAILED and args.command != "verify":
+            err.write(f"parabatch-cli: {_text(task.path)}: {r.message}\n")
+    for line in report.lines:
+        err.write(_text(line) + "\n")
+    s = job.tracker.summary()
+    err.write(
+        f"{s['done']} done, {s['failed']} failed, {s['skipped']} skipped, "
+        f"{s['cancelled']} cancelled of {s['files']} in {format_duration(float(s['seconds']))} "
+        f"({format_bytes(job.tracker.rate)}/s)\n"
+    )
+    if report.error:
+        err.write(f"parabatch-cli: error: {report.error}\n")
+
+
+def _skip_own_stdout(entries: list[Any]) -> list[Any]:
+    """``parabatch-cli checksum . > SUMS`` must not hash the half-written SUMS itself."""
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return entries
+    if not stat.S_ISREG(st.st_mode):
+        return entries
+    out = []
+    for e in entries:
+        if isinstance(e, FileEntry):
+            try:
+                same = os.path.samestat(os.stat(e.path), st)
+            except OSError:
+                same = False
+            if same:
+                e = SkippedEntry(e.path, "this is the manifest being written (standard output)")
+        out.append(e)
+    return out
+
+
+def _dry_run(op: Any, entries: list[Any], options: Any) -> int:
+    for src, dst, note in op.dry_run(entries, options):
+        arrow = _text(dst) if dst else "(nothing written)"
+        sys.stdout.write(f"{_text(src)} -> {arrow}{'  [' + note + ']' if note else ''}\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    op = operations.get(args.command)
+    try:
+        options = op.options_from_args(args)
+    except ValueError as e:
+        parser.error(str(e))
+    entries: list[Any] = []
+    if args.command != "verify":
+        missing = [p for p in args.paths if not os.path.lexists(p)]
+        if missing:
+            parser.error(f"no such file or folder: {', '.join(map(_text, missing))}")
+        filters = Filters(tuple(args.include), tuple(args.exclude))
+        for batch in Scanner(args.paths, filters).batches():
+            entries.extend(batch)
+        entries = _skip_own_stdout(entries)
+        if getattr(args, "dry_run", False):
+            return _dry_run(op, entries, options)
+    try:
+        plan = op.plan(entries, options)
+    except FileError as e:
+        sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
+        return EXIT_USAGE
+    for note in plan.notes:
+        sys.stderr.write(f"parabatch-cli: note: {_text(note)}\n")
+    progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    # SIGTERM is a request to stop like Ctrl-C: cancel cleanly, no partial output.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    engine = Engine(args.workers)
+    try:
+        job, report = run_job(engine, args.command, options, plan, on_tick=progress)
+    except KeyboardInterrupt:
+        if progress:
+            progress.close()
+        sys.stderr.write("parabatch-cli: interrupted; finished results were kept\n")
+        return EXIT_INTERRUPTED
+    finally:
+        engine.shutdown()
+    if progress:
+        progress.close()
+    _print_results(args, job, report)
+    counts = job.tracker.counts
+    if report.error or counts[Status.FAILED] or counts[Status.CANCELLED]:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Discovery: dropped or picked paths -> a stream of FileEntry / SkippedEntry, in batches.
+
+Folders recurse in natural order ("img2" before "img10") with include/exclude globs; symlinked
+folders are followed once (loops are detected by device and inode); FIFOs, sockets and devices are
+skipped with a reason and never opened; duplicates are dropped. Runs off the GUI thread: it only
+calls ``os.scandir``/``os.stat``, and checks ``cancel`` between folders.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import stat
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from core.records import FileEntry, SkippedEntry
+
+Found = FileEntry | SkippedEntry
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders embedded numbers by value, case-insensitively."""
+    parts = _DIGITS.split(name)
+    return tuple((0, int(p)) if i % 2 else (1, p.casefold()) for i, p in enumerate(parts))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Globs applied inside folders (explicitly named files are always taken).
+
+    A pattern without ``/`` matches the file or folder name; one with ``/`` matches the path
+    relative to the dropped folder. ``exclude`` prunes folders too.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    hidden: bool = True  # include dot-files and dot-folders
+
+    def _match(self, patterns: tuple[str, ...], name: str, rel: str) -> bool:
+        return any(fnmatch.fnmatchcase(rel if "/" in p else name, p) for p in patterns)
+
+    def wants_file(self, name: str, rel: str) -> bool:
+        if not self.hidden and name.startswith("."):
+            return False
+        if self.exclude and self._match(self.exclude, name, rel):
+            return False
+        return not self.include or self._match(self.include, name, rel)
+
+    def wants_dir(self, name: str, rel: str) -> bool:
+        if not self.hidden and name.startswith("."):
+            return False
+        return not (self.exclude and self._match(self.exclude, name, rel))
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+class Scanner:
+    """One scan over some paths. Iterate :meth:`batches`; read counters from any thread."""
+
+    def __init__(
+        self,
+        paths: Iterable[str],
+        filters: Filters = Filters(),
+        *,
+        cancel: threading.Event | None = None,
+        seen: set[str] | None = None,
+    ) -> None:
+        self.paths = [os.fspath(p) for p in paths]
+        self.filters = filters
+        self.cancel = cancel or threading.Event()
+        self.seen: set[str] = seen if seen is not None else set()
+        self.files = 0
+        self.skipped = 0
+        self.folders = 0
+
+    def _take(self, path: str) -> bool:
+        if path in self.seen:
+            return False
+        self.seen.add(path)
+        return True
+
+    def batches(self, size: int = 2000) -> Iterator[list[Found]]:
+        batch: list[Found] = []
+        for item in self._walk_all():
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _found(self, item: Found) -> Found:
+        if isinstance(item, FileEntry):
+            self.files += 1
+        else:
+            self.skipped += 1
+        return item
+
+    def _walk_all(self) -> Iterator[Found]:
+        for raw in self.paths:
+            if self.cancel.is_set():
+                return
+            path = os.path.abspath(raw)
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                if os.path.islink(path):
+                    yield self._found(SkippedEntry(path, "broken symbolic link"))
+                else:
+                    yield self._found(SkippedEntry(path, "not found: it was moved or deleted"))
+                continue
+            except OSError as e:
+                yield self._found(SkippedEntry(path, f"cannot read: {e.strerror}"))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                yield from self._walk_dir(path, "", {(st.st_dev, st.st_ino)})
+            elif self._take(path):
+                yield self._found(self._entry(path, st))
+
+    def _entry(self, path: str, st: os.stat_result) -> Found:
+        if stat.S_ISREG(st.st_mode):
+            return FileEntry(path, st.st_size, st.st_mtime)
+        return SkippedEntry(path, f"skipped: {_kind(st.st_mode)}, not a regular file")
+
+    def _walk_dir(self, folder: str, rel: str, ancestors: set[tuple[int, int]]) -> Iterator[Found]:
+        if self.cancel.is_set():
+            return
+        self.folders += 1
+        try:
+            with os.scandir(folder) as it:
+                children = sorted(it, key=lambda d: natural_key(d.name))
+        except OSError as e:
+            yield self._found(SkippedEntry(folder, f"cannot list folder: {e.strerror}"))
+            return
+        subdirs: list[tuple[str, str, os.stat_result]] = []
+        for d in children:
+            child_rel = f"{rel}/{d.name}" if rel else d.name
+            try:
+                st = d.stat()  # follows symlinks
+            except OSError:
+                if (
+                    d.is_symlink()
+                    and self.filters.wants_file(d.name, child_rel)
+                    and self._take(d.path)
+                ):
+                    yield self._found(SkippedEntry(d.path, "broken symbolic link"))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if self.filters.wants_dir(d.name, child_rel):
+                    subdirs.append((d.path, child_rel, st))
+            elif self.filters.wants_file(d.name, child_rel) and self._take(d.path):
+                yield self._found(self._entry(d.path, st))
+        # Files of a folder first, then its sub-folders: the order people expect in a list.
+        for path, child_rel, st in subdirs:
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                yield self._found(SkippedEntry(path, "symbolic link loop: folder already scanned"))
+                continue
+            yield from self._walk_dir(path, child_rel, ancestors | {key})
+
+
+def scan(paths: Sequence[str], filters: Filters = Filters()) -> list[Found]:
+    """Everything at once (for the CLI and tests)."""
+    out: list[Found] = []
+    for b in Scanner(paths, filters).batches():
+        out.extend(b)
+    return out

@@ -1,0 +1,115 @@
+"""The contract every operation fulfils.
+
+An operation is one module in ``core/operations`` holding a subclass of :class:`Operation`: its
+options (a frozen dataclass), the pure per-file function that runs inside a worker process, the
+parent-side planning and finishing steps, and its command-line arguments. Register it with one
+line in ``core/operations/__init__.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import IO, Any, ClassVar, Protocol
+
+from core.records import FileEntry, FileResult, SkippedEntry, Status, Task
+
+
+class WorkerContext(Protocol):
+    """What a worker offers the per-file function (implemented in ``core/worker.py``)."""
+
+    def open_source(self, path: str) -> IO[bytes]:
+        """Open a source read-only; refuses anything that is not a regular file, never blocks."""
+
+    def read_blocks(self, f: IO[bytes]) -> Iterator[memoryview]:
+        """Yield the file in blocks of about 1 MiB (one reused buffer): reports bytes, checks
+        cancel between blocks. A yielded view is only valid until the next one."""
+
+    def check_cancel(self) -> None:
+        """Raise :class:`core.records.Cancelled` if the job was cancelled."""
+
+    def report_bytes(self, done: int) -> None:
+        """Tell the progress display how many bytes of the current file are done (throttled)."""
+
+    def atomic_output(self, final_path: str) -> AbstractContextManager[IO[bytes]]:
+        """Write to a temporary file beside ``final_path``; it is ``os.replace``d into place only
+        when the block exits normally, and removed otherwise."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the per-file function returns on success."""
+
+    value: str = ""
+    output: str | None = None
+    message: str = ""
+
+
+@dataclass
+class Plan:
+    """The parent-side plan of a job.
+
+    ``tasks`` holds one task per row of the job, ``tasks[i].index == i``. Rows settled before
+    Start (a FIFO skipped by discovery, an output that exists under the "skip" policy) have their
+    final result in ``settled`` and are not run.
+    """
+
+    tasks: list[Task]
+    settled: list[FileResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings to show before the run
+
+
+@dataclass(frozen=True)
+class ChunkLimits:
+    """How the planner groups this operation's files (small files share a chunk)."""
+
+    max_files: int = 256
+    max_bytes: int = 32 * 1024 * 1024
+    large_file: int = 8 * 1024 * 1024  # files at least this big get a chunk of their own
+
+
+class Operation:
+    """Base class: override what your operation needs. Instances must be cheap and stateless."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    help: ClassVar[str] = ""
+    options_type: ClassVar[type[Any]] = object
+    limits: ClassVar[ChunkLimits] = ChunkLimits()
+
+    # --- parent side -------------------------------------------------------------------------
+    def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
+        """Turn discovered inputs into tasks (and settle some up front). Default: one row each,
+        skipped entries settled as skipped with discovery's reason.
+
+        Raise :class:`core.records.FileError` for bad job-level input (e.g. an unreadable
+        manifest to verify)."""
+        plan = Plan([])
+        for i, e in enumerate(entries):
+            if isinstance(e, SkippedEntry):
+                plan.tasks.append(Task(i, e.path, 0))
+                plan.settled.append(FileResult(i, Status.SKIPPED, message=e.reason))
+            else:
+                plan.tasks.append(Task(i, e.path, e.size))
+        return plan
+
+    def finish(
+        self, options: Any, tasks: Sequence[Task], results: Sequence[FileResult]
+    ) -> list[str]:
+        """Run once after all files ended (e.g. write the manifest). Returns lines for the user.
+
+        Raise :class:`core.records.FileError` if the job-level output could not be written."""
+        return []
+
+    # --- worker side -------------------------------------------------------------------------
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        raise NotImplementedError
+
+    # --- command line ------------------------------------------------------------------------
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add this operation's options to its sub-command."""
+
+    def options_from_args(self, args: argparse.Namespace) -> Any:
+        return self.options_type()

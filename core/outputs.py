@@ -1,0 +1,64 @@
+"""Writing outputs safely: a temporary ``.NAME.partial-PID-XXXX`` beside the target, flushed and
+``os.replace``d into place, so a cancel, crash or full disk never leaves a half-written file under
+the final name. Sources are never written here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+PARTIAL_MARK = ".partial-"
+
+
+def partial_path(final_path: str, pid: int | None = None) -> str:
+    """A fresh temporary name in the target's folder, tagged with the writing process id."""
+    folder, name = os.path.split(final_path)
+    tag = f"{pid if pid is not None else os.getpid()}-{secrets.token_hex(3)}"
+    return os.path.join(folder, f".{name}{PARTIAL_MARK}{tag}")
+
+
+@contextlib.contextmanager
+def atomic_write(final_path: str, *, fsync: bool = False) -> Iterator[IO[bytes]]:
+    """Yield a binary file; on normal exit it replaces ``final_path`` atomically.
+
+    On any exception (including cancel) the temporary file is removed and the final name is
+    untouched. ``fsync`` trades speed for durability across power loss.
+    """
+    tmp = partial_path(final_path)
+    f = open(tmp, "xb")  # noqa: SIM115 - closed below on every path
+    try:
+        yield f
+        f.flush()
+        if fsync:
+            os.fsync(f.fileno())
+        f.close()
+        os.replace(tmp, final_path)
+    except BaseException:
+        f.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_partials(final_paths: Iterable[str], pids: Iterable[int]) -> int:
+    """Remove temporaries left by processes that were killed while writing. Returns the count.
+
+    Only files tagged with one of ``pids`` are touched, so a live writer's temporary survives.
+    """
+    pid_set = {str(p) for p in pids}
+    removed = 0
+    for final in final_paths:
+        folder, name = os.path.split(final)
+        pattern = os.path.join(glob.escape(folder), f".{glob.escape(name)}{PARTIAL_MARK}*")
+        for tmp in glob.glob(pattern):
+            tag = tmp.rsplit(PARTIAL_MARK, 1)[1]
+            if tag.split("-", 1)[0] in pid_set:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                    removed += 1
+    return removed

@@ -1,0 +1,186 @@
+"""Progress accounting, Qt-free: per-file state, bytes, smoothed rate and ETA.
+
+The tracker is fed from one thread only (the GUI timer or the CLI loop, through ``Job.poll``) and
+read by the same thread. It records which rows changed since the last look so a view can repaint
+one coalesced range per tick instead of one signal per file.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from collections.abc import Sequence
+
+from core.records import FileResult, Status
+
+# Worker -> parent progress message (a small tuple; always far below PIPE_BUF so a pipe write is
+# atomic): (RUNNING_MSG, job_id, file_index, bytes_done_in_that_file)
+RUNNING_MSG = 0
+
+
+class Tracker:
+    """Per-file state and totals for one job of ``len(sizes)`` rows."""
+
+    def __init__(self, sizes: Sequence[int], *, clock: object = time.monotonic) -> None:
+        self._clock = clock  # type: ignore[assignment]
+        self.n = len(sizes)
+        self.sizes = array("q", sizes)
+        self.total_bytes = int(sum(self.sizes))
+        self.state = bytearray(self.n)  # Status per row
+        self.partial = array("q", bytes(8 * self.n))  # bytes done of running files
+        self.results: list[FileResult | None] = [None] * self.n
+        self.counts = dict.fromkeys(Status, 0)
+        self.counts[Status.PENDING] = self.n
+        self.final_bytes = 0  # bytes of files that ended (any final state)
+        self.running_bytes = 0  # sum of partial[] over running rows
+        self._lo = self.n
+        self._hi = -1
+        self.started_at = self._now()
+        self.ended_at: float | None = None
+        self._rate = 0.0
+        self._last_t = self.started_at
+        self._last_bytes = 0
+
+    def _now(self) -> float:
+        return float(self._clock())  # type: ignore[operator]
+
+    # --- updates -----------------------------------------------------------------------------
+    def _touch(self, i: int) -> None:
+        if i < self._lo:
+            self._lo = i
+        if i > self._hi:
+            self._hi = i
+
+    def _move(self, i: int, new: Status) -> None:
+        old = Status(self.state[i])
+        self.counts[old] -= 1
+        self.counts[new] += 1
+        self.state[i] = new
+        self._touch(i)
+
+    def file_running(self, i: int, done: int) -> None:
+        """A worker reports progress on row ``i``. Ignored once the row is final."""
+        st = self.state[i]
+        if st >= Status.DONE:
+            return
+        if st != Status.RUNNING:
+            self._move(i, Status.RUNNING)
+        done = min(done, self.sizes[i])
+        self.running_bytes += done - self.partial[i]
+        self.partial[i] = done
+        self._touch(i)
+
+    def file_result(self, r: FileResult) -> bool:
+        """Record a final result. The first final result of a row wins (duplicates from a
+        resubmitted chunk are dropped); returns whether it was recorded."""
+        i = r.index
+        if self.state[i] >= Status.DONE:
+            return False
+        self.running_bytes -= self.partial[i]
+        self.partial[i] = 0
+        self.final_bytes += self.sizes[i]
+        self.results[i] = r
+        self._move(i, r.status)
+        return True
+
+    def take_changed(self) -> tuple[int, int] | None:
+        """The inclusive row range changed since the last call, or None."""
+        if self._hi < 0:
+            return None
+        span = (self._lo, self._hi)
+        self._lo, self._hi = self.n, -1
+        return span
+
+    def mark_ended(self) -> None:
+        if self.ended_at is None:
+            self.ended_at = self._now()
+
+    def tick(self) -> None:
+        """Update the smoothed rate; call about every 100 ms."""
+        now = self._now()
+        dt = now - self._last_t
+        if dt < 0.05:
+            return
+        inst = (self.bytes_done - self._last_bytes) / dt
+        alpha = min(1.0, dt / 2.0)  # time constant of about two seconds
+        self._rate = (
+            inst
+            if self._last_bytes == 0 and self._rate == 0
+            else (self._rate + alpha * (inst - self._rate))
+        )
+        self._last_t, self._last_bytes = now, self.bytes_done
+
+    # --- reading -----------------------------------------------------------------------------
+    @property
+    def bytes_done(self) -> int:
+        return self.final_bytes + self.running_bytes
+
+    @property
+    def finished(self) -> int:
+        return self.n - self.counts[Status.PENDING] - self.counts[Status.RUNNING]
+
+    @property
+    def all_final(self) -> bool:
+        return self.finished == self.n
+
+    @property
+    def fraction(self) -> float:
+        """Overall progress weighted by bytes (files count as one byte each so that empty files
+        still move the bar)."""
+        total = self.total_bytes + self.n
+        if total == 0:
+            return 1.0
+        return (self.bytes_done + self.finished) / total
+
+    @property
+    def elapsed(self) -> float:
+        end = self.ended_at if self.ended_at is not None else self._now()
+        return end - self.started_at
+
+    @property
+    def rate(self) -> float:
+        """Smoothed bytes per second while running; the average once ended."""
+        if self.ended_at is not None:
+            return self.bytes_done / self.elapsed if self.elapsed > 0 else 0.0
+        return max(self._rate, 0.0)
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, or None when unknown."""
+        if self.all_final:
+            return 0.0
+        rate = self.rate
+        if rate <= 0:
+            return None
+        return (self.total_bytes - self.bytes_done) / rate
+
+    def status(self, i: int) -> Status:
+        return Status(self.state[i])
+
+    def summary(self) -> dict[str, int | float]:
+        return {
+            "files": self.n,
+            "done": self.counts[Status.DONE],
+            "failed": self.counts[Status.FAILED],
+            "skipped": self.counts[Status.SKIPPED],
+            "cancelled": self.counts[Status.CANCELLED],
+            "bytes": self.bytes_done,
+            "seconds": round(self.elapsed, 3),
+        }
+
+
+def format_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(n) < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    s = int(seconds + 0.5)
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"

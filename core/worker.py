@@ -1,0 +1,200 @@
+"""Code that runs inside a worker process: the Pool initializer and the per-chunk function.
+
+Imported by spawned workers, so it (and everything it imports) stays light and Qt-free. Workers
+report through the progress Queue they received once from the Pool initializer (a Queue cannot be
+an ``apply_async`` argument), and record where they are in a small shared slot table (a memory-
+mapped file) so the parent can tell, after a worker died, which file killed it.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import signal
+import stat
+import sys
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import IO, Any
+
+from core import operations
+from core.outputs import atomic_write
+from core.progress import RUNNING_MSG
+from core.records import Cancelled, FileError, FileResult, FileSkipped, Status, Task
+
+BLOCK_SIZE = 1024 * 1024
+REPORT_INTERVAL = 0.2  # seconds between progress messages from one worker
+ANNOUNCE_SIZE = 4 * 1024 * 1024  # files this big announce themselves as soon as they start
+
+# A slot is four int64: chunk id, worker pid, position in the chunk (-1 before the first file;
+# len(tasks) when all files were processed), spare.
+SLOT_WORDS = 4
+
+_queue: Any = None
+_cancel: Any = None
+_slot_tables: dict[str, tuple[mmap.mmap, memoryview]] = {}
+
+
+def init_worker(progress_queue: Any, cancel_event: Any) -> None:
+    """Pool initializer: keep the shared Queue and cancel Event; ignore Ctrl-C.
+
+    A terminal's Ctrl-C reaches the whole process group; a KeyboardInterrupt inside a Pool worker
+    would hang the pool, so the parent alone coordinates the cancel.
+    """
+    global _queue, _cancel
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("stdout", "stderr"):  # a windowed frozen app on Windows has none
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
+    _queue = progress_queue
+    _cancel = cancel_event
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSpec:
+    """Everything one ``run_chunk`` call needs; picklable and small."""
+
+    job_id: int
+    chunk_id: int
+    attempt: int
+    slot: int
+    slot_table: str
+    op_name: str
+    options: Any
+    tasks: tuple[Task, ...]
+
+
+def _slot_view(path: str) -> memoryview:
+    entry = _slot_tables.get(path)
+    if entry is None:
+        with open(path, "r+b") as f:
+            mm = mmap.mmap(f.fileno(), 0)
+        entry = (mm, memoryview(mm).cast("q"))
+        _slot_tables[path] = entry
+    return entry[1]
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a device or special file"
+
+
+class Context:
+    """The :class:`core.operations.base.WorkerContext` of one worker process."""
+
+    def __init__(self, job_id: int, queue: Any, cancel: Any) -> None:
+        self.job_id = job_id
+        self._queue = queue
+        self._cancel = cancel
+        self._buf = bytearray(BLOCK_SIZE)
+        self._view = memoryview(self._buf)
+        self._index = -1
+        self._last_report = 0.0
+
+    def begin(self, task: Task) -> None:
+        self._index = task.index
+        now = time.monotonic()
+        if task.size >= ANNOUNCE_SIZE or now - self._last_report >= REPORT_INTERVAL:
+            self._send(0, now)
+
+    def _send(self, done: int, now: float) -> None:
+        self._last_report = now
+        if self._queue is not None:
+            self._queue.put((RUNNING_MSG, self.job_id, self._index, done))
+
+    def check_cancel(self) -> None:
+        if self._cancel is not None and self._cancel.is_set():
+            raise Cancelled()
+
+    def report_bytes(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self._last_report >= REPORT_INTERVAL:
+            self._send(done, now)
+
+    def open_source(self, path: str) -> IO[bytes]:
+        # O_NONBLOCK: a FIFO swapped in after the scan must not block the open; it is refused below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise FileSkipped(f"skipped: {_kind(st.st_mode)}, not a regular file")
+            # O_NONBLOCK has no effect on reads of a regular file, so it can stay set.
+            return os.fdopen(fd, "rb", buffering=0)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def read_blocks(self, f: IO[bytes]) -> Iterator[memoryview]:
+        view, done = self._view, 0
+        readinto = f.readinto  # type: ignore[attr-defined]
+        while True:
+            self.check_cancel()
+            n = readinto(view)
+            if not n:
+                return
+            done += n
+            self.report_bytes(done)
+            yield view[:n]
+
+    def atomic_output(self, final_path: str) -> AbstractContextManager[IO[bytes]]:
+        return atomic_write(final_path)
+
+
+def describe_error(e: BaseException, path: str) -> str:
+    """One sentence for the user: what happened to this file and what they can do."""
+    if isinstance(e, FileNotFoundError):
+        return "vanished: the file no longer exists (moved or deleted after it was added)"
+    if isinstance(e, PermissionError):
+        return "permission denied: cannot read the file; check its permissions"
+    if isinstance(e, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(e, OSError):
+        reason = e.strerror or str(e)
+        return f"read error: {reason}; the disk or file may be damaged or unavailable"
+    if isinstance(e, MemoryError):
+        return "out of memory while processing this file; try fewer workers"
+    return f"unexpected error ({type(e).__name__}: {e}); please report this"
+
+
+def run_file(op: Any, task: Task, options: Any, ctx: Context) -> FileResult:
+    """Process one file and turn every per-file outcome into a result record."""
+    try:
+        ctx.check_cancel()
+        ctx.begin(task)
+        out = op.process(task, options, ctx)
+        return FileResult(task.index, Status.DONE, out.value, out.message, out.output, task.size)
+    except Cancelled:
+        return FileResult(task.index, Status.CANCELLED, message="cancelled")
+    except FileSkipped as e:
+        return FileResult(task.index, Status.SKIPPED, message=str(e))
+    except FileError as e:
+        return FileResult(task.index, Status.FAILED, message=str(e))
+    except Exception as e:  # one bad file never stops the batch
+        if not isinstance(e, OSError | MemoryError):
+            traceback.print_exc()
+        return FileResult(task.index, Status.FAILED, message=describe_error(e, task.path))
+
+
+def run_chunk(spec: ChunkSpec) -> list[FileResult]:
+    """Process a chunk file by file; the top-level function ``apply_async`` runs."""
+    slots = _slot_view(spec.slot_table)
+    base = spec.slot * SLOT_WORDS
+    slots[base + 2] = -1
+    slots[base] = spec.chunk_id
+    slots[base + 1] = os.getpid()
+    op = operations.get(spec.op_name)
+    ctx = Context(spec.job_id, _queue, _cancel)
+    results: list[FileResult] = []
+    for pos, task in enumerate(spec.tasks):
+        slots[base + 2] = pos
+        results.append(run_file(op, task, spec.options, ctx))
+    slots[base + 2] = len(spec.tasks)
+    return results

@@ -1,0 +1,66 @@
+"""Test-only operations, loaded by workers as ``"tests.fault_ops:Class"``.
+
+They let tests inject faults that a real operation would only hit by bad luck: a segfault in C
+code on a marked file, a file that takes a while so a test can act mid-batch.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+from typing import Any
+
+from core.operations.base import ChunkLimits, Outcome, Operation, WorkerContext
+from core.records import Task
+
+
+class HashOperation(Operation):
+    """sha256 of the file, read through the worker context (like the real checksum op)."""
+
+    name = "test-hash"
+    limits = ChunkLimits(max_files=8, max_bytes=1 << 20, large_file=1 << 20)
+
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        h = hashlib.sha256()
+        with ctx.open_source(task.path) as f:
+            for block in ctx.read_blocks(f):
+                h.update(block)
+        return Outcome(h.hexdigest())
+
+
+class SegfaultOperation(HashOperation):
+    """Like HashOperation, but crashes the worker in C code on files whose name has CRASH."""
+
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        if "CRASH" in os.path.basename(task.path):
+            ctypes.string_at(0)  # SIGSEGV
+        return super().process(task, options, ctx)
+
+
+class SlowOperation(HashOperation):
+    """Hashes the file slowly (a fixed number of rounds per block), for cancel and kill tests:
+    a 4 MiB file takes a second or so, and it stays cancellable between blocks."""
+
+    limits = ChunkLimits(max_files=4, max_bytes=1 << 30, large_file=1 << 20)
+
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        h = hashlib.sha256()
+        with ctx.open_source(task.path) as f:
+            for block in ctx.read_blocks(f):
+                for _ in range(int(options or 40)):
+                    h.update(block)
+        return Outcome(h.hexdigest())
+
+
+class WriteOperation(SlowOperation):
+    """Copies the file slowly to ``task.output`` through the atomic writer."""
+
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        assert task.output
+        with ctx.open_source(task.path) as f, ctx.atomic_output(task.output) as out:
+            for block in ctx.read_blocks(f):
+                for _ in range(int(options or 40)):
+                    hashlib.sha256(block)
+                out.write(block)
+        return Outcome("copied", output=task.output)
