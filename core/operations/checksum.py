@@ -1,0 +1,127 @@
+"""The "checksum" operation: hash every file, optionally write a coreutils-style manifest.
+
+``process`` runs in a worker and returns the hex digest; ``finish`` runs in the parent and
+writes the manifest (see :mod:`core.manifest` for the format) atomically, listing only the files
+that were hashed. :func:`hash_file` is shared with the "verify" operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core import manifest
+from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
+from core.outputs import atomic_write
+from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+
+
+@dataclass(frozen=True)
+class ChecksumOptions:
+    """``manifest``: where to write the manifest; ``None`` leaves it to the caller (the CLI
+    prints it to stdout, the GUI picks a default)."""
+
+    algorithm: str = manifest.DEFAULT_ALGORITHM
+    manifest: str | None = None
+
+    def __post_init__(self) -> None:
+        manifest.get_algorithm(self.algorithm)  # ValueError naming the choices
+
+
+def hash_file(path: str, algorithm: str, ctx: WorkerContext) -> str:
+    """Hex digest of the file at ``path``, read in blocks through ``ctx``.
+
+    OSErrors pass through: the worker turns them into a sentence for the user.
+    """
+    hasher = manifest.ALGORITHMS[algorithm].new()
+    with ctx.open_source(path) as f:
+        for block in ctx.read_blocks(f):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class ChecksumOperation(Operation):
+    """Compute a digest per file (sha256 by default) and optionally a manifest of them all."""
+
+    name = "checksum"
+    title = "Create checksums"
+    help = "compute checksums (sha256, blake3, ...) and write a manifest sha256sum -c accepts"
+    options_type = ChecksumOptions
+    limits = ChunkLimits(max_files=256, max_bytes=32 * 1024 * 1024, large_file=8 * 1024 * 1024)
+
+    def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
+        """One row per input; the manifest being written is skipped, never listed in itself."""
+        plan = super().plan(entries, options)
+        if options.manifest:
+            target = os.path.normcase(os.path.abspath(options.manifest))
+            settled = {r.index for r in plan.settled}
+            reason = "this is the manifest being written; it is not listed in itself"
+            for t in plan.tasks:
+                if t.index not in settled and os.path.normcase(t.path) == target:
+                    plan.settled.append(FileResult(t.index, Status.SKIPPED, message=reason))
+        return plan
+
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        return Outcome(value=hash_file(task.path, options.algorithm, ctx))
+
+    def finish(
+        self, options: Any, tasks: Sequence[Task], results: Sequence[FileResult]
+    ) -> list[str]:
+        """Write the manifest (if one was asked for) with the files that were hashed.
+
+        A cancelled job writes nothing, so a complete manifest is never replaced by a partial one.
+        """
+        if not options.manifest:
+            return []
+        path = os.path.abspath(options.manifest)
+        count = collections.Counter(r.status for r in results)
+        if count[Status.CANCELLED]:
+            return ["Manifest not written: the job was cancelled before all files were hashed"]
+        done = [(r.value, tasks[r.index].path) for r in results if r.status == Status.DONE]
+        data = manifest.format_manifest(done, os.path.dirname(path))
+        try:
+            with atomic_write(path) as f:
+                f.write(data)
+        except OSError as e:
+            raise FileError(
+                f"could not write the manifest {path}: {e.strerror or e}; "
+                "check that the folder exists and is writable, or choose another place"
+            ) from None
+        lines = [f"Manifest written: {path} ({_plural(len(done), 'file')})"]
+        if count[Status.FAILED]:
+            lines.append(f"{_plural(count[Status.FAILED], 'failed file')} left out of the manifest")
+        itself = os.path.normcase(path)
+        skipped = sum(
+            1
+            for r in results
+            if r.status == Status.SKIPPED and os.path.normcase(tasks[r.index].path) != itself
+        )
+        if skipped:
+            lines.append(f"{_plural(skipped, 'skipped file')} left out of the manifest")
+        return lines
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "-a",
+            "--algorithm",
+            choices=list(manifest.ALGORITHMS),
+            default=manifest.DEFAULT_ALGORITHM,
+            help="digest algorithm (default: %(default)s)",
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar="MANIFEST",
+            help="write the manifest here (paths relative to its folder) instead of to stdout",
+        )
+
+    def options_from_args(self, args: argparse.Namespace) -> ChecksumOptions:
+        return ChecksumOptions(algorithm=args.algorithm, manifest=args.output)

@@ -1,0 +1,221 @@
+"""The "checksum" operation: per-file hashing through the real worker context, the manifest its
+finish step writes, its command line, and whole jobs on real worker processes checked by
+``sha256sum -c``."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import manifest, operations
+from core.discover import scan
+from core.engine import Engine, run_job
+from core.operations.checksum import ChecksumOperation, ChecksumOptions
+from core.records import FileError, FileResult, Status, Task
+from core.worker import BLOCK_SIZE, Context
+
+OP = ChecksumOperation()
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    eng = Engine(2)
+    yield eng
+    eng.shutdown()
+
+
+def ctx() -> Context:
+    """The real worker context, used in this process (no progress queue, no cancel event)."""
+    return Context(job_id=0, queue=None, cancel=None)
+
+
+def sha256(path: Path | str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def test_registered_with_name_title_and_grouping_limits() -> None:
+    op = operations.get("checksum")
+    assert isinstance(op, ChecksumOperation)
+    assert (op.name, op.title) == ("checksum", "Create checksums")
+    assert op.options_type is ChecksumOptions
+    assert (op.limits.max_files, op.limits.max_bytes, op.limits.large_file) == (
+        256,
+        32 << 20,
+        8 << 20,
+    )
+
+
+def test_options_reject_unknown_algorithm() -> None:
+    assert ChecksumOptions() == ChecksumOptions("sha256", None)
+    with pytest.raises(ValueError, match="unknown algorithm 'crc'"):
+        ChecksumOptions(algorithm="crc")
+
+
+@pytest.mark.parametrize("algorithm", list(manifest.ALGORITHMS))
+def test_process_hashes_across_blocks(algorithm: str, tmp_path: Path) -> None:
+    data = os.urandom(2 * BLOCK_SIZE + 123)
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    out = OP.process(Task(0, str(path), len(data)), ChecksumOptions(algorithm), ctx())
+    h = manifest.ALGORITHMS[algorithm].new()
+    h.update(data)
+    assert out.value == h.hexdigest()
+
+
+def test_process_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty").write_bytes(b"")
+    out = OP.process(Task(0, str(tmp_path / "empty"), 0), ChecksumOptions(), ctx())
+    assert out.value == hashlib.sha256(b"").hexdigest()
+
+
+def test_plan_skips_the_manifest_being_written(tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"a")
+    (tmp_path / "SHA256SUMS").write_bytes(b"old manifest")
+    entries = scan([str(tmp_path)])
+    plan = OP.plan(entries, ChecksumOptions(manifest=str(tmp_path / "SHA256SUMS")))
+    assert len(plan.tasks) == 2
+    (settled,) = plan.settled
+    assert plan.tasks[settled.index].path == str(tmp_path / "SHA256SUMS")
+    assert settled.status == Status.SKIPPED
+    assert "not listed in itself" in settled.message
+    assert OP.plan(entries, ChecksumOptions()).settled == []
+
+
+def test_finish_writes_only_done_rows_atomically(tmp_path: Path) -> None:
+    tasks = [Task(i, str(tmp_path / n), 1) for i, n in enumerate(["b", "a", "c", "d"])]
+    results = [
+        FileResult(0, Status.DONE, "bb" * 32),
+        FileResult(1, Status.DONE, "aa" * 32),
+        FileResult(2, Status.FAILED, message="vanished"),
+        FileResult(3, Status.SKIPPED, message="skipped: a named pipe (FIFO), not a regular file"),
+    ]
+    target = tmp_path / "out" / "SUMS"
+    target.parent.mkdir()
+    lines = OP.finish(ChecksumOptions(manifest=str(target)), tasks, results)
+    assert target.read_bytes() == b"aa" * 32 + b"  ../a\n" + b"bb" * 32 + b"  ../b\n"
+    assert lines == [
+        f"Manifest written: {target} (2 files)",
+        "1 failed file left out of the manifest",
+        "1 skipped file left out of the manifest",
+    ]
+    assert os.listdir(target.parent) == ["SUMS"]  # no temporary left behind
+
+
+def test_finish_after_cancel_keeps_the_old_manifest(tmp_path: Path) -> None:
+    target = tmp_path / "SUMS"
+    target.write_bytes(b"the complete manifest of an earlier run\n")
+    tasks = [Task(0, str(tmp_path / "a"), 1), Task(1, str(tmp_path / "b"), 1)]
+    results = [FileResult(0, Status.DONE, "aa" * 32), FileResult(1, Status.CANCELLED)]
+    lines = OP.finish(ChecksumOptions(manifest=str(target)), tasks, results)
+    assert lines == ["Manifest not written: the job was cancelled before all files were hashed"]
+    assert target.read_bytes() == b"the complete manifest of an earlier run\n"
+
+
+def test_finish_without_manifest_writes_nothing(tmp_path: Path) -> None:
+    assert OP.finish(ChecksumOptions(), [], []) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_finish_reports_unwritable_manifest(tmp_path: Path) -> None:
+    target = tmp_path / "no such folder" / "SUMS"
+    with pytest.raises(FileError, match=r"could not write the manifest .*folder exists"):
+        OP.finish(ChecksumOptions(manifest=str(target)), [], [])
+
+
+def test_command_line_arguments() -> None:
+    parser = argparse.ArgumentParser()
+    OP.add_arguments(parser)
+    args = parser.parse_args(["-a", "blake3", "-o", "B3SUMS"])
+    assert OP.options_from_args(args) == ChecksumOptions("blake3", "B3SUMS")
+    assert OP.options_from_args(parser.parse_args([])) == ChecksumOptions()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--algorithm", "crc32"])
+
+
+# --- whole jobs on real worker processes ---------------------------------------------------------
+
+
+def make_tree(root: Path) -> list[Path]:
+    """Small files in folders, awkward names, and one large file that gets a chunk of its own."""
+    files = []
+    for i in range(40):
+        p = root / f"dir{i % 3}" / f"file{i}.txt"
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(b"x" * i)
+        files.append(p)
+    for raw in (b"back\\slash", b"new\nline", b"cr\rret", b"\xff\xfebad", b" lead"):
+        p = Path(os.fsdecode(os.path.join(os.fsencode(root), raw)))
+        p.write_bytes(raw * 3)
+        files.append(p)
+    big = root / "big.bin"
+    big.write_bytes(os.urandom(9 * 1024 * 1024))
+    files.append(big)
+    return files
+
+
+@pytest.mark.skipif(not shutil.which("sha256sum"), reason="needs GNU coreutils")
+def test_checksum_job_writes_a_manifest_sha256sum_accepts(engine: Engine, tmp_path: Path) -> None:
+    files = make_tree(tmp_path)
+    target = tmp_path / "SHA256SUMS"
+    options = ChecksumOptions(manifest=str(target))
+    plan = OP.plan(scan([str(tmp_path)]), options)
+    job, report = run_job(engine, "checksum", options, plan)
+    assert report.error is None
+    assert report.lines == [f"Manifest written: {target} ({len(files)} files)"]  # not itself
+    assert job.tracker.counts[Status.DONE] == len(files)
+    by_path = {t.path: job.tracker.results[t.index] for t in job.tasks}
+    assert all(r is not None and r.value == sha256(p) for p, r in by_path.items())
+    check = subprocess.run(
+        ["sha256sum", "--check", "--strict", "SHA256SUMS"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert check.returncode == 0, (check.stdout, check.stderr)
+    assert check.stdout.count(b": OK\n") == len(files)
+    first = target.read_bytes()
+    # The same files give the same manifest, byte for byte; the manifest does not list itself.
+    _, again = run_job(engine, "checksum", options, OP.plan(scan([str(tmp_path)]), options))
+    assert again.lines == report.lines
+    assert target.read_bytes() == first
+
+
+def test_checksum_job_leaves_failed_files_out(engine: Engine, tmp_path: Path) -> None:
+    for name in ("keep1", "gone", "keep2"):
+        (tmp_path / name).write_bytes(name.encode())
+    target = tmp_path / "out.b3"
+    options = ChecksumOptions("blake3", str(target))
+    plan = OP.plan(scan([str(tmp_path)]), options)
+    (tmp_path / "gone").unlink()  # vanishes between the scan and the run
+    job, report = run_job(engine, "checksum", options, plan)
+    assert report.lines == [
+        f"Manifest written: {target} (2 files)",
+        "1 failed file left out of the manifest",
+    ]
+    failed = [r for r in job.tracker.results if r is not None and r.status == Status.FAILED]
+    assert len(failed) == 1 and failed[0].message
+    entries = manifest.read_manifest(str(target))
+    assert [(e.name, e.algorithm) for e in entries] == [("keep1", "blake3"), ("keep2", "blake3")]
+
+
+def test_cancelled_checksum_job_writes_no_manifest(engine: Engine, tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    target = tmp_path / "SHA256SUMS"
+    options = ChecksumOptions(manifest=str(target))
+    job = engine.new_job("checksum", options, OP.plan(scan([str(tmp_path)]), options))
+    job.cancel()
+    report = job.run()
+    assert report.cancelled
+    assert report.lines == [
+        "Manifest not written: the job was cancelled before all files were hashed"
+    ]
+    assert not target.exists()
