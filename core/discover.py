@@ -85,6 +85,7 @@ class Scanner:
         self.files = 0
         self.skipped = 0
         self.folders = 0
+        self._entered: set[tuple[int, int]] = set()  # folders walked, by (device, inode)
 
     def _take(self, path: str) -> bool:
         if path in self.seen:
@@ -126,7 +127,10 @@ class Scanner:
                 yield self._found(SkippedEntry(path, f"cannot read: {e.strerror}"))
                 continue
             if stat.S_ISDIR(st.st_mode):
-                yield from self._walk_dir(path, "", {(st.st_dev, st.st_ino)})
+                key = (st.st_dev, st.st_ino)
+                if key not in self._entered:
+                    self._entered.add(key)
+                    yield from self._walk_dir(path, "", {key})
             elif self._take(path):
                 yield self._found(self._entry(path, st))
 
@@ -169,6 +173,9 @@ class Scanner:
             if key in ancestors:
                 yield self._found(SkippedEntry(path, "symbolic link loop: folder already scanned"))
                 continue
+            if key in self._entered:  # reached before through another link: a duplicate
+                continue
+            self._entered.add(key)
             yield from self._walk_dir(path, child_rel, ancestors | {key})
 
 

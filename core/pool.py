@@ -10,6 +10,7 @@ its live workers, and is then terminated. Its Queue is thrown away with it, neve
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.pool
 import signal
@@ -87,6 +88,38 @@ class PoolHandle:
             return
         self._refresh()
         self.terminated = True
+        if self._dead:
+            self._free_task_queue_lock()
         self.pool.terminate()
         self.pool.join()
         self.queue = None  # never drained again
+
+    def _free_task_queue_lock(self) -> None:
+        """Undo the locks a dead worker took with it, so that ``Pool.terminate()`` cannot hang.
+
+        An idle Pool worker waits for its next task holding the task queue's read lock, and a
+        worker sending a result holds the result queue's write lock. Killed there, it keeps the
+        lock for good and ``Pool.terminate()`` waits forever. So: stop every worker of this pool,
+        then release whichever of the two locks stays taken (its holder is dead). A live
+        replacement worker holds one only for moments, except while idle, which terminate() ends.
+        """
+        self._refresh()
+        procs = list(self._procs.values())
+        for p in procs:
+            if p.exitcode is None:
+                p.kill()
+        for p in procs:
+            p.join(2.0)
+        locks = (
+            self.pool._inqueue._rlock,  # type: ignore[attr-defined]
+            self.pool._outqueue._wlock,  # type: ignore[attr-defined]
+        )
+        for lock in locks:
+            if lock is None:
+                continue
+            if lock.acquire(timeout=0.2):
+                lock.release()
+            else:
+                # ValueError: freed meanwhile; nothing to undo.
+                with contextlib.suppress(ValueError):
+                    lock.release()

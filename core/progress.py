@@ -170,9 +170,11 @@ class Tracker:
 
 
 def format_bytes(n: float) -> str:
+    """Decimal units, as file managers show them: 999 B, 1.0 KB, 12.3 MB."""
     for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(n) < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        shown = f"{n:.0f}" if unit == "B" else f"{n:.1f}"
+        if abs(float(shown)) < 1000 or unit == "TB":
+            return f"{shown} {unit}"
         n /= 1000
     return f"{n:.1f} TB"
 

@@ -11,7 +11,7 @@ import hashlib
 import os
 from typing import Any
 
-from core.operations.base import ChunkLimits, Outcome, Operation, WorkerContext
+from core.operations.base import ChunkLimits, Operation, Outcome, WorkerContext
 from core.records import Task
 
 
@@ -48,8 +48,9 @@ class SlowOperation(HashOperation):
         h = hashlib.sha256()
         with ctx.open_source(task.path) as f:
             for block in ctx.read_blocks(f):
-                for _ in range(int(options or 40)):
-                    h.update(block)
+                h.update(block)
+                for _ in range(int(options or 40)):  # burn CPU, not the result
+                    hashlib.sha256(block)
         return Outcome(h.hexdigest())
 
 
@@ -64,3 +65,14 @@ class WriteOperation(SlowOperation):
                     hashlib.sha256(block)
                 out.write(block)
         return Outcome("copied", output=task.output)
+
+
+class StuckOperation(HashOperation):
+    """Blocks in a C call that never checks the cancel Event (like a decoder stuck on a file)."""
+
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        import time
+
+        ctx.report_bytes(1)
+        time.sleep(600)
+        return super().process(task, options, ctx)

@@ -1,0 +1,375 @@
+"""``parabatch-cli`` end to end: ``python -m core`` in a subprocess with real worker processes,
+checked by the real ``sha256sum -c``, its JSON output, its exit codes and Ctrl-C."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+GIB = 1024**3
+
+needs_sha256sum = pytest.mark.skipif(shutil.which("sha256sum") is None, reason="no sha256sum")
+
+
+def cli(cwd: Path, *args: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[bytes]:
+    """Run the command line to the end (no terminal: no progress bar)."""
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        cwd=cwd,
+        env=ENV,
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        timeout=90,
+        check=False,
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sha256sum_check(cwd: Path, manifest: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        ["sha256sum", "--strict", "-c", manifest], cwd=cwd, capture_output=True, check=False
+    )
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A small tree under tmp_path/data with awkward names."""
+    root = tmp_path / "data"
+    files = {
+        "a.txt": b"alpha\n",
+        "with space.txt": b"space",
+        "empty": b"",
+        "sub/img10.png": os.urandom(3000),
+        "sub/img2.png": os.urandom(70_000),
+        "sub/deep/notes.md": b"# notes",
+        "line\nbreak.txt": b"newline in the name",
+        "back\\slash": b"backslash",
+    }
+    for name, content in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(content)
+    return root
+
+
+def all_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+# --- checksum ------------------------------------------------------------------------------------
+
+
+@needs_sha256sum
+def test_checksum_to_stdout_is_accepted_by_sha256sum(tmp_path: Path, data: Path) -> None:
+    r = cli(tmp_path, "checksum", "-w", "2", "data")
+    assert r.returncode == 0, r.stderr.decode()
+    (tmp_path / "SUMS").write_bytes(r.stdout)
+    check = sha256sum_check(tmp_path, "SUMS")
+    assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+    lines = [ln for ln in r.stdout.split(b"\n") if ln]
+    assert len(lines) == len(all_files(data))
+    assert f"{sha256(data / 'a.txt')}  data/a.txt".encode() in lines
+    assert b"8 done, 0 failed, 0 skipped, 0 cancelled of 8" in r.stderr
+
+
+@needs_sha256sum
+def test_checksum_manifest_file_is_accepted_by_sha256sum(tmp_path: Path, data: Path) -> None:
+    (tmp_path / "out").mkdir()
+    r = cli(tmp_path, "checksum", "-w", "2", "-o", "out/SHA256SUMS", "data")
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout == b""
+    assert b"Manifest written" in r.stderr
+    manifest = (tmp_path / "out" / "SHA256SUMS").read_bytes()
+    assert f"{sha256(data / 'empty')}  ../data/empty".encode() in manifest.split(b"\n")
+    check = sha256sum_check(tmp_path / "out", "SHA256SUMS")
+    assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+    assert check.stdout.count(b": OK") == len(all_files(data))
+    assert [n for n in os.listdir(tmp_path / "out") if "partial" in n] == []
+
+
+@needs_sha256sum
+def test_manifest_inside_the_scanned_folder_does_not_list_itself(
+    tmp_path: Path, data: Path
+) -> None:
+    for _ in range(2):  # the second run finds the first run's manifest in the folder
+        r = cli(tmp_path, "checksum", "-w", "2", "-o", "data/SHA256SUMS", "data")
+        assert r.returncode == 0, r.stderr.decode()
+    manifest = (data / "SHA256SUMS").read_bytes()
+    assert b"SHA256SUMS" not in manifest
+    assert sha256sum_check(data, "SHA256SUMS").returncode == 0
+
+
+@needs_sha256sum
+def test_stdout_redirected_into_the_scanned_folder_is_not_listed(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / name).write_bytes(name.encode() * 100)
+    with open(tmp_path / "SUMS", "wb") as out:
+        r = cli(tmp_path, "checksum", "-w", "2", ".", stdout=out)
+    assert r.returncode == 0, r.stderr.decode()
+    manifest = (tmp_path / "SUMS").read_bytes()
+    assert b"SUMS" not in manifest
+    assert len(manifest.splitlines()) == 3
+    check = sha256sum_check(tmp_path, "SUMS")
+    assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+
+
+def run_json(cwd: Path, *args: str) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+    r = cli(cwd, *args, "--json")
+    lines = [json.loads(ln) for ln in r.stdout.decode().splitlines()]
+    assert lines, r.stderr.decode()
+    *records, summary = lines
+    return records, summary, r.returncode
+
+
+def test_json_records_parse_and_summary_adds_up(tmp_path: Path, data: Path) -> None:
+    os.mkfifo(data / "pipe")
+    records, summary, rc = run_json(tmp_path, "checksum", "-w", "2", "-a", "sha256", "data")
+    assert rc == 0
+    by_path = {rec["path"]: rec for rec in records}
+    assert len(by_path) == len(records) == len(all_files(data)) + 1
+    for f in all_files(data):
+        rec = by_path[str(f)]
+        assert rec == {"path": str(f), "size": f.stat().st_size, "status": "done"} | {
+            "value": sha256(f)
+        }
+    pipe = by_path[str(data / "pipe")]
+    assert pipe["status"] == "skipped"
+    assert "FIFO" in pipe["message"]
+    s = summary["summary"]
+    assert s["files"] == len(records)
+    assert s["done"] + s["failed"] + s["skipped"] + s["cancelled"] == s["files"]
+    assert (s["done"], s["skipped"]) == (len(records) - 1, 1)
+    assert s["bytes"] == sum(f.stat().st_size for f in all_files(data))
+    assert isinstance(summary["lines"], list)
+
+
+def test_include_and_exclude(tmp_path: Path, data: Path) -> None:
+    args = shlex.split("checksum -w 2 --include *.png --include *.md --exclude deep data")
+    records, summary, rc = run_json(tmp_path, *args)
+    assert rc == 0
+    assert [rec["path"] for rec in records] == [
+        str(data / "sub" / "img2.png"),
+        str(data / "sub" / "img10.png"),
+    ]
+    assert summary["summary"]["files"] == 2
+
+
+def test_empty_selection_succeeds(tmp_path: Path, data: Path) -> None:
+    records, summary, rc = run_json(tmp_path, "checksum", "--include", "*.nothing", "data")
+    assert (records, summary["summary"]["files"], rc) == ([], 0, 0)
+
+
+# --- verify and exit codes -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(tmp_path: Path) -> Path:
+    """Three files and a SHA256SUMS written by the real sha256sum."""
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_bytes(name.encode() * 1000)
+    digests = [f"{sha256(tmp_path / n)}  {n}\n" for n in ("a.txt", "b.txt", "c.txt")]
+    (tmp_path / "SHA256SUMS").write_text("".join(digests))
+    return tmp_path
+
+
+def test_verify_all_ok_exits_0(listed: Path) -> None:
+    r = cli(listed, "verify", "-w", "2", "SHA256SUMS")
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout.decode().splitlines() == ["a.txt: OK", "b.txt: OK", "c.txt: OK"]
+    assert "3 of 3 listed files OK" in r.stderr.decode()
+
+
+def test_verify_changed_file_exits_1(listed: Path) -> None:
+    (listed / "b.txt").write_bytes(b"tampered")
+    r = cli(listed, "verify", "-w", "2", "SHA256SUMS")
+    assert r.returncode == 1, r.stderr.decode()
+    out = r.stdout.decode().splitlines()
+    assert out[0] == "a.txt: OK"
+    assert out[1].startswith("b.txt: FAILED (")
+    assert "does not match" in out[1]
+    assert out[2] == "c.txt: OK"
+    assert "WARNING: 1 computed checksum did NOT match" in r.stderr.decode()
+
+
+def test_verify_missing_listed_file_exits_1(listed: Path) -> None:
+    (listed / "c.txt").unlink()
+    r = cli(listed, "verify", "-w", "2", "SHA256SUMS")
+    assert r.returncode == 1, r.stderr.decode()
+    out = r.stdout.decode().splitlines()
+    assert out[:2] == ["a.txt: OK", "b.txt: OK"]
+    assert out[2].startswith("c.txt: FAILED (missing")
+
+
+def test_verify_json_reports_the_failure(listed: Path) -> None:
+    (listed / "a.txt").write_bytes(b"changed")
+    records, summary, rc = run_json(listed, "verify", "SHA256SUMS")
+    assert rc == 1
+    assert [rec["status"] for rec in records] == ["failed", "done", "done"]
+    assert (summary["summary"]["failed"], summary["summary"]["done"]) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["checksum", "-a", "crc32", "data"],
+        ["checksum", "no-such-folder"],
+        ["checksum", "data", "no-such-file"],
+        ["checksum", "-w", "0", "data"],
+        ["checksum", "-w", "many", "data"],
+        ["checksum"],
+        ["frobnicate", "data"],
+        [],
+        ["verify", "no-such.sha256"],
+        ["verify", "data"],  # a folder
+        ["verify", "malformed.sha256"],
+        ["verify", "empty.sha256"],
+        ["verify", "-a", "md5", "SHA256SUMS"],  # sha256 digests are not md5 digests
+    ],
+    ids=lambda a: " ".join(a) or "no-args",
+)
+def test_usage_errors_exit_2(tmp_path: Path, data: Path, args: list[str]) -> None:
+    (tmp_path / "malformed.sha256").write_text("this is not a checksum line\n")
+    (tmp_path / "empty.sha256").write_text("")
+    (tmp_path / "SHA256SUMS").write_text(f"{sha256(data / 'a.txt')}  data/a.txt\n")
+    r = cli(tmp_path, *args)
+    err = r.stderr.decode()
+    assert r.returncode == 2, err
+    assert err.strip()
+    assert "Traceback" not in err
+
+
+# --- Ctrl-C --------------------------------------------------------------------------------------
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: Callable[[], str]) -> None:
+    """Poll ``condition`` until true; fail with ``what()`` (the state at the time) if it is not
+    within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what()}"
+        time.sleep(0.02)
+
+
+def proc_children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out.extend(int(p) for p in f.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def open_files(pid: int) -> set[str]:
+    found = set()
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return found
+    for fd in fds:
+        try:
+            found.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:
+            continue
+    return found
+
+
+def group_members(pgid: int) -> list[tuple[int, str]]:
+    """Live (non-zombie) processes of the process group ``pgid``, with their command lines."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            out.append((int(entry), cmd))
+    return out
+
+
+@pytest.mark.parametrize("how", ["SIGINT to the group", "SIGTERM to the CLI"])
+def test_interrupt_exits_130_and_leaves_nothing(tmp_path: Path, how: str) -> None:
+    work, logs = tmp_path / "work", tmp_path / "logs"
+    work.mkdir()
+    logs.mkdir()
+    bigs = {str(work / "big1"), str(work / "big2")}
+    for path in bigs:
+        with open(path, "wb") as f:
+            f.truncate(3 * GIB)  # sparse: reading it costs no disk
+    with open(logs / "out", "wb") as out, open(logs / "err", "wb") as err:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "core",
+                *shlex.split("checksum -a md5 -w 2 -o out.md5 big1 big2"),
+            ],
+            cwd=work,
+            env=ENV,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    pgid = proc.pid
+    try:
+
+        def both_files_being_read() -> bool:
+            assert proc.poll() is None, (logs / "err").read_text()
+            opened: set[str] = set()
+            for child in proc_children(proc.pid):
+                opened |= open_files(child)
+            return bigs <= opened
+
+        wait_for(both_files_being_read, 30, lambda: "the workers to open both big files")
+        sent = time.monotonic()
+        if how.startswith("SIGINT"):
+            os.killpg(pgid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the CLI did not exit within 10 s of {how}")
+        took = time.monotonic() - sent
+        err_text = (logs / "err").read_text(errors="replace")
+        assert code == 130, err_text
+        assert took < 3.0, f"exit took {took:.1f} s"
+        assert "interrupted" in err_text
+        assert "Traceback" not in err_text
+        assert sorted(os.listdir(work)) == ["big1", "big2"]  # no out.md5, no .out.md5.partial-*
+        wait_for(
+            lambda: not group_members(pgid), 3, lambda: f"the group to end: {group_members(pgid)}"
+        )
+    finally:
+        if proc.poll() is None or group_members(pgid):
+            os.killpg(pgid, signal.SIGKILL)
+            proc.wait()

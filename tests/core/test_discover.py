@@ -1,0 +1,410 @@
+"""Discovery on real trees in tmp_path: order, filters, duplicates, special files, symlink loops,
+undecodable names, cancel and the scanner's counters."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.discover import Filters, Found, Scanner, natural_key, scan
+from core.records import FileEntry, SkippedEntry
+
+
+def touch(path: Path, data: bytes = b"x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def files(found: list[Found]) -> list[str]:
+    return [e.path for e in found if isinstance(e, FileEntry)]
+
+
+def skipped(found: list[Found]) -> dict[str, str]:
+    return {e.path: e.reason for e in found if isinstance(e, SkippedEntry)}
+
+
+def rel(root: Path, paths: list[str]) -> list[str]:
+    return [os.path.relpath(p, root) for p in paths]
+
+
+def scan_in_thread(paths: list[str], timeout: float = 10.0) -> list[Found]:
+    """Scan in a helper thread and fail (instead of hanging the suite) if it does not end."""
+    box: list[list[Found]] = []
+    t = threading.Thread(target=lambda: box.append(scan(paths)), daemon=True)
+    t.start()
+    t.join(timeout)
+    assert not t.is_alive(), f"scan of {paths} did not finish within {timeout} s"
+    return box[0]
+
+
+# --- natural order -------------------------------------------------------------------------------
+
+
+def test_natural_key_orders_numbers_by_value_and_ignores_case() -> None:
+    names = ["img10.png", "IMG2.png", "img1.png", "b", "A", "img2.jpg", "x100y2", "x100y10"]
+    assert sorted(names, key=natural_key) == [
+        "A",
+        "b",
+        "img1.png",
+        "img2.jpg",
+        "IMG2.png",
+        "img10.png",
+        "x100y2",
+        "x100y10",
+    ]
+
+
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_natural_key_sorts_any_names_without_error(names: list[str]) -> None:
+    out = sorted(names, key=natural_key)
+    assert sorted(out) == sorted(names)
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6))
+def test_natural_key_compares_embedded_numbers_as_numbers(a: int, b: int) -> None:
+    assert (natural_key(f"img{a}.png") < natural_key(f"img{b}.png")) == (a < b)
+
+
+def test_folder_lists_its_files_in_natural_order_before_its_sub_folders(tmp_path: Path) -> None:
+    for name in ["img10.png", "img2.png", "Img1.png", "zz"]:
+        touch(tmp_path / name)
+    touch(tmp_path / "0first" / "b.txt")
+    touch(tmp_path / "0first" / "a.txt")
+    touch(tmp_path / "0first" / "inner" / "deep.txt")
+    touch(tmp_path / "sub10" / "x")
+    touch(tmp_path / "sub9" / "x")
+    found = scan([str(tmp_path)])
+    assert rel(tmp_path, files(found)) == [
+        "Img1.png",
+        "img2.png",
+        "img10.png",
+        "zz",
+        "0first/a.txt",
+        "0first/b.txt",
+        "0first/inner/deep.txt",
+        "sub9/x",
+        "sub10/x",
+    ]
+    assert all(os.path.isabs(p) for p in files(found))
+
+
+def test_entries_carry_size_and_mtime(tmp_path: Path) -> None:
+    f = touch(tmp_path / "a.bin", b"12345")
+    os.utime(f, (1_000_000, 1_234_567))
+    (entry,) = scan([str(tmp_path)])
+    assert entry == FileEntry(str(f), 5, 1_234_567.0)
+
+
+def test_explicit_paths_keep_the_given_order(tmp_path: Path) -> None:
+    b, a = touch(tmp_path / "b"), touch(tmp_path / "a")
+    touch(tmp_path / "d" / "x")
+    found = scan([str(b), str(tmp_path / "d"), str(a)])
+    assert rel(tmp_path, files(found)) == ["b", "d/x", "a"]
+
+
+def test_relative_inputs_become_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    touch(tmp_path / "d" / "x")
+    monkeypatch.chdir(tmp_path)
+    assert files(scan(["d", "./d/../d/x"])) == [str(tmp_path / "d" / "x")]
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for name in [
+        "a.txt",
+        "b.jpg",
+        "notes.tmp",
+        "sub/a.txt",
+        "sub/c.jpg",
+        "src/gen/g.txt",
+        "src/keep.txt",
+        "other/gen/o.txt",
+        "build/out.txt",
+        ".hidden.txt",
+        ".git/config",
+    ]:
+        touch(tmp_path / name)
+    return tmp_path
+
+
+def scan_rel(root: Path, filters: Filters) -> list[str]:
+    return rel(root, files(scan([str(root)], filters)))
+
+
+def test_include_name_pattern_applies_in_every_folder(tree: Path) -> None:
+    assert scan_rel(tree, Filters(include=("*.txt",))) == [
+        ".hidden.txt",
+        "a.txt",
+        "build/out.txt",
+        "other/gen/o.txt",
+        "src/keep.txt",
+        "src/gen/g.txt",
+        "sub/a.txt",
+    ]
+
+
+def test_include_path_pattern_matches_relative_to_the_dropped_folder(tree: Path) -> None:
+    assert scan_rel(tree, Filters(include=("sub/*.txt",))) == ["sub/a.txt"]
+
+
+def test_several_include_patterns_are_or_ed(tree: Path) -> None:
+    assert scan_rel(tree, Filters(include=("*.jpg", "*.tmp"))) == [
+        "b.jpg",
+        "notes.tmp",
+        "sub/c.jpg",
+    ]
+
+
+def test_exclude_name_pattern_prunes_files_and_folders(tree: Path) -> None:
+    s = Scanner([str(tree)], Filters(exclude=("*.tmp", "build", "gen", ".git")))
+    found = [e for b in s.batches() for e in b]
+    assert rel(tree, files(found)) == [
+        ".hidden.txt",
+        "a.txt",
+        "b.jpg",
+        "src/keep.txt",
+        "sub/a.txt",
+        "sub/c.jpg",
+    ]
+    assert s.folders == 4  # root, other, src, sub: pruned folders are never entered
+
+
+def test_exclude_path_pattern_prunes_only_that_folder(tree: Path) -> None:
+    got = scan_rel(tree, Filters(exclude=("src/gen",)))
+    assert "src/gen/g.txt" not in got
+    assert "other/gen/o.txt" in got
+    assert "src/keep.txt" in got
+
+
+def test_exclude_wins_over_include(tree: Path) -> None:
+    assert scan_rel(tree, Filters(include=("*.txt",), exclude=("a.txt", "build", ".*"))) == [
+        "other/gen/o.txt",
+        "src/keep.txt",
+        "src/gen/g.txt",
+    ]
+
+
+def test_hidden_false_skips_dot_files_and_dot_folders(tree: Path) -> None:
+    got = scan_rel(tree, Filters(hidden=False))
+    assert not [p for p in got if "/." in "/" + p]
+    assert "a.txt" in got
+
+
+def test_explicitly_named_files_bypass_the_filters(tree: Path) -> None:
+    f = str(tree / "notes.tmp")
+    assert files(scan([f], Filters(include=("*.jpg",), exclude=("*.tmp",)))) == [f]
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+
+def test_same_file_given_twice_is_listed_once(tmp_path: Path) -> None:
+    f = str(touch(tmp_path / "a"))
+    assert files(scan([f, f, str(tmp_path / "." / "a")])) == [f]
+
+
+def test_file_and_its_folder_list_the_file_once(tmp_path: Path) -> None:
+    a, b = str(touch(tmp_path / "d" / "a")), str(touch(tmp_path / "d" / "b"))
+    assert files(scan([a, str(tmp_path / "d")])) == [a, b]
+    assert files(scan([str(tmp_path / "d"), b])) == [a, b]
+
+
+def test_same_folder_given_twice_lists_each_file_once(tmp_path: Path) -> None:
+    a = str(touch(tmp_path / "d" / "a"))
+    assert files(scan([str(tmp_path / "d"), str(tmp_path / "d") + "/"])) == [a]
+
+
+def test_seen_set_is_shared_between_scans(tmp_path: Path) -> None:
+    a, b = str(touch(tmp_path / "a")), str(touch(tmp_path / "b"))
+    seen: set[str] = set()
+    first = [e for batch in Scanner([a], seen=seen).batches() for e in batch]
+    second = [e for batch in Scanner([str(tmp_path)], seen=seen).batches() for e in batch]
+    assert files(first) == [a]
+    assert files(second) == [b]
+
+
+# --- special files, links, names -----------------------------------------------------------------
+
+
+def test_fifo_is_skipped_with_a_reason_and_never_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    touch(tmp_path / "z")
+    found = scan_in_thread([str(tmp_path), str(fifo)])  # an open() would block forever
+    assert files(found) == [str(tmp_path / "z")]
+    assert list(skipped(found)) == [str(fifo)]
+    assert "FIFO" in skipped(found)[str(fifo)]
+
+
+def test_explicit_fifo_is_skipped(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    found = scan_in_thread([str(fifo)])
+    assert len(found) == 1
+    assert "FIFO" in skipped(found)[str(fifo)]
+
+
+@pytest.fixture
+def unix_socket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(tmp_path)  # bind a short relative name: AF_UNIX paths are limited
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.bind("sock")
+        yield tmp_path / "sock"
+    finally:
+        s.close()
+
+
+def test_unix_socket_is_skipped_with_a_reason(tmp_path: Path, unix_socket: Path) -> None:
+    found = scan_in_thread([str(tmp_path), str(unix_socket)])
+    assert files(found) == []
+    assert list(skipped(found)) == [str(unix_socket)]
+    assert "socket" in skipped(found)[str(unix_socket)]
+
+
+def test_device_is_skipped(tmp_path: Path) -> None:
+    found = scan_in_thread(["/dev/null"])
+    assert "device" in skipped(found)["/dev/null"]
+
+
+def test_symlink_loop_does_not_hang_and_is_reported(tmp_path: Path) -> None:
+    f = str(touch(tmp_path / "a" / "f"))
+    os.symlink("..", tmp_path / "a" / "loop")
+    os.symlink(".", tmp_path / "a" / "self")
+    found = scan_in_thread([str(tmp_path)])
+    assert files(found) == [f]
+    reasons = skipped(found)
+    assert set(reasons) == {str(tmp_path / "a" / "loop"), str(tmp_path / "a" / "self")}
+    assert all("loop" in r for r in reasons.values())
+
+
+def test_symlink_to_itself_is_skipped(tmp_path: Path) -> None:
+    os.symlink("me", tmp_path / "me")
+    found = scan_in_thread([str(tmp_path)])
+    assert list(skipped(found)) == [str(tmp_path / "me")]
+
+
+def test_folders_linking_to_each_other_are_entered_once(tmp_path: Path) -> None:
+    """Five folders each holding a link to the four others: every real folder is entered once.
+
+    Checking only ancestors lets the walk follow every path through the links: k folders give
+    about e * k! folders entered (326 for 5, 13,700 for 7, millions for 10): a practical hang.
+    """
+    names = [f"d{i}" for i in range(5)]
+    for a in names:
+        touch(tmp_path / a / "f")
+        for b in names:
+            if a != b:
+                os.symlink(os.path.join("..", b), tmp_path / a / f"to_{b}")
+    s = Scanner([str(tmp_path)])
+    found = [e for b in s.batches() for e in b]
+    assert s.folders == len(names) + 1, f"{s.folders} folders entered; there are 6"
+    real = [os.path.realpath(p) for p in files(found)]
+    assert sorted(real) == sorted(str(tmp_path / a / "f") for a in names)
+
+
+def test_symlinked_folder_is_followed(tmp_path: Path) -> None:
+    touch(tmp_path / "real" / "f")
+    (tmp_path / "top").mkdir()
+    os.symlink(tmp_path / "real", tmp_path / "top" / "link")
+    assert files(scan([str(tmp_path / "top")])) == [str(tmp_path / "top" / "link" / "f")]
+
+
+def test_broken_symlink_is_skipped(tmp_path: Path) -> None:
+    os.symlink("nowhere", tmp_path / "dangling")
+    ok = str(touch(tmp_path / "ok"))
+    found = scan([str(tmp_path)])
+    assert files(found) == [ok]
+    assert "broken" in skipped(found)[str(tmp_path / "dangling")]
+    explicit = scan([str(tmp_path / "dangling")])
+    assert "broken" in skipped(explicit)[str(tmp_path / "dangling")]
+
+
+def test_symlink_to_a_file_is_listed_under_its_own_name(tmp_path: Path) -> None:
+    touch(tmp_path / "target", b"abc")
+    os.symlink("target", tmp_path / "zlink")
+    found = scan([str(tmp_path)])
+    assert files(found) == [str(tmp_path / "target"), str(tmp_path / "zlink")]
+    assert [e.size for e in found if isinstance(e, FileEntry)] == [3, 3]
+
+
+def test_undecodable_file_name_survives(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.bin")
+    with open(raw, "wb") as f:
+        f.write(b"bytes of cafe")
+    name = os.fsdecode(b"caf\xe9.bin")
+    (entry,) = scan([str(tmp_path)])
+    assert isinstance(entry, FileEntry)
+    assert entry.path == os.path.join(str(tmp_path), name)
+    assert os.fsencode(entry.path) == raw
+    with open(entry.path, "rb") as f:
+        assert f.read() == b"bytes of cafe"
+    assert entry.size == 13
+    assert files(scan([entry.path])) == [entry.path]
+
+
+def test_missing_input_is_a_skipped_entry(tmp_path: Path) -> None:
+    missing = str(tmp_path / "gone")
+    found = scan([missing])
+    assert len(found) == 1
+    assert isinstance(found[0], SkippedEntry)
+    assert found[0].path == missing
+    assert "not found" in found[0].reason
+
+
+# --- cancel, batches, counters -------------------------------------------------------------------
+
+
+def test_cancel_set_before_the_scan_yields_nothing(tmp_path: Path) -> None:
+    touch(tmp_path / "d" / "a")
+    cancel = threading.Event()
+    cancel.set()
+    s = Scanner([str(tmp_path / "d"), str(tmp_path / "d" / "a")], cancel=cancel)
+    assert list(s.batches()) == []
+    assert (s.files, s.folders) == (0, 0)
+
+
+def test_cancel_stops_a_scan_between_folders(tmp_path: Path) -> None:
+    for i in range(50):
+        touch(tmp_path / f"d{i:02d}" / "f")
+    cancel = threading.Event()
+    s = Scanner([str(tmp_path)], cancel=cancel)
+    got = []
+    for batch in s.batches(size=1):
+        got.extend(batch)
+        cancel.set()
+    assert len(got) == 1
+    assert s.folders < 5
+
+
+def test_batches_respect_size_and_concatenate_to_scan(tmp_path: Path) -> None:
+    for i in range(23):
+        touch(tmp_path / f"f{i}")
+    os.symlink("nowhere", tmp_path / "dangling")
+    s = Scanner([str(tmp_path), str(tmp_path / "missing")])
+    batches = list(s.batches(size=5))
+    assert [len(b) for b in batches] == [5, 5, 5, 5, 5]
+    assert [e for b in batches for e in b] == scan([str(tmp_path), str(tmp_path / "missing")])
+
+
+def test_counters_add_up(tmp_path: Path) -> None:
+    touch(tmp_path / "a")
+    touch(tmp_path / "s" / "b")
+    touch(tmp_path / "s" / "t" / "c")
+    os.mkfifo(tmp_path / "s" / "fifo")
+    os.symlink("nowhere", tmp_path / "dangling")
+    s = Scanner([str(tmp_path), str(tmp_path / "missing")])
+    found = [e for b in s.batches() for e in b]
+    assert (s.files, s.skipped, s.folders) == (3, 3, 3)
+    assert s.files + s.skipped == len(found)

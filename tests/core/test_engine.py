@@ -1,0 +1,272 @@
+"""The engine under faults, with real worker processes on real files: crashes, kills, cancel."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import operations
+from core.discover import scan
+from core.engine import Engine, Job, run_job
+from core.operations.base import Plan
+from core.records import Status, Task
+
+HASH = "tests.fault_ops:HashOperation"
+SEGV = "tests.fault_ops:SegfaultOperation"
+SLOW = "tests.fault_ops:SlowOperation"
+WRITE = "tests.fault_ops:WriteOperation"
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    eng = Engine(2)
+    yield eng
+    eng.shutdown()
+
+
+def make_files(folder: Path, n: int, size: int = 3000, prefix: str = "f") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        p = folder / f"{prefix}{i:03d}.bin"
+        p.write_bytes(os.urandom(size + i))
+        paths.append(p)
+    return paths
+
+
+def sha(p: str | Path) -> str:
+    return hashlib.sha256(Path(p).read_bytes()).hexdigest()
+
+
+def plan_for(op: str, folder: Path) -> Plan:
+    return operations.get(op).plan(scan([str(folder)]), None)
+
+
+def start(
+    engine: Engine, op: str, plan: Plan, options: object = None
+) -> tuple[Job, threading.Thread]:
+    job = engine.new_job(op, options, plan)
+    t = threading.Thread(target=job.run, daemon=True)
+    t.start()
+    return job, t
+
+
+def pump_until(job: Job, cond: object, timeout: float = 20.0) -> None:
+    """Drain progress (as the GUI timer would) until ``cond()`` is true."""
+    deadline = time.monotonic() + timeout
+    while not cond():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"condition not reached in time: {_state(job)}"
+        job.poll(None)
+        job.done.wait(0.02)
+    job.poll(None)
+
+
+def _state(job: Job) -> str:
+    """What the job is waiting for, to make a timeout explain itself."""
+    h = [(h.generation, h.retired, h.terminated, h.pids()) for h in job.engine.handles]
+    inflight = {c: (r.revoked, r.handle.generation, job._slot(r.spec)) for c, r in job._inflight.items()}
+    return f"counts={dict(job.tracker.counts)} inflight={inflight} handles={h} remaining={job._remaining}"
+
+
+def finish(job: Job, t: threading.Thread, timeout: float = 30.0) -> None:
+    pump_until(job, job.done.is_set, timeout)
+    t.join(5)
+    job.poll(None)
+
+
+def assert_all_final(job: Job) -> None:
+    c = job.tracker.counts
+    assert c[Status.PENDING] == 0 and c[Status.RUNNING] == 0
+    assert sum(c[s] for s in Status if s.final) == job.tracker.n
+
+
+def test_job_hashes_every_file_and_pool_stays_warm(engine: Engine, tmp_path: Path) -> None:
+    files = make_files(tmp_path / "in", 300)
+    plan = plan_for(HASH, tmp_path / "in")
+    job, report = run_job(engine, HASH, None, plan)
+    assert report.error is None and not report.cancelled
+    assert [r.value for r in job.tracker.results if r] == [sha(p) for p in files]
+    assert job.tracker.counts[Status.DONE] == 300 and job.tracker.fraction == 1.0
+    pids = set(engine.worker_pids())
+    assert len(pids) == 2
+    run_job(engine, HASH, None, plan)
+    assert set(engine.worker_pids()) == pids  # warm pool reused
+    engine.workers = 1
+    run_job(engine, HASH, None, plan)
+    assert len(engine.worker_pids()) == 1 and not pids & set(engine.worker_pids())
+
+
+def test_vanished_fifo_empty_and_settled_rows(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    make_files(folder, 3)
+    (folder / "empty.bin").write_bytes(b"")
+    os.mkfifo(folder / "pipe")
+    entries = scan([str(folder)])
+    (folder / "f001.bin").unlink()  # vanishes between scan and processing
+    (folder / "f002.bin").unlink()
+    os.mkfifo(folder / "f002.bin")  # ... and is replaced by a FIFO: must not block
+    job, _ = run_job(engine, HASH, None, operations.get(HASH).plan(entries, None))
+    by_name = {Path(t.path).name: job.tracker.results[t.index] for t in job.tasks}
+    assert by_name["empty.bin"].value == hashlib.sha256(b"").hexdigest()
+    assert by_name["pipe"].status == Status.SKIPPED and "FIFO" in by_name["pipe"].message
+    assert by_name["f001.bin"].status == Status.FAILED
+    assert "vanished" in by_name["f001.bin"].message
+    assert by_name["f002.bin"].status == Status.SKIPPED
+    assert "named pipe" in by_name["f002.bin"].message
+    assert by_name["f000.bin"].status == Status.DONE
+    assert_all_final(job)
+
+
+def test_segfault_fails_only_that_file_after_one_retry(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    files = make_files(folder, 40)
+    (folder / "f017_CRASH.bin").write_bytes(b"boom")
+    plan = plan_for(SEGV, folder)
+    job, report = run_job(engine, SEGV, None, plan)
+    assert report.error is None
+    crashed = [r for r in job.tracker.results if r and r.status == Status.FAILED]
+    assert len(crashed) == 1
+    assert job.tasks[crashed[0].index].path.endswith("f017_CRASH.bin")
+    assert "worker crashed (signal 11: SIGSEGV)" in crashed[0].message
+    assert "2 times" in crashed[0].message
+    done = {job.tasks[r.index].path: r.value for r in job.tracker.results if r and r.value}
+    assert done == {str(p): sha(p) for p in files}
+    assert_all_final(job)
+    # The engine still works on a fresh pool afterwards.
+    job2, _ = run_job(engine, HASH, None, plan_for(HASH, folder))
+    assert job2.tracker.counts[Status.DONE] == 41
+
+
+def test_sigkill_of_a_busy_worker_retries_its_file(engine: Engine, tmp_path: Path) -> None:
+    files = make_files(tmp_path / "in", 6, size=4 << 20)
+    job, t = start(engine, SLOW, plan_for(SLOW, tmp_path / "in"), 30)
+    pump_until(job, lambda: job.tracker.counts[Status.RUNNING] >= 1)
+    victim = engine.worker_pids()[0]
+    os.kill(victim, signal.SIGKILL)
+    finish(job, t)
+    assert victim not in engine.worker_pids()
+    assert [r.value for r in job.tracker.results if r] == [sha(p) for p in files]
+    assert job.tracker.counts[Status.DONE] == 6
+
+
+def test_sigkill_twice_on_the_same_file_fails_it(tmp_path: Path) -> None:
+    make_files(tmp_path / "in", 1, size=6 << 20)
+    with Engine(1) as engine:
+        job, t = start(engine, SLOW, plan_for(SLOW, tmp_path / "in"), 200)
+        victims: list[int] = []
+        seen = -1
+        for _ in range(2):
+            # Wait for a fresh worker to make fresh progress on the file, then kill it.
+            pump_until(
+                job,
+                lambda s=seen: (
+                    job.tracker.partial[0] not in (0, s)
+                    and any(p not in victims for p in engine.worker_pids())
+                ),
+            )
+            pid = next(p for p in engine.worker_pids() if p not in victims)
+            os.kill(pid, signal.SIGKILL)
+            victims.append(pid)
+            pump_until(job, lambda p=pid: p not in engine.worker_pids() or job.done.is_set())
+            seen = job.tracker.partial[0]
+        finish(job, t)
+    r = job.tracker.results[0]
+    assert r is not None and r.status == Status.FAILED
+    assert "worker crashed (signal 9: SIGKILL)" in r.message
+
+
+def test_killing_an_idle_worker_does_not_hang(tmp_path: Path) -> None:
+    make_files(tmp_path / "in", 1, size=4 << 20)
+    make_files(tmp_path / "in", 30, size=1000, prefix="s")
+    with Engine(2) as engine:
+        plan = plan_for(SLOW, tmp_path / "in")
+        job, t = start(engine, SLOW, plan, 300)
+        pump_until(job, lambda: job.tracker.partial[0] > 0)
+        # Everything but the big file is quick; wait until those are done, then the other
+        # worker sits idle inside the Pool's task queue (holding its lock): kill it there.
+        pump_until(job, lambda: job.tracker.counts[Status.DONE] >= 30)
+        busy = {pid for pid in engine.worker_pids() if _is_busy(pid)}
+        idle = [pid for pid in engine.worker_pids() if pid not in busy]
+        if idle:
+            os.kill(idle[0], signal.SIGKILL)
+        finish(job, t)
+    assert job.tracker.counts[Status.DONE] == 31
+
+
+def _is_busy(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0] == "R"
+
+
+def test_cancel_stops_quickly_and_keeps_finished_results(engine: Engine, tmp_path: Path) -> None:
+    files = make_files(tmp_path / "in", 3, size=1000, prefix="a")
+    files += make_files(tmp_path / "in", 8, size=8 << 20, prefix="b")
+    job, t = start(engine, SLOW, plan_for(SLOW, tmp_path / "in"), 60)
+    pump_until(job, lambda: job.tracker.counts[Status.DONE] >= 3)
+    began = time.monotonic()
+    job.cancel()
+    finish(job, t)
+    elapsed = time.monotonic() - began
+    assert elapsed < 3.0
+    c = job.tracker.counts
+    assert c[Status.CANCELLED] >= 1 and c[Status.DONE] >= 3
+    assert_all_final(job)
+    for task, r in zip(job.tasks, job.tracker.results, strict=True):
+        assert r is not None
+        if r.status == Status.DONE:
+            assert r.value == sha(task.path)
+    assert job.report is not None and job.report.cancelled
+
+
+def test_cancel_terminates_a_worker_that_ignores_it(engine: Engine, tmp_path: Path) -> None:
+    make_files(tmp_path / "in", 2, size=2 << 20)
+    plan = plan_for(HASH, tmp_path / "in")
+    stuck = "tests.fault_ops:StuckOperation"
+    job, t = start(engine, stuck, plan)
+    pump_until(job, lambda: job.tracker.counts[Status.RUNNING] >= 1)
+    old = set(engine.worker_pids())
+    began = time.monotonic()
+    job.cancel()
+    finish(job, t)
+    assert time.monotonic() - began < 3.0
+    assert job.tracker.counts[Status.CANCELLED] == 2
+    assert engine.worker_pids() == []  # the stuck pool was terminated and discarded
+    job2, _ = run_job(engine, HASH, None, plan)
+    assert job2.tracker.counts[Status.DONE] == 2 and not old & set(engine.worker_pids())
+
+
+def test_cancel_leaves_no_partial_output(engine: Engine, tmp_path: Path) -> None:
+    make_files(tmp_path / "in", 4, size=8 << 20)
+    out = tmp_path / "out"
+    out.mkdir()
+    base = plan_for(WRITE, tmp_path / "in")
+    plan = Plan(
+        [Task(t.index, t.path, t.size, output=str(out / Path(t.path).name)) for t in base.tasks]
+    )
+    job, t = start(engine, WRITE, plan, 60)
+    pump_until(job, lambda: job.tracker.counts[Status.RUNNING] >= 1 and job.tracker.bytes_done > 0)
+    job.cancel()
+    finish(job, t)
+    written = sorted(p.name for p in out.iterdir())
+    done = sorted(
+        Path(t.path).name
+        for t, r in zip(job.tasks, job.tracker.results, strict=True)
+        if r and r.status == Status.DONE
+    )
+    assert written == done  # finished outputs only: no partial file, no temporary
+    for name in written:
+        assert (out / name).read_bytes() == (tmp_path / "in" / name).read_bytes()
+
+
+def test_sources_are_never_modified(engine: Engine, tmp_path: Path) -> None:
+    files = make_files(tmp_path / "in", 20)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    run_job(engine, HASH, None, plan_for(HASH, tmp_path / "in"))
+    assert before == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}

@@ -1,0 +1,98 @@
+"""Chunk planning: properties over random sizes and limits (hypothesis), plus laziness."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.operations.base import ChunkLimits
+from core.plan import DEFAULT_LIMITS, chunks
+from core.records import Task
+
+limits_st = st.builds(
+    ChunkLimits,
+    max_files=st.integers(1, 12),
+    max_bytes=st.integers(1, 5000),
+    large_file=st.integers(1, 8000),
+)
+sizes_st = st.lists(st.integers(0, 10_000), max_size=120)
+
+
+def make_tasks(sizes: list[int]) -> list[Task]:
+    return [Task(i, f"/data/f{i}", s) for i, s in enumerate(sizes)]
+
+
+@given(sizes_st, limits_st)
+def test_every_task_exactly_once_in_order(sizes: list[int], limits: ChunkLimits) -> None:
+    tasks = make_tasks(sizes)
+    out = list(chunks(tasks, limits))
+    assert [t for c in out for t in c] == tasks
+    assert all(c for c in out)  # no empty chunk
+
+
+@given(sizes_st, limits_st)
+def test_no_chunk_exceeds_max_files(sizes: list[int], limits: ChunkLimits) -> None:
+    assert all(len(c) <= limits.max_files for c in chunks(make_tasks(sizes), limits))
+
+
+@given(sizes_st, limits_st)
+def test_chunk_over_max_bytes_only_if_single_file(sizes: list[int], limits: ChunkLimits) -> None:
+    for c in chunks(make_tasks(sizes), limits):
+        if sum(t.size for t in c) > limits.max_bytes:
+            assert len(c) == 1
+
+
+@given(sizes_st, limits_st)
+def test_large_files_are_alone(sizes: list[int], limits: ChunkLimits) -> None:
+    for c in chunks(make_tasks(sizes), limits):
+        if any(t.size >= limits.large_file for t in c):
+            assert len(c) == 1
+
+
+@given(sizes_st, limits_st)
+def test_small_chunks_close_only_when_full(sizes: list[int], limits: ChunkLimits) -> None:
+    """A chunk of small files ends only when the next small file would not fit: no needless
+    splitting, so per-task overhead stays low."""
+    out = list(chunks(make_tasks(sizes), limits))
+    for cur, nxt in itertools.pairwise(out):
+        small = all(t.size < limits.large_file for t in cur + nxt[:1])
+        if small:
+            full = len(cur) >= limits.max_files
+            over = sum(t.size for t in cur) + nxt[0].size > limits.max_bytes
+            assert full or over, (cur, nxt)
+
+
+def test_examples_with_default_limits() -> None:
+    mib = 1024 * 1024
+    tasks = make_tasks([1, 2, 9 * mib, 3, 8 * mib, 4])
+    out = [[t.index for t in c] for c in chunks(tasks)]
+    assert out == [[0, 1], [2], [3], [4], [5]]
+    assert ChunkLimits() == DEFAULT_LIMITS
+
+
+def test_many_empty_files_are_grouped_by_count() -> None:
+    out = list(chunks(make_tasks([0] * 600), ChunkLimits(max_files=256)))
+    assert [len(c) for c in out] == [256, 256, 88]
+
+
+def test_empty_input_gives_no_chunk() -> None:
+    assert list(chunks([], ChunkLimits())) == []
+
+
+def test_lazy_on_an_endless_generator() -> None:
+    pulled = 0
+
+    def endless() -> Iterator[Task]:
+        nonlocal pulled
+        for i in itertools.count():
+            pulled += 1
+            yield Task(i, f"/f{i}", 10)
+
+    it = chunks(endless(), ChunkLimits(max_files=4, max_bytes=10**9, large_file=10**9))
+    assert [t.index for t in next(it)] == [0, 1, 2, 3]
+    assert pulled == 5  # one look-ahead item, not the whole stream
+    assert [t.index for t in next(it)] == [4, 5, 6, 7]
+    assert pulled == 9
