@@ -36,13 +36,17 @@ def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
         p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, other operations are not imported (faster start)."""
     parser = argparse.ArgumentParser(
         prog="parabatch-cli", description="Process batches of files in parallel."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in operations.names():
+        if only is not None and name != only:
+            sub.add_parser(name)
+            continue
         op = operations.get(name)
         p = sub.add_parser(name, help=op.help, description=op.help)
         if name == "verify":
@@ -177,7 +181,9 @@ def _dry_run(op: Any, entries: list[Any], options: Any) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in operations.names() else None)
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")

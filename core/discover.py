@@ -23,10 +23,18 @@ Found = FileEntry | SkippedEntry
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders embedded numbers by value, case-insensitively."""
-    parts = _DIGITS.split(name)
-    return tuple((0, int(p)) if i % 2 else (1, p.casefold()) for i, p in enumerate(parts))
+def _pad(m: re.Match[str]) -> str:
+    digits = m.group().lstrip("0") or "0"
+    return f"{len(digits):03d}{digits}"
+
+
+def natural_key(name: str) -> tuple[str, str]:
+    """Sort key that orders embedded numbers by value ("img2" < "img10"), case-insensitively.
+
+    Each run of digits becomes its length then its digits, so plain string comparison (fast, in
+    C) orders numbers by value; the name itself breaks ties deterministically.
+    """
+    return _DIGITS.sub(_pad, name.casefold()), name
 
 
 @dataclass(frozen=True)

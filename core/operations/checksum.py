@@ -55,7 +55,7 @@ class ChecksumOperation(Operation):
     title = "Create checksums"
     help = "compute checksums (sha256, blake3, ...) and write a manifest sha256sum -c accepts"
     options_type = ChecksumOptions
-    limits = ChunkLimits(max_files=256, max_bytes=32 * 1024 * 1024, large_file=8 * 1024 * 1024)
+    limits = ChunkLimits(max_files=128, max_bytes=16 * 1024 * 1024, large_file=8 * 1024 * 1024)
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per input; the manifest being written is skipped, never listed in itself."""

@@ -93,7 +93,7 @@ class VerifyOperation(Operation):
     title = "Verify checksums"
     help = "check files against a checksum manifest (like sha256sum -c)"
     options_type = VerifyOptions
-    limits = ChunkLimits(max_files=256, max_bytes=32 * 1024 * 1024, large_file=8 * 1024 * 1024)
+    limits = ChunkLimits(max_files=128, max_bytes=16 * 1024 * 1024, large_file=8 * 1024 * 1024)
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per manifest line; ``entries`` are ignored (the manifest says what to check).

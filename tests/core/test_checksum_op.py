@@ -46,11 +46,9 @@ def test_registered_with_name_title_and_grouping_limits() -> None:
     assert isinstance(op, ChecksumOperation)
     assert (op.name, op.title) == ("checksum", "Create checksums")
     assert op.options_type is ChecksumOptions
-    assert (op.limits.max_files, op.limits.max_bytes, op.limits.large_file) == (
-        256,
-        32 << 20,
-        8 << 20,
-    )
+    # Small files share chunks; a large file fits no shared chunk, so it is alone.
+    assert op.limits.max_files >= 32
+    assert op.limits.large_file <= op.limits.max_bytes
 
 
 def test_options_reject_unknown_algorithm() -> None:
