@@ -71,7 +71,9 @@ def pump_until(job: Job, cond: object, timeout: float = 20.0) -> None:
 def _state(job: Job) -> str:
     """What the job is waiting for, to make a timeout explain itself."""
     h = [(h.generation, h.retired, h.terminated, h.pids()) for h in job.engine.handles]
-    inflight = {c: (r.revoked, r.handle.generation, job._slot(r.spec)) for c, r in job._inflight.items()}
+    inflight = {
+        c: (r.revoked, r.handle.generation, job._slot(r.spec)) for c, r in job._inflight.items()
+    }
     return f"counts={dict(job.tracker.counts)} inflight={inflight} handles={h} remaining={job._remaining}"
 
 
@@ -270,3 +272,40 @@ def test_sources_are_never_modified(engine: Engine, tmp_path: Path) -> None:
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
     run_job(engine, HASH, None, plan_for(HASH, tmp_path / "in"))
     assert before == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+
+
+def test_huge_sparse_file_and_zero_byte_file(engine: Engine, tmp_path: Path) -> None:
+    """Sizes and offsets past 4 GiB: a sparse file of 4 GiB of holes, then real data."""
+    import xxhash
+
+    from core.operations.checksum import ChecksumOptions
+
+    huge = tmp_path / "huge.img"
+    tail = os.urandom(64 * 1024)
+    with open(huge, "wb") as f:
+        f.seek(4 << 30)
+        f.write(tail)
+    (tmp_path / "empty").write_bytes(b"")
+    opts = ChecksumOptions(algorithm="xxh128")
+    plan = operations.get("checksum").plan(scan([str(tmp_path)]), opts)
+    job, _ = run_job(engine, "checksum", opts, plan)
+    by_name = {Path(t.path).name: job.tracker.results[t.index] for t in job.tasks}
+    h = xxhash.xxh3_128()
+    zeros = bytes(1 << 24)
+    for _ in range((4 << 30) // len(zeros)):
+        h.update(zeros)
+    h.update(tail)
+    assert by_name["huge.img"].value == h.hexdigest()
+    assert by_name["empty"].value == xxhash.xxh3_128(b"").hexdigest()
+    assert job.tracker.bytes_done == (4 << 30) + len(tail)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file_fails_with_a_reason(engine: Engine, tmp_path: Path) -> None:
+    make_files(tmp_path / "in", 3)
+    locked = tmp_path / "in" / "f001.bin"
+    locked.chmod(0)
+    job, _ = run_job(engine, HASH, None, plan_for(HASH, tmp_path / "in"))
+    r = job.tracker.results[1]
+    assert r is not None and r.status == Status.FAILED and "permission denied" in r.message
+    assert job.tracker.counts[Status.DONE] == 2
