@@ -29,7 +29,7 @@ def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
         "-w", "--workers", type=int, default=os.cpu_count() or 1, help="worker processes"
     )
     p.add_argument("--json", action="store_true", help="one JSON record per file, then a summary")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     if takes_paths:
         p.add_argument("--include", action="append", default=[], metavar="GLOB")
         p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
@@ -142,14 +142,16 @@ def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> Non
             err.write(f"parabatch-cli: {_text(task.path)}: {r.message}\n")
     for line in report.lines:
         err.write(_text(line) + "\n")
+    if report.error:
+        err.write(f"parabatch-cli: error: {report.error}\n")
+    if args.quiet:
+        return
     s = job.tracker.summary()
     err.write(
         f"{s['done']} done, {s['failed']} failed, {s['skipped']} skipped, "
         f"{s['cancelled']} cancelled of {s['files']} in {format_duration(float(s['seconds']))} "
         f"({format_bytes(job.tracker.rate)}/s)\n"
     )
-    if report.error:
-        err.write(f"parabatch-cli: error: {report.error}\n")
 
 
 def _skip_own_stdout(entries: list[Any]) -> list[Any]:

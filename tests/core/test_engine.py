@@ -74,7 +74,8 @@ def _state(job: Job) -> str:
     inflight = {
         c: (r.revoked, r.handle.generation, job._slot(r.spec)) for c, r in job._inflight.items()
     }
-    return f"counts={dict(job.tracker.counts)} inflight={inflight} handles={h} remaining={job._remaining}"
+    counts = dict(job.tracker.counts)
+    return f"counts={counts} inflight={inflight} handles={h} remaining={job._remaining}"
 
 
 def finish(job: Job, t: threading.Thread, timeout: float = 30.0) -> None:
