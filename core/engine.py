@@ -428,14 +428,17 @@ class Job:
         if others:
             self._retry.append((others, rec.spec.attempt + 1))
 
-    def _end_retired(self, h: PoolHandle) -> None:
-        """Terminate a retired pool whose live workers finished; drop its revoked chunks."""
+    def _end_retired(self, h: PoolHandle) -> list[_InFlight]:
+        """Terminate a pool and drop the chunks still on it (a retired pool's are revoked and
+        already resubmitted). Temporaries its workers left are removed. Returns the dropped."""
         pids = h.all_pids()
         self.engine.end_pool(h)
-        for rec in [r for r in self._inflight.values() if r.handle is h]:
+        dropped = [r for r in self._inflight.values() if r.handle is h]
+        for rec in dropped:
             self._inflight.pop(rec.spec.chunk_id, None)
             self.engine.free_slots.append(rec.spec.slot)
             remove_partials([t.output for t in rec.spec.tasks if t.output], pids)
+        return dropped
 
     def _cancel_now(self) -> None:
         """Stop: workers see the Event; anything not back after a grace period is terminated."""
@@ -455,12 +458,7 @@ class Job:
             self._wait_and_handle(WATCH_INTERVAL)
             self._watch()
         for h in {rec.handle for rec in self._inflight.values()}:
-            pids = h.all_pids()
-            self.engine.end_pool(h)
-            for rec in [r for r in self._inflight.values() if r.handle is h]:
-                self._inflight.pop(rec.spec.chunk_id, None)
-                self.engine.free_slots.append(rec.spec.slot)
-                remove_partials([t.output for t in rec.spec.tasks if t.output], pids)
+            for rec in self._end_retired(h):
                 self._end_rows(list(rec.spec.tasks), Status.CANCELLED, "cancelled while running")
         self._end_rows(self.tasks, Status.CANCELLED, "cancelled")  # anything left (retries)
 

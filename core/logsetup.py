@@ -7,24 +7,27 @@ in the app's entry point and in the worker initializer. :func:`configure_logging
 records to a rotating file under the user's log folder, where a windowed app's errors can still
 be found.
 
-Kept light and Qt-free: worker processes import this module. ``platformdirs`` is imported only
-when logging is configured.
+Kept light and Qt-free, because worker processes import this module: ``logging`` and
+``platformdirs`` are imported only when logging is configured.
 """
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
 import os
 import sys
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from core import APP_NAME
 
+if TYPE_CHECKING:
+    import logging
+
 LOG_FILE = "parabatch.log"
 LOG_FORMAT = "%(asctime)s %(process)d %(threadName)s %(levelname)s %(name)s: %(message)s"
+INFO = 20  # logging.INFO, without importing logging here
 MAX_BYTES = 1024 * 1024
 BACKUPS = 3
 
@@ -51,7 +54,7 @@ def log_dir() -> Path:
 
 
 def configure_logging(
-    level: int = logging.INFO,
+    level: int = INFO,
     *,
     directory: Path | None = None,
     console: bool = False,
@@ -62,7 +65,7 @@ def configure_logging(
     Args:
         level: the root logger's level.
         directory: where the log file goes; the user's log folder if ``None``.
-        console: also log to ``sys.stderr`` (when it exists).
+        console: also log to ``sys.stderr``.
         excepthook: log uncaught exceptions (then call the previous hook), so that a windowed
             app's crash leaves a trace in the file.
 
@@ -71,13 +74,17 @@ def configure_logging(
         records go to ``sys.stderr`` instead. Calling it again returns the same file and does
         not add a second handler.
     """
+    import logging
+    import logging.handlers
+
     global _handlers
     ensure_std_streams()
     with _lock:
         root = logging.getLogger()
         root.setLevel(level)
         if _handlers:
-            return _handler_path(_handlers[0])
+            first = _handlers[0]
+            return Path(first.baseFilename) if isinstance(first, logging.FileHandler) else None
         target = (directory if directory is not None else log_dir()) / LOG_FILE
         path: Path | None = target
         handler: logging.Handler
@@ -105,6 +112,8 @@ def configure_logging(
 
 def reset_logging() -> None:
     """Remove and close the handlers :func:`configure_logging` added (for tests)."""
+    import logging
+
     global _handlers
     with _lock:
         root = logging.getLogger()
@@ -115,18 +124,14 @@ def reset_logging() -> None:
         logging.captureWarnings(False)
 
 
-def _handler_path(handler: logging.Handler) -> Path | None:
-    if isinstance(handler, logging.FileHandler):
-        return Path(handler.baseFilename)
-    return None
-
-
 def _install_excepthook() -> None:
     previous = sys.excepthook
     if getattr(previous, "_parabatch_logs", False):
         return
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        import logging
+
         if not issubclass(kind, KeyboardInterrupt):
             logging.getLogger(APP_NAME).critical("uncaught exception", exc_info=(kind, value, tb))
         previous(kind, value, tb)
