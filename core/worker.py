@@ -12,7 +12,6 @@ import mmap
 import os
 import signal
 import stat
-import sys
 import time
 import traceback
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from core import operations
+from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
 from core.progress import RUNNING_MSG
 from core.records import Cancelled, FileError, FileResult, FileSkipped, Status, Task
@@ -49,10 +49,8 @@ def init_worker(progress_queue: Any, cancel_event: Any) -> None:
     would hang the pool, so the parent alone coordinates the cancel.
     """
     global _queue, _cancel
+    ensure_std_streams()  # a windowed frozen app on Windows has no stdout/stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("stdout", "stderr"):  # a windowed frozen app on Windows has none
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115
     _queue = progress_queue
     _cancel = cancel_event
 
