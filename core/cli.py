@@ -204,7 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             entries.extend(batch)
         entries = _skip_own_stdout(entries)
         if getattr(args, "dry_run", False):
-            return _dry_run(op, entries, options)
+            try:
+                return _dry_run(op, entries, options)
+            except FileError as e:
+                sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
+                return EXIT_USAGE
     try:
         plan = op.plan(entries, options)
     except FileError as e:

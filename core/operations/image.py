@@ -1,0 +1,207 @@
+"""The "image" operation: convert and resize images with Pillow.
+
+Parent side (Pillow-free unless AVIF is asked for): options, command-line arguments, and the plan,
+which fixes every output name before Start through :mod:`core.naming` (the dry run prints the same
+plan). Worker side: :meth:`ImageOperation.process` decodes and transforms with
+:mod:`core.operations.image_ops` and writes with :mod:`core.operations.image_write`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import naming
+from core.naming import Action, Collision, NamingRule, PlannedOutput
+from core.operations import image_formats as formats
+from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
+from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+
+FRAMES = ("all", "first")
+
+
+@dataclass(frozen=True)
+class ImageOptions:
+    """Everything a worker needs to convert one image; small and picklable.
+
+    Resize: ``scale`` (percent) or a box of ``max_width``/``max_height`` (never enlarging unless
+    ``enlarge``), or neither. ``format`` is a Pillow format name or ``"same"``. ``max_pixels``
+    is the decompression-bomb limit (None: Pillow's default; the guard cannot be turned off).
+    """
+
+    format: str = formats.SAME
+    max_width: int | None = None
+    max_height: int | None = None
+    scale: float | None = None
+    enlarge: bool = False
+    quality: int = 85
+    png_level: int = 6
+    progressive: bool = False
+    keep_metadata: bool = True
+    background: tuple[int, int, int] = (255, 255, 255)
+    frames: str = "all"
+    max_pixels: int | None = None
+    naming: NamingRule = field(default_factory=NamingRule)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "format", formats.parse_format(self.format))
+        for label, value in (("max width", self.max_width), ("max height", self.max_height)):
+            if value is not None and value < 1:
+                raise ValueError(f"the {label} must be at least 1 pixel")
+        if self.scale is not None and not 0 < self.scale <= 10_000:
+            raise ValueError("the scale must be a percentage above 0 (at most 10000)")
+        if self.scale is not None and (self.max_width or self.max_height):
+            raise ValueError("choose either a scale or a maximum width/height, not both")
+        if not 0 <= self.quality <= 100:
+            raise ValueError("quality must be between 0 and 100")
+        if not 0 <= self.png_level <= 9:
+            raise ValueError("the PNG compression level must be between 0 and 9")
+        if self.frames not in FRAMES:
+            raise ValueError(f"frames must be one of {', '.join(FRAMES)}")
+        if self.max_pixels is not None and self.max_pixels < 1:
+            raise ValueError("the pixel limit must be positive (the bomb guard stays on)")
+        if len(self.background) != 3 or not all(0 <= c <= 255 for c in self.background):
+            raise ValueError("the background must be three values 0-255 (red, green, blue)")
+
+
+@functools.lru_cache(maxsize=16)
+def _deferred(template: str) -> bool:
+    return naming.Template(template).deferred
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def plan_names(
+    sources: Sequence[str], options: ImageOptions, root: str | None = None
+) -> list[PlannedOutput]:
+    """Every source's planned output (shared by the plan, the dry run and the GUI preview).
+    Raises FileError with a sentence for the user."""
+    if options.format == "AVIF" and "AVIF" not in formats.available():
+        raise FileError("this Pillow cannot write AVIF; choose another output format")
+    out_dir = options.naming.output_dir
+    if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise FileError(f"the output folder {out_dir} is a file; choose a folder")
+    ext_for: Callable[[str], str] = functools.partial(formats.output_ext, fmt=options.format)
+    try:
+        return naming.plan_outputs(sources, options.naming, ext_for, root)
+    except ValueError as e:
+        raise FileError(str(e)) from None
+
+
+def _summary(planned: Sequence[PlannedOutput]) -> list[str]:
+    counts = {a: 0 for a in Action}
+    for p in planned:
+        counts[p.action] += 1
+    notes = []
+    if counts[Action.RENAME]:
+        notes.append(f"{_plural(counts[Action.RENAME], 'output')} renamed to avoid a collision")
+    if counts[Action.OVERWRITE]:
+        notes.append(f"{_plural(counts[Action.OVERWRITE], 'existing file')} will be overwritten")
+    if counts[Action.SKIP]:
+        notes.append(f"{_plural(counts[Action.SKIP], 'input')} skipped: output name taken")
+    if counts[Action.REFUSE]:
+        notes.append(f"{_plural(counts[Action.REFUSE], 'input')} refused: would overwrite a source")
+    return notes
+
+
+class ImageOperation(Operation):
+    """Convert and resize images: formats, box or percent, quality, orientation, metadata."""
+
+    name = "image"
+    title = "Convert / resize images"
+    help = "convert and resize images (JPEG, PNG, WebP, TIFF, BMP, GIF, AVIF; HEIC input)"
+    options_type = ImageOptions
+    # Each image is CPU-heavy: small chunks spread work evenly and a cancel loses little.
+    limits = ChunkLimits(max_files=4, max_bytes=16 * 1024 * 1024, large_file=2 * 1024 * 1024)
+
+    def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
+        """One row per input with its final output path in ``Task.output``; skips and refusals
+        decided by the collision policy are settled before Start."""
+        files = [e.path for e in entries if isinstance(e, FileEntry)]
+        planned_all = plan_names(files, options)
+        planned = iter(planned_all)
+        plan = Plan([], notes=_summary(planned_all))
+        for i, e in enumerate(entries):
+            if isinstance(e, SkippedEntry):
+                plan.tasks.append(Task(i, e.path, 0))
+                plan.settled.append(FileResult(i, Status.SKIPPED, message=e.reason))
+                continue
+            p = next(planned)
+            plan.tasks.append(Task(i, e.path, e.size, output=p.output))
+            if p.action is Action.SKIP:
+                plan.settled.append(FileResult(i, Status.SKIPPED, message=p.note))
+            elif p.action is Action.REFUSE:
+                plan.settled.append(FileResult(i, Status.FAILED, message=p.note))
+        return plan
+
+    def dry_run(
+        self, entries: Sequence[FileEntry | SkippedEntry], options: ImageOptions
+    ) -> list[tuple[str, str | None, str]]:
+        """(input, output or None, note) for every entry, without writing anything."""
+        files = [e.path for e in entries if isinstance(e, FileEntry)]
+        planned = iter(plan_names(files, options))
+        rows: list[tuple[str, str | None, str]] = []
+        for e in entries:
+            if isinstance(e, SkippedEntry):
+                rows.append((e.path, None, f"skip: {e.reason}"))
+            else:
+                p = next(planned)
+                rows.append((p.source, p.output, p.note))
+        return rows
+
+    # --- worker side -------------------------------------------------------------------------
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        from core.operations import image_ops, image_write
+
+        if task.output is None:
+            raise FileError("no output was planned for this file")
+        spec = formats.spec_for_output(task.output)
+        deferred = _deferred(options.naming.template)
+        with ctx.open_source(task.path) as f:
+            im = image_ops.open_image(f, task.path, options.max_pixels)
+            ctx.check_cancel()
+            prepared, exif = image_ops.prepare(im, spec, options, ctx.check_cancel)
+            ctx.report_bytes(task.size // 2)
+            params, note = image_write.save_params(
+                spec, prepared, exif, options.quality, options.png_level, options.progressive
+            )
+            first = prepared.frames[0]
+
+            def write(out: Any) -> None:
+                image_write.encode(out, first, spec, params)
+
+            try:
+                final, note2 = image_write.commit(
+                    ctx,
+                    task.output,
+                    task.path,
+                    first.size if deferred else None,
+                    Collision(options.naming.collision),
+                    write,
+                )
+            except OSError as e:
+                raise FileError(f"cannot write the output: {e.strerror or e}") from None
+        ctx.report_bytes(task.size)
+        (w0, h0), (w, h) = prepared.source_size, first.size
+        value = f"{w0}x{h0} → {w}x{h} {spec.name}"
+        if len(prepared.frames) > 1:
+            value += f", {len(prepared.frames)} frames"
+        return Outcome(value, final, "; ".join(n for n in (note, note2) if n))
+
+    # --- command line ------------------------------------------------------------------------
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        from core.operations import image_cli
+
+        image_cli.add_arguments(parser)
+
+    def options_from_args(self, args: argparse.Namespace) -> ImageOptions:
+        """Raises ValueError with a sentence for the user (e.g. --scale with --max-width)."""
+        from core.operations import image_cli
+
+        return image_cli.options_from_args(args)

@@ -1,0 +1,142 @@
+"""Writing the image operation's outputs, inside worker processes.
+
+Planned names go through ``ctx.atomic_output`` (temporary beside the target, then ``os.replace``).
+Names with ``{width}``/``{height}`` are only known here: the image is written to the temporary name
+of the planned *pattern* (so the engine's clean-up of killed workers finds it), then published
+under the filled-in name with the job's collision policy, without clobbering (a hard link fails
+if the name exists, even when another worker took it a moment ago).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from typing import IO, Any
+
+from PIL import Image
+
+from core import naming
+from core.naming import Collision
+from core.operations.base import WorkerContext
+from core.operations.image_formats import FormatSpec
+from core.operations.image_ops import Prepared
+from core.outputs import partial_path
+from core.records import FileError, FileSkipped
+
+JPEG_EXIF_MAX = 65_000  # a JPEG APP1 segment holds at most 64 KiB
+
+
+def save_params(
+    spec: FormatSpec,
+    prepared: Prepared,
+    exif: bytes | None,
+    quality: int,
+    png_level: int,
+    progressive: bool,
+) -> tuple[dict[str, Any], str]:
+    """Pillow ``save`` keywords for ``spec``, and a note for the user ("" if none)."""
+    params: dict[str, Any] = {}
+    note = ""
+    name = spec.name
+    if name == "JPEG":
+        params.update(quality=quality, progressive=progressive)
+        if exif and len(exif) > JPEG_EXIF_MAX:
+            exif, note = None, "EXIF dropped: too large for JPEG"
+    elif name == "PNG":
+        params.update(compress_level=png_level, optimize=png_level >= 9)
+    elif name in ("WEBP", "AVIF"):
+        params["quality"] = quality
+    elif name == "TIFF":
+        params["compression"] = "tiff_lzw"
+    # Always explicit: some writers fall back to the image's own info (PNG, TIFF, AVIF).
+    params["exif"] = exif or b""
+    params["icc_profile"] = prepared.icc or None
+    if len(prepared.frames) > 1:
+        params.update(save_all=True, append_images=prepared.frames[1:])
+        params["duration"] = prepared.durations
+        if name == "GIF":
+            params["disposal"] = 2  # frames are whole pictures: clear before drawing the next
+        if prepared.loop is not None or name == "WEBP":
+            params["loop"] = prepared.loop if prepared.loop is not None else 1
+    return params, note
+
+
+def encode(f: IO[bytes], frame: Image.Image, spec: FormatSpec, params: dict[str, Any]) -> None:
+    """Encode into ``f``; encoder and disk failures become a FileError."""
+    try:
+        frame.save(f, spec.name, **params)
+    except (ValueError, TypeError, KeyError, RuntimeError) as e:  # RuntimeError: libtiff
+        raise FileError(f"cannot write {spec.name}: {e}") from None
+    except OSError as e:
+        reason = e.strerror if e.errno is not None else str(e)
+        raise FileError(f"cannot write {spec.name}: {reason}") from None
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def refuse_source(output: str, source: str) -> None:
+    """Raise if ``output`` is the source itself (through any symbolic link)."""
+    if os.path.lexists(output) and _same_file(output, source):
+        raise FileError("refused: the output would overwrite the source file")
+
+
+def commit(
+    ctx: WorkerContext,
+    planned: str,
+    source: str,
+    size: tuple[int, int] | None,
+    policy: Collision,
+    write: Callable[[IO[bytes]], None],
+) -> tuple[str, str]:
+    """Write the output; returns (final path, note). ``size`` is set for deferred names."""
+    os.makedirs(os.path.dirname(planned) or ".", exist_ok=True)
+    if size is None:
+        refuse_source(planned, source)
+        with ctx.atomic_output(planned) as f:
+            write(f)
+        return planned, ""
+    final = naming.size_name(planned, *size)
+    tmp = partial_path(planned)
+    try:
+        with open(tmp, "xb") as f:
+            write(f)
+        ctx.check_cancel()
+        return _publish(tmp, final, policy, source)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _publish(tmp: str, final: str, policy: Collision, source: str) -> tuple[str, str]:
+    if policy is Collision.OVERWRITE:
+        refuse_source(final, source)
+        existed = os.path.lexists(final)
+        os.replace(tmp, final)
+        return final, "overwrite: exists" if existed else ""
+    n = 0
+    while True:
+        candidate = final if n == 0 else naming.numbered(final, n)
+        if _claim(tmp, candidate):
+            return candidate, "collision: renamed (exists)" if n else ""
+        if policy is Collision.SKIP:
+            raise FileSkipped(f"skip: {os.path.basename(candidate)} exists")
+        n += 1
+
+
+def _claim(tmp: str, candidate: str) -> bool:
+    """Move ``tmp`` to ``candidate`` unless that name exists. True if it was moved."""
+    try:
+        os.link(tmp, candidate)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links on this volume: check, then move (not race-free)
+        if os.path.lexists(candidate):
+            return False
+        os.replace(tmp, candidate)
+        return True
+    os.unlink(tmp)
+    return True
