@@ -5,7 +5,8 @@ then times alternating runs and prints medians and ratios:
 
     small files: parabatch-cli checksum -a sha256 -w 2   vs   xargs -0 -P2 -n256 sha256sum
                                                           vs   a bare Pool(2).imap_unordered script
-    large files: parabatch-cli vs bytes / (2 x single-core hashlib rate, measured in-process)
+    large files: parabatch-cli vs bytes / (2 x single-core hashlib rate, measured in-process),
+                 with the bare Pool script as a reference for what two workers reach here
 
 Targets on a 2-core machine: small <= 0.5x xargs and <= 1.1x the bare Pool script; large <= 1.6x
 of the ideal. Run: ``python benchmarks/bench_checksum.py [--repeat 5] [--small 20000]``.
@@ -95,7 +96,13 @@ def main() -> int:
         script = root / "bare_pool.py"
         script.write_text(BARE_POOL)
         xargs = f"find {small} -type f -print0 | xargs -0 -P2 -n256 sha256sum"
-        runs: dict[str, list[float]] = {"parabatch": [], "xargs": [], "pool": [], "large": []}
+        runs: dict[str, list[float]] = {
+            "parabatch": [],
+            "xargs": [],
+            "pool": [],
+            "large": [],
+            "large_pool": [],
+        }
         timed([*cli, str(small)])  # warm the page cache, untimed
         timed([*cli, str(large)])
         for _ in range(args.repeat):  # alternate so that drift hits every contender alike
@@ -103,6 +110,7 @@ def main() -> int:
             runs["xargs"].append(timed(xargs, shell=True))
             runs["pool"].append(timed([sys.executable, str(script), str(small)]))
             runs["large"].append(timed([*cli, str(large)]))
+            runs["large_pool"].append(timed([sys.executable, str(script), str(large)]))
         rate = hashlib_rate(large)
     med = {k: statistics.median(v) for k, v in runs.items() if v}
     ideal = lbytes / (2 * rate)
@@ -116,6 +124,10 @@ def main() -> int:
     print(f"  single-core hashlib    {rate / 1e6:7.0f} MB/s; ideal 2-core time {ideal:.3f} s")
     large_ratio = med["large"] / ideal
     print(f"  parabatch-cli -w 2     {med['large']:7.3f} s  ratio {large_ratio:.2f}x (<= 1.6x)")
+    pool_ratio = med["large_pool"] / ideal
+    print(
+        f"  bare Pool(2) script    {med['large_pool']:7.3f} s  ratio {pool_ratio:.2f}x (reference)"
+    )
     return 0
 
 
