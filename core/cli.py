@@ -194,11 +194,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = op.options_from_args(args)
     except ValueError as e:
         parser.error(str(e))
+    # Start the workers now: they boot while the folders are scanned.
+    engine = Engine(args.workers)
+    try:
+        return _run(args, parser, op, options, engine)
+    finally:
+        engine.shutdown()
+
+
+def _run(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    op: Any,
+    options: Any,
+    engine: Engine,
+) -> int:
     entries: list[Any] = []
     if args.command != "verify":
         missing = [p for p in args.paths if not os.path.lexists(p)]
         if missing:
             parser.error(f"no such file or folder: {', '.join(map(_text, missing))}")
+        engine.warm_up()
         filters = Filters(tuple(args.include), tuple(args.exclude))
         for batch in Scanner(args.paths, filters).batches():
             entries.extend(batch)
@@ -219,7 +235,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     # SIGTERM is a request to stop like Ctrl-C: cancel cleanly, no partial output.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    engine = Engine(args.workers)
     try:
         job, report = run_job(engine, args.command, options, plan, on_tick=progress)
     except KeyboardInterrupt:
@@ -227,8 +242,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress.close()
         sys.stderr.write("parabatch-cli: interrupted; finished results were kept\n")
         return EXIT_INTERRUPTED
-    finally:
-        engine.shutdown()
     if progress:
         progress.close()
     _print_results(args, job, report)

@@ -1,0 +1,200 @@
+"""The bridge between the engine and the GUI thread.
+
+:class:`JobBridge` is a parentless ``QObject`` moved to a ``QThread``: it plans the job (reading
+a manifest or building a million tasks must not freeze the window) and then runs the engine's
+blocking submit/watch loop (``job.run()``). :class:`JobRunner` lives in the GUI thread: its
+``QTimer`` (about 10 Hz) drains progress under a time budget (``job.poll``), feeds the tracker and
+applies one coalesced update per tick, never one signal per file. Nothing here touches a widget
+from the worker thread.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from core import operations
+from core.records import FileError
+from gui.threads import ThreadWorker, make_timer, retire_thread, start_worker
+
+if TYPE_CHECKING:
+    from core.engine import Engine, Job, JobReport
+    from core.operations.base import Plan
+    from gui.file_model import FileModel
+    from gui.inputs import Snapshot
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 100
+POLL_BUDGET = 0.008  # seconds of draining per tick; the rest of the tick belongs to the user
+PLAN_SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
+
+
+class JobBridge(ThreadWorker):
+    """Plans and runs one job on its own thread.
+
+    Signals:
+        planned(object, bool): the :class:`core.engine.Job`, and whether its rows are exactly
+            the listed files (if not, the table must show the job's rows).
+        plan_failed(str): the job could not be planned (e.g. an unreadable manifest).
+    """
+
+    planned = Signal(object, bool)
+    plan_failed = Signal(str)
+
+    def __init__(self, engine: Engine, op_name: str, options: Any, inputs: Snapshot | Plan) -> None:
+        super().__init__()
+        self.engine, self.op_name, self.options, self.inputs = engine, op_name, options, inputs
+        self.job: Job | None = None
+        self._cancel = threading.Event()
+
+    def _plan(self) -> tuple[Job, bool]:
+        from core.operations.base import Plan
+
+        if isinstance(self.inputs, Plan):
+            plan, same_rows = self.inputs, True
+        else:
+            plan = operations.get(self.op_name).plan(self.inputs.entries(), self.options)
+            same_rows = self.inputs.matches(plan.tasks)
+        return self.engine.new_job(self.op_name, self.options, plan), same_rows
+
+    def cancel(self) -> None:
+        """Thread-safe: stop the job, or do not start it if it is still being planned."""
+        self._cancel.set()
+        job = self.job
+        if job is not None:
+            job.cancel()
+
+    def work(self) -> None:
+        # Planning is pure Python for a while (tens of ms per 10,000 files): hand the GIL back
+        # to the GUI thread more often meanwhile, so its repaints do not queue behind us.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(PLAN_SWITCH_INTERVAL)
+        try:
+            job, same_rows = self._plan()
+        except (FileError, ValueError, OSError) as e:
+            self.plan_failed.emit(str(e))
+            return
+        finally:
+            sys.setswitchinterval(interval)
+        self.job = job
+        if self._cancel.is_set():
+            job.cancel()
+        self.planned.emit(job, same_rows)
+        try:
+            job.run()
+        except BaseException:  # the engine already failed every row and set job.report
+            log.exception("the job's run loop failed")
+
+
+class JobRunner(QObject):
+    """GUI-thread side of one job: the bridge thread and the poll timer.
+
+    Signals:
+        started: the job was planned and the table shows its rows.
+        ticked: after each coalesced update (the model was synced; read ``job.tracker``).
+        ended(object): the :class:`core.engine.JobReport` (``None`` if planning failed, with
+            ``plan_error`` set), once the run loop returned and everything was drained.
+    """
+
+    started = Signal()
+    ticked = Signal()
+    ended = Signal(object)
+
+    def __init__(
+        self,
+        bridge: JobBridge,
+        model: FileModel,
+        parent: QObject | None = None,
+        *,
+        interval_ms: int = TICK_MS,
+        budget: float = POLL_BUDGET,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge: JobBridge | None = bridge
+        self.model = model
+        self.budget = budget
+        self.job: Job | None = None
+        self.report: JobReport | None = None
+        self.plan_error: str | None = None
+        self.cancelling = False
+        self.max_tick = 0.0  # longest drain() in seconds, for tests and the benchmark
+        self._timer = make_timer(self, interval_ms, self.drain)
+        self._thread: QThread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> None:
+        assert self.bridge is not None
+        # A full garbage collection walks every tracked object (Qt wrappers, modules, the
+        # rows...) while holding the GIL: tens of milliseconds of frozen window, triggered by
+        # the job's own allocations. Park what exists now outside the collector until the end.
+        gc.freeze()
+        self.bridge.planned.connect(self._on_planned)
+        self.bridge.plan_failed.connect(self._on_plan_failed)
+        self._thread = start_worker(self.bridge, "parabatch-job", self._on_thread_finished)
+
+    def cancel(self) -> None:
+        """Ask the engine to stop; rows end as Cancelled when it confirms (``ended``)."""
+        self.cancelling = True
+        if self.bridge is not None:
+            self.bridge.cancel()
+
+    def stop_now(self, timeout_ms: int) -> None:
+        """Cancel and block until the run loop has returned (the application is quitting)."""
+        self.cancel()
+        self._timer.stop()
+        if self._thread is not None:
+            self._thread.wait(timeout_ms)
+
+    @Slot()
+    def drain(self) -> None:
+        """One tick: drain under the budget, update rate/ETA, sync the model, tell listeners."""
+        job = self.job
+        if job is None:
+            return
+        t0 = time.perf_counter()
+        job.poll(self.budget)
+        job.tracker.tick()
+        self.model.sync()
+        self.ticked.emit()
+        self.max_tick = max(self.max_tick, time.perf_counter() - t0)
+
+    @Slot(object, bool)
+    def _on_planned(self, job: Job, same_rows: bool) -> None:
+        self.job = job
+        if not same_rows:
+            self.model.load_tasks(job.tasks)
+        self.model.attach(job.tracker)
+        self._timer.start()
+        self.started.emit()
+
+    @Slot(str)
+    def _on_plan_failed(self, message: str) -> None:
+        self.plan_error = message
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread, self._thread, self.bridge = self._thread, None, None
+        if thread is not None:
+            retire_thread(thread)
+        self._timer.stop()
+        gc.unfreeze()
+        job = self.job
+        if job is not None:
+            job.poll(None)  # the run loop returned: every result is waiting in memory
+            job.tracker.tick()
+            job.tracker.mark_ended()
+            self.model.sync()
+            self.model.detach()
+            self.ticked.emit()
+            self.report = job.report
+        self.ended.emit(self.report)

@@ -1,0 +1,83 @@
+"""Plain helpers about the listed inputs: a snapshot to plan from, natural order, and the folder
+the table shows paths relative to. No Qt here."""
+
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.records import FileEntry, SkippedEntry, Task
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _pad(m: re.Match[str]) -> str:
+    return m.group().zfill(20)
+
+
+def natural(text: str) -> str:
+    """Case-insensitive sort key ordering embedded numbers by value ("img2" before "img10")."""
+    return _DIGITS.sub(_pad, text.casefold())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The listed inputs at Start, detached from the model (planning runs off the GUI thread)."""
+
+    paths: list[str]
+    sizes: array[int]
+    mtimes: array[float]
+    skipped: dict[int, str]
+
+    def entries(self) -> list[FileEntry | SkippedEntry]:
+        """The inputs in row order, for an operation's ``plan``."""
+        skipped, out = self.skipped, []
+        rows = zip(self.paths, self.sizes, self.mtimes, strict=True)
+        for i, (p, size, mtime) in enumerate(rows):
+            reason = skipped.get(i) if skipped else None
+            out.append(FileEntry(p, size, mtime) if reason is None else SkippedEntry(p, reason))
+        return out
+
+    def matches(self, tasks: Sequence[Task]) -> bool:
+        """Whether a job's rows are exactly these inputs, in this order."""
+        return len(tasks) == len(self.paths) and all(
+            t.path == p for t, p in zip(tasks, self.paths, strict=True)
+        )
+
+
+class FolderSpan:
+    """Tracks the smallest and largest path seen, hence the deepest folder holding them all.
+
+    The Folder column shows each file's folder relative to that folder's parent, so
+    ``/home/ann/Archive/Photos/2024`` reads ``Archive/Photos/2024``.
+    """
+
+    def __init__(self) -> None:
+        self.lo: str | None = None
+        self.hi: str | None = None
+        self.cut = 0  # characters to drop from a folder to make it relative
+
+    def reset(self, paths: Sequence[str] = ()) -> None:
+        self.lo = self.hi = None
+        self.cut = 0
+        self.extend(paths)
+
+    def extend(self, paths: Sequence[str]) -> bool:
+        """Take more paths into account; returns whether the display folder changed."""
+        if not paths:
+            return False
+        lo, hi = min(paths), max(paths)
+        self.lo = lo if self.lo is None else min(self.lo, lo)
+        self.hi = hi if self.hi is None else max(self.hi, hi)
+        root = os.path.dirname(os.path.commonprefix([self.lo, self.hi]))  # noqa: RUF071
+        parent = os.path.dirname(root)
+        cut = len(parent) + (0 if parent.endswith(("/", "\\")) or not parent else 1)
+        changed = cut != self.cut
+        self.cut = cut
+        return changed
+
+    def folder(self, path: str) -> str:
+        return os.path.dirname(path)[self.cut :]

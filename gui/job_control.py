@@ -1,0 +1,169 @@
+"""The window's job lifecycle: one warm engine, one job at a time, status texts, retry.
+
+Kept apart from the window's layout so the flow (start, tick, cancel, end, retry) reads in one
+place. The engine lives as long as the window; ``shutdown`` leaves no worker process behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from core.engine import Engine, JobReport
+from core.operations.base import Plan
+from core.progress import format_bytes, format_duration
+from core.records import FileResult, Status, Task
+from gui.bridge import JobBridge, JobRunner
+
+if TYPE_CHECKING:
+    from core.progress import Tracker
+    from gui.file_model import FileModel
+    from gui.inputs import Snapshot
+
+
+@dataclass
+class FinishedJob:
+    """What the last job was, for the summary, "open output" and "retry failed"."""
+
+    op_name: str
+    options: Any
+    tasks: list[Task]
+    tracker: Tracker
+    report: JobReport | None
+    generation: int  # the model's generation right after the job; retry needs it unchanged
+
+
+def status_text(t: Tracker) -> str:
+    """ "12 done · 1 failed · 0 skipped of 40 · 88.1 MB/s · elapsed 00:03 · ETA 00:05"."""
+    c = t.counts
+    parts = [
+        f"{c[Status.DONE]:,} done",
+        f"{c[Status.FAILED]:,} failed",
+        f"{c[Status.SKIPPED]:,} skipped",
+    ]
+    if c[Status.CANCELLED]:
+        parts.append(f"{c[Status.CANCELLED]:,} cancelled")
+    return (
+        " · ".join(parts)
+        + f" of {t.n:,} · {format_bytes(t.rate)}/s"
+        + f" · elapsed {format_duration(t.elapsed)} · ETA {format_duration(t.eta)}"
+    )
+
+
+def summary_text(t: Tracker, report: JobReport | None) -> str:
+    """The headline after a job: how it ended, counts, time and throughput."""
+    c = t.counts
+    cancelled = report is not None and report.cancelled
+    head = "Cancelled" if cancelled else "Finished"
+    if report is not None and report.error:
+        head = "Finished with an error"
+    counts = f"{c[Status.DONE]:,} done, {c[Status.FAILED]:,} failed, {c[Status.SKIPPED]:,} skipped"
+    if c[Status.CANCELLED]:
+        counts += f", {c[Status.CANCELLED]:,} cancelled"
+    return (
+        f"{head} in {format_duration(t.elapsed)}: {counts} of {t.n:,} files"
+        f" · {format_bytes(t.bytes_done)} at {format_bytes(t.rate)}/s"
+    )
+
+
+class JobControl(QObject):
+    """Starts, watches and cancels jobs on one warm engine.
+
+    Signals:
+        started: the job was planned; the table shows its rows.
+        ticked: progress moved (read ``tracker``).
+        ended(object): the finished :class:`FinishedJob`, or ``None`` if planning failed
+            (then ``plan_error`` says why).
+    """
+
+    started = Signal()
+    ticked = Signal()
+    ended = Signal(object)
+
+    def __init__(self, model: FileModel, workers: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.engine = Engine(workers)
+        self.runner: JobRunner | None = None
+        self.last: FinishedJob | None = None
+        self.plan_error: str | None = None
+        self.last_max_tick = 0.0  # longest GUI tick of the last job, in seconds
+        self._op: tuple[str, Any] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.runner is not None
+
+    @property
+    def cancelling(self) -> bool:
+        return self.runner is not None and self.runner.cancelling
+
+    @property
+    def tracker(self) -> Tracker | None:
+        if self.runner is not None and self.runner.job is not None:
+            return self.runner.job.tracker
+        return self.last.tracker if self.last is not None else None
+
+    def start(self, op_name: str, options: Any, inputs: Snapshot | Plan, workers: int) -> None:
+        """Plan (off the GUI thread) and run ``op_name`` over ``inputs``."""
+        if self.runner is not None:
+            raise RuntimeError("a job is already running")
+        self.engine.workers = workers
+        self.plan_error = None
+        self._op = (op_name, options)
+        bridge = JobBridge(self.engine, op_name, options, inputs)
+        self.runner = JobRunner(bridge, self.model, self)
+        self.runner.started.connect(self.started)
+        self.runner.ticked.connect(self.ticked)
+        self.runner.ended.connect(self._on_ended)
+        self.runner.start()
+
+    def cancel(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel()
+
+    def retry_plan(self) -> Plan | None:
+        """A plan that reruns the last job's failed and cancelled rows and keeps the others'
+        results (so a manifest still lists every file); None if the list changed since."""
+        last = self.last
+        if last is None or self.running or last.generation != self.model.generation:
+            return None
+        settled: list[FileResult] = []
+        again = 0
+        for i in range(len(last.tasks)):
+            r = self.model.result(i)
+            if r is not None and r.status in (Status.DONE, Status.SKIPPED):
+                settled.append(r)
+            else:
+                again += 1
+        return Plan(list(last.tasks), settled) if again else None
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """End the engine's worker processes. Normally no job runs any more (the window waits
+        for the engine to confirm a cancel); if the application quits regardless, cancel and
+        wait here: the run loop stops within about a second and needs no event loop."""
+        if self.runner is not None:
+            self.runner.stop_now(timeout_ms)
+        self.engine.shutdown()
+
+    @property
+    def max_tick(self) -> float:
+        return self.runner.max_tick if self.runner is not None else 0.0
+
+    @Slot(object)
+    def _on_ended(self, report: JobReport | None) -> None:
+        runner, self.runner = self.runner, None
+        assert runner is not None and self._op is not None
+        self.last_max_tick = runner.max_tick
+        job = runner.job
+        if job is None:
+            self.plan_error = runner.plan_error or "the job could not be started"
+            self.ended.emit(None)
+            return
+        op_name, options = self._op
+        self.last = FinishedJob(
+            op_name, options, job.tasks, job.tracker, report, self.model.generation
+        )
+        self.ended.emit(self.last)

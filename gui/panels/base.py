@@ -1,0 +1,135 @@
+"""The contract every operation's options panel fulfils, and small helpers panels share.
+
+A panel is a ``QWidget`` subclass registered with one line in ``gui/panels/__init__.py``. The
+window asks it for the operation's options dataclass at Start, tells it the listed inputs so it
+can propose default outputs, and lets it persist its fields. Panels never run work themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+
+class OperationPanel(QWidget):
+    """Base of options panels.
+
+    Subclasses set ``operation`` (the core operation's registry name) and ``title`` (what the
+    operation selector shows), and implement :meth:`options`.
+
+    Signals:
+        changed: the user changed an option (the window re-validates and remembers settings).
+    """
+
+    operation: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    needs_inputs: ClassVar[bool] = True  # False: the job's rows come from elsewhere (verify)
+
+    changed = Signal()
+
+    def options(self) -> Any:
+        """The operation's options dataclass for a job over the current inputs.
+
+        Raises:
+            ValueError: an option is invalid; the message is shown to the user as is.
+        """
+        raise NotImplementedError
+
+    def validate(self) -> str | None:
+        """A sentence saying what to fix before Start, or None when the options are usable."""
+        try:
+            self.options()
+        except ValueError as e:
+            return str(e)
+        return None
+
+    def load_settings(self, settings: QSettings) -> None:
+        """Restore the fields from ``settings`` (use :meth:`key` for key names)."""
+
+    def save_settings(self, settings: QSettings) -> None:
+        """Store the fields in ``settings``."""
+
+    def set_inputs(self, paths: Sequence[str]) -> None:
+        """The listed input files changed (may be a million paths: keep this cheap)."""
+
+    def outputs(self, options: Any) -> list[str]:
+        """Files or folders worth opening after a job run with ``options`` (manifest, folder)."""
+        return []
+
+    def key(self, name: str) -> str:
+        return f"panels/{self.operation}/{name}"
+
+
+def common_folder(paths: Sequence[str]) -> str | None:
+    """The deepest folder holding every path, or None for no paths.
+
+    Uses only the smallest and largest path (compared in C), so a million paths cost milliseconds.
+    """
+    if not paths:
+        return None
+    # Character-wise on purpose: the prefix of the extremes is the prefix of all; dirname()
+    # then cuts it back to a whole folder ("/a/b" of "/a/b/x" and "/a/bc" gives "/a").
+    prefix = os.path.commonprefix([min(paths), max(paths)])  # noqa: RUF071
+    return os.path.dirname(prefix) or None
+
+
+def free_path(path: str) -> str:
+    """``path`` if nothing exists there, else the first free ``NAME-2.EXT``, ``NAME-3.EXT``..."""
+    if not os.path.lexists(path):
+        return path
+    stem, ext = os.path.splitext(path)
+    n = 2
+    while os.path.lexists(f"{stem}-{n}{ext}"):
+        n += 1
+    return f"{stem}-{n}{ext}"
+
+
+class PathField(QWidget):
+    """A line edit for a path with a Browse… button.
+
+    Signals:
+        changed: the text changed (typed, pasted or browsed).
+    """
+
+    changed = Signal()
+
+    def __init__(self, mode: str, caption: str, name_filter: str = "", parent: Any = None) -> None:
+        super().__init__(parent)
+        if mode not in ("open", "save", "folder"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode, self.caption, self.name_filter = mode, caption, name_filter
+        self.edit = QLineEdit(self)
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName(caption)
+        self.button = QPushButton("Browse…", self)
+        self.button.setAccessibleName(f"Browse for {caption.lower()}")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.edit.textChanged.connect(self.changed)
+        self.button.clicked.connect(self.browse)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def set_text(self, text: str) -> None:
+        self.edit.setText(text)
+
+    def set_placeholder(self, text: str) -> None:
+        self.edit.setPlaceholderText(text)
+
+    def browse(self) -> None:
+        start = self.text() or self.edit.placeholderText().removeprefix("Automatic: ")
+        if self.mode == "folder":
+            path = QFileDialog.getExistingDirectory(self, self.caption, start)
+        elif self.mode == "save":
+            path, _ = QFileDialog.getSaveFileName(self, self.caption, start, self.name_filter)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, self.caption, start, self.name_filter)
+        if path:
+            self.set_text(os.path.normpath(path))

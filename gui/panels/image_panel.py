@@ -1,0 +1,295 @@
+"""Options of the "image" operation: format, resize, quality, metadata, and the outputs.
+
+The same choices as ``parabatch-cli image``. Outputs are planned before Start, so the panel shows a
+live preview of the first few inputs' output names (and collisions) from :mod:`core.naming`, the
+code the job's plan uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.naming import FIELDS, Collision, NamingRule
+from core.operations import image_formats as formats
+from core.operations.image import ImageOptions, plan_names
+from core.operations.image_cli import parse_colour
+from core.records import FileError
+from gui.panels.base import OperationPanel, PathField, common_folder
+from gui.settings import read_bool, read_int, read_str
+
+PREVIEW_COUNT = 4
+_FORMAT_LABELS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "TIFF": "TIFF", "BMP": "BMP"}
+_RESIZE = (("Keep size", "none"), ("Fit within a box", "fit"), ("Scale by percent", "scale"))
+_FRAMES = (("Keep all frames (GIF, WebP)", "all"), ("First frame only", "first"))
+_COLLISION = (
+    ("Rename: add (1), (2)…", Collision.RENAME.value),
+    ("Skip the input", Collision.SKIP.value),
+    ("Overwrite the existing file", Collision.OVERWRITE.value),
+)
+_DEFAULTS = ImageOptions()
+
+
+def _combo(parent: QWidget, name: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
+    box = QComboBox(parent)
+    box.setAccessibleName(name)
+    for label, data in items:
+        box.addItem(label, data)
+    return box
+
+
+def _spin(parent: QWidget, name: str, lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
+    spin = QSpinBox(parent)
+    spin.setAccessibleName(name)
+    spin.setRange(lo, hi)
+    spin.setValue(value)
+    spin.setSuffix(suffix)
+    return spin
+
+
+class ImagePanel(OperationPanel):
+    """Conversion settings, output folder/name/collision policy, and a preview of names."""
+
+    operation = "image"
+    title = "Convert / resize images"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._first: list[str] = []
+        self._root: str | None = None
+        d = _DEFAULTS
+        writable = [f for f in formats.FORMATS if f in formats.available()]
+        fmt_items = [("Same as input", formats.SAME)]
+        fmt_items += [(_FORMAT_LABELS.get(f, f), f) for f in writable]
+        self.format = _combo(self, "Output format", fmt_items)
+        self.resize_mode = _combo(self, "Resize", _RESIZE)
+        self.max_width = _spin(self, "Maximum width", 0, 100_000, 1024, " px")
+        self.max_height = _spin(self, "Maximum height", 0, 100_000, 1024, " px")
+        for spin in (self.max_width, self.max_height):
+            spin.setSpecialValueText("any")
+        self.enlarge = QCheckBox("Enlarge smaller images to the box", self)
+        self.scale = QDoubleSpinBox(self)
+        self.scale.setAccessibleName("Scale")
+        self.scale.setRange(0.1, 10_000)
+        self.scale.setValue(50)
+        self.scale.setSuffix(" %")
+        self.quality = _spin(self, "Quality", 0, 100, d.quality)
+        self.png_level = _spin(self, "PNG compression level", 0, 9, d.png_level)
+        self.progressive = QCheckBox("Progressive JPEG", self)
+        self.keep_metadata = QCheckBox("Keep EXIF and colour profile", self)
+        self.keep_metadata.setChecked(d.keep_metadata)
+        self.background = QLineEdit("white", self)
+        self.background.setAccessibleName("Background colour for transparency")
+        self.background.setPlaceholderText("white, #rrggbb or r,g,b")
+        self.frames = _combo(self, "Animated images", _FRAMES)
+        self.max_pixels = _spin(self, "Pixel limit", 0, 2_000_000_000, 0, " px")
+        self.max_pixels.setSpecialValueText("Pillow default (about 89 million)")
+        self.max_pixels.setToolTip("Images with more pixels are refused (decompression-bomb guard)")
+        self.output_dir = PathField("folder", "Output folder", parent=self)
+        self.output_dir.set_placeholder("Beside each input")
+        self.template = QLineEdit(d.naming.template, self)
+        self.template.setAccessibleName("Output name template")
+        fields = " ".join("{" + f + "}" for f in FIELDS)
+        self.template.setToolTip(
+            f"Output name without extension. Fields: {fields}; '/' makes subfolders"
+        )
+        self.mirror = QCheckBox("Recreate the inputs' folder tree in the output folder", self)
+        self.collision = _combo(self, "When an output name is taken", _COLLISION)
+        self.preview = QLabel(self)
+        self.preview.setAccessibleName("Output name preview")
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._build_layout()
+        for w in (self.format, self.resize_mode, self.frames, self.collision):
+            w.currentIndexChanged.connect(self.changed)
+        for s in (self.max_width, self.max_height, self.quality, self.png_level, self.max_pixels):
+            s.valueChanged.connect(self.changed)
+        self.scale.valueChanged.connect(self.changed)
+        for c in (self.enlarge, self.progressive, self.keep_metadata, self.mirror):
+            c.toggled.connect(self.changed)
+        for e in (self.background, self.template):
+            e.textChanged.connect(self.changed)
+        self.output_dir.changed.connect(self.changed)
+        self.changed.connect(self._refresh)
+        self._refresh()
+
+    def _build_layout(self) -> None:
+        conv = QGroupBox("Conversion", self)
+        f = self._conv_form = QFormLayout(conv)
+        f.addRow("&Format:", self.format)
+        f.addRow("&Resize:", self.resize_mode)
+        f.addRow("Max &width:", self.max_width)
+        f.addRow("Max &height:", self.max_height)
+        f.addRow("", self.enlarge)
+        f.addRow("&Scale:", self.scale)
+        f.addRow("&Quality:", self.quality)
+        f.addRow("&PNG level:", self.png_level)
+        f.addRow("", self.progressive)
+        f.addRow("", self.keep_metadata)
+        f.addRow("&Background:", self.background)
+        f.addRow("&Animation:", self.frames)
+        f.addRow("Pixel &limit:", self.max_pixels)
+        outs = QGroupBox("Outputs", self)
+        o = QFormLayout(outs)
+        o.addRow("&Output folder:", self.output_dir)
+        o.addRow("&Name:", self.template)
+        o.addRow("", self.mirror)
+        o.addRow("If &taken:", self.collision)
+        o.addRow("Preview:", self.preview)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(conv)
+        layout.addWidget(outs)
+
+    def _refresh(self) -> None:
+        """Show only the settings that apply, then update the preview."""
+        mode, fmt = self.resize_mode.currentData(), self.format.currentData()
+        same = fmt == formats.SAME
+        rows = {
+            self.max_width: mode == "fit",
+            self.max_height: mode == "fit",
+            self.enlarge: mode == "fit",
+            self.scale: mode == "scale",
+            self.quality: same or formats.FORMATS[fmt].quality,
+            self.png_level: same or fmt == "PNG",
+            self.progressive: same or fmt == "JPEG",
+        }
+        for widget, visible in rows.items():
+            self._conv_form.setRowVisible(widget, visible)
+        self.mirror.setEnabled(bool(self.output_dir.text()))
+        self.preview.setText(self.preview_text())
+
+    # --- options -----------------------------------------------------------------------------
+    def options(self) -> ImageOptions:
+        mode = self.resize_mode.currentData()
+        width = self.max_width.value() if mode == "fit" else 0
+        height = self.max_height.value() if mode == "fit" else 0
+        if mode == "fit" and not (width or height):
+            raise ValueError("Give a maximum width or height to fit within, or keep the size.")
+        out = self.output_dir.text()
+        out_dir = os.path.abspath(os.path.expanduser(out)) if out else None
+        rule = NamingRule(
+            output_dir=out_dir,
+            template=self.template.text() or "{name}",
+            mirror_tree=self.mirror.isChecked() and out_dir is not None,
+            collision=Collision(self.collision.currentData()),
+        )
+        return ImageOptions(
+            format=str(self.format.currentData()),
+            max_width=width or None,
+            max_height=height or None,
+            scale=self.scale.value() if mode == "scale" else None,
+            enlarge=self.enlarge.isChecked(),
+            quality=self.quality.value(),
+            png_level=self.png_level.value(),
+            progressive=self.progressive.isChecked(),
+            keep_metadata=self.keep_metadata.isChecked(),
+            background=parse_colour(self.background.text() or "white"),
+            frames=str(self.frames.currentData()),
+            max_pixels=self.max_pixels.value() or None,
+            naming=rule,
+        )
+
+    def set_inputs(self, paths: Sequence[str]) -> None:
+        self._first = list(paths[:PREVIEW_COUNT])
+        self._root = common_folder(paths)
+        self.preview.setText(self.preview_text())
+
+    def preview_text(self) -> str:
+        """The first inputs' planned outputs (relative to the output folder, or to the input's
+        folder when writing beside it), one per line, or what is wrong with the options."""
+        if not self._first:
+            return "Add images to preview their output names."
+        try:
+            options = self.options()
+            planned = plan_names(self._first, options, root=self._root)
+        except (ValueError, FileError) as e:
+            return f"⚠ {e}"
+        lines = []
+        for p in planned:
+            base = options.naming.output_dir or os.path.dirname(p.source)
+            shown = "—" if p.output is None else os.path.relpath(p.output, base)
+            if p.deferred:  # show the pattern as the user wrote it
+                shown = shown.replace("{{", "{").replace("}}", "}")
+            note = f"  ({p.note})" if p.note and not p.deferred else ""
+            lines.append(f"{os.path.basename(p.source)} → {shown}{note}")
+        return "\n".join(lines)
+
+    def outputs(self, options: Any) -> list[str]:
+        out = getattr(getattr(options, "naming", None), "output_dir", None)
+        if out:
+            return [out]
+        return [self._root] if self._root else []
+
+    # --- settings ----------------------------------------------------------------------------
+    def save_settings(self, settings: QSettings) -> None:
+        k = self.key
+        for name, combo in self._combos().items():
+            settings.setValue(k(name), str(combo.currentData()))
+        for name, spin in self._spins().items():
+            settings.setValue(k(name), spin.value())
+        settings.setValue(k("scale"), self.scale.value())
+        for name, box in self._checks().items():
+            settings.setValue(k(name), box.isChecked())
+        settings.setValue(k("background"), self.background.text())
+        settings.setValue(k("template"), self.template.text())
+        settings.setValue(k("output_dir"), self.output_dir.text())
+
+    def load_settings(self, settings: QSettings) -> None:
+        k = self.key
+        for name, combo in self._combos().items():
+            i = combo.findData(read_str(settings, k(name), str(combo.currentData())))
+            if i >= 0:
+                combo.setCurrentIndex(i)
+        for name, spin in self._spins().items():
+            spin.setValue(read_int(settings, k(name), spin.value(), spin.minimum(), spin.maximum()))
+        with contextlib.suppress(TypeError, ValueError):
+            self.scale.setValue(float(settings.value(k("scale"), self.scale.value())))
+        for name, box in self._checks().items():
+            box.setChecked(read_bool(settings, k(name), box.isChecked()))
+        self.background.setText(read_str(settings, k("background"), self.background.text()))
+        self.template.setText(read_str(settings, k("template"), self.template.text()))
+        self.output_dir.set_text(read_str(settings, k("output_dir"), self.output_dir.text()))
+
+    def _combos(self) -> dict[str, QComboBox]:
+        return {
+            "format": self.format,
+            "resize": self.resize_mode,
+            "frames": self.frames,
+            "collision": self.collision,
+        }
+
+    def _spins(self) -> dict[str, QSpinBox]:
+        return {
+            "max_width": self.max_width,
+            "max_height": self.max_height,
+            "quality": self.quality,
+            "png_level": self.png_level,
+            "max_pixels": self.max_pixels,
+        }
+
+    def _checks(self) -> dict[str, QCheckBox]:
+        return {
+            "enlarge": self.enlarge,
+            "progressive": self.progressive,
+            "keep_metadata": self.keep_metadata,
+            "mirror": self.mirror,
+        }

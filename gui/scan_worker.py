@@ -1,0 +1,157 @@
+"""Adding files and folders without freezing the window.
+
+:class:`ScanWorker` runs :class:`core.discover.Scanner` on its own thread and hands batches of
+found files to the GUI thread; :class:`ScanController` (GUI thread) appends them to the model
+about ten times a second (one insert and one repaint per tick, however fast the disk), shows a
+live count, queues paths added while a scan runs and cancels on request. Dropping a folder
+and "Add folder" both end up here, so they behave exactly alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from core.discover import Filters, Scanner
+from gui.threads import ThreadWorker, make_timer, retire_thread, start_worker
+
+if TYPE_CHECKING:
+    from gui.file_model import FileModel
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+COUNT_MS = 100  # live count refresh
+FLUSH_SECONDS = 0.25  # rows found are appended at most this often (each append repaints)
+
+
+class ScanWorker(ThreadWorker):
+    """Iterates a scanner and emits what it finds, batch by batch.
+
+    Every batch the scanner produced is emitted, even after a cancel: its paths are already in
+    the shared ``seen`` set, and the receiver either appends them or forgets them.
+
+    Signals:
+        found(int, object): the scan's generation and a list of FileEntry/SkippedEntry.
+    """
+
+    found = Signal(int, object)
+
+    def __init__(self, scanner: Scanner, generation: int, batch: int = BATCH) -> None:
+        super().__init__()
+        self.scanner, self.generation, self.batch = scanner, generation, batch
+
+    def work(self) -> None:
+        for items in self.scanner.batches(self.batch):
+            self.found.emit(self.generation, items)
+
+
+class ScanController(QObject):
+    """Runs one scan at a time into ``model``; paths added meanwhile wait for the next one.
+
+    Signals:
+        progress(int, int, int): files, skipped and folders seen by the running scan.
+        finished(int, bool): rows added by the scan that ended, and whether it was cancelled.
+            Emitted after every scan, including queued ones.
+    """
+
+    progress = Signal(int, int, int)
+    finished = Signal(int, bool)
+
+    def __init__(self, model: FileModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.filters = Filters()
+        self._queue: list[str] = []
+        self._scanner: Scanner | None = None
+        self._worker: ScanWorker | None = None
+        self._thread: QThread | None = None
+        self._generation = 0
+        self._added = 0
+        self._cancelled = False
+        self._pending: list = []  # type: ignore[type-arg]  # found, not yet in the model
+        self._flushed = 0.0
+        self._timer = make_timer(self, COUNT_MS, self._report)
+
+    @property
+    def scanning(self) -> bool:
+        return self._thread is not None
+
+    def add(self, paths: Iterable[str]) -> None:
+        """Scan these files and folders (recursively) into the model."""
+        self._queue.extend(paths)
+        if not self.scanning and self._queue:
+            self._start()
+
+    def cancel(self) -> None:
+        """Stop the running scan (what it found so far stays) and forget queued paths."""
+        self._queue.clear()
+        if self._scanner is not None:
+            self._cancelled = True
+            self._scanner.cancel.set()
+
+    def discard(self) -> None:
+        """Stop and drop batches still on their way (the model is being cleared)."""
+        self.cancel()
+        self._generation += 1
+        self.model.seen.difference_update(e.path for e in self._pending)
+        self._pending = []
+
+    def stop_now(self, timeout_ms: int = 5000) -> None:
+        """The application is quitting: stop the scan and wait for its thread (it needs no
+        event loop to end). Late batches are dropped."""
+        self.discard()
+        self._timer.stop()
+        if self._thread is not None:
+            self._thread.wait(timeout_ms)
+
+    def _start(self) -> None:
+        paths, self._queue = self._queue, []
+        self._generation += 1
+        self._added = 0
+        self._cancelled = False
+        self._flushed = 0.0
+        self._scanner = Scanner(paths, self.filters, seen=self.model.seen)
+        self._worker = ScanWorker(self._scanner, self._generation)
+        self._worker.found.connect(self._on_found)
+        self._thread = start_worker(self._worker, "parabatch-scan", self._on_thread_finished)
+        self._timer.start()
+        self._report()
+
+    @Slot(int, object)
+    def _on_found(self, generation: int, items: list) -> None:  # type: ignore[type-arg]
+        if generation != self._generation:  # cleared meanwhile: let these paths be added again
+            self.model.seen.difference_update(e.path for e in items)
+            return
+        self._pending.extend(items)
+
+    def _flush(self, force: bool = False) -> None:
+        """Append what was found since the last flush in one go (one insert, one repaint)."""
+        now = time.monotonic()
+        if self._pending and (force or now - self._flushed >= FLUSH_SECONDS):
+            items, self._pending, self._flushed = self._pending, [], now
+            self._added += self.model.append(items)
+
+    @Slot()
+    def _report(self) -> None:
+        self._flush(force=self._flushed == 0.0)  # the first rows show up at once
+        s = self._scanner
+        if s is not None:
+            self.progress.emit(s.files, s.skipped, s.folders)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread, self._thread, self._worker = self._thread, None, None
+        if thread is not None:
+            retire_thread(thread)
+        self._timer.stop()
+        self._flush(force=True)
+        self._report()
+        self._scanner = None
+        self.finished.emit(self._added, self._cancelled)
+        if self._queue:
+            self._start()

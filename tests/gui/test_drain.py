@@ -1,0 +1,73 @@
+"""The GUI's share of a job stays small: appending 100,000 rows, and one drain tick that finds
+everything a whole job produced waiting at once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from core.records import FileEntry, Status
+from gui.file_model import STATUS, FileModel
+from tests.gui.conftest import add_and_wait
+
+
+def test_100k_rows_append_quickly(qtbot, window) -> None:
+    model = window.model
+    batches = [
+        [FileEntry(f"/data/set{b:02d}/IMG_{i:05d}.jpg", i, 0.0) for i in range(2000)]
+        for b in range(50)
+    ]
+    t0 = time.perf_counter()
+    for batch in batches:
+        model.append(batch)
+    elapsed = time.perf_counter() - t0
+    assert model.rowCount() == 100_000
+    assert elapsed < 1.0, f"appending 100k rows took {elapsed:.2f} s"
+    t0 = time.perf_counter()
+    model.sort(0)
+    assert time.perf_counter() - t0 < 2.0
+    assert model.index(0, 0).data() == "IMG_00000.jpg"
+
+
+def test_one_tick_with_everything_waiting_stays_short(qtbot, window, tmp_path: Path) -> None:
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for i in range(6000):
+        (folder / f"{i:05d}.txt").write_bytes(b"x" * (i % 300))
+    add_and_wait(qtbot, window, [str(folder)])
+    with qtbot.waitSignal(window.jobs.started, timeout=20_000):
+        window.start_button.click()
+    runner = window.jobs.runner
+    job = runner.job
+    # Block the GUI thread until the workers are done: every result and progress message of
+    # the job is now queued, the worst case for one tick.
+    assert job.done.wait(60)
+    assert job.tracker.counts[Status.PENDING] == 6000  # nothing drained yet
+    t0 = time.perf_counter()
+    runner.drain()
+    tick = time.perf_counter() - t0
+    assert tick < 0.05, f"one tick took {tick * 1000:.1f} ms"
+    assert job.tracker.counts[Status.PENDING] < 6000  # it did drain, under its budget
+    with qtbot.waitSignal(window.jobs.ended, timeout=20_000):
+        pass
+    assert window.model.index(5999, STATUS).data() == "Done"
+
+
+def test_sync_emits_one_range_per_tick(qtbot) -> None:
+    from core.progress import Tracker
+    from core.records import FileResult
+
+    model = FileModel()
+    model.append([FileEntry(f"/d/{i}", 10, 0.0) for i in range(1000)])
+    tracker = Tracker([10] * 1000)
+    model.attach(tracker)
+    for i in (10, 500, 20):
+        tracker.file_result(FileResult(i, Status.DONE, "x"))
+    tracker.file_running(30, 5)
+    spans = []
+    model.dataChanged.connect(lambda a, b: spans.append((a.row(), b.row())))
+    model.sync()
+    assert spans == [(10, 500)]
+    assert model.index(30, 4).data() == "50%"
+    model.sync()
+    assert spans == [(10, 500)]  # nothing changed: nothing emitted

@@ -1,0 +1,115 @@
+"""The file model on its own: sorting, the status filter while rows change, removal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtTest import QAbstractItemModelTester
+
+from core.progress import Tracker
+from core.records import FileEntry, FileResult, SkippedEntry, Status
+from gui.columns import NAME, RESULT, SIZE, STATUS, failed_tint
+from gui.file_model import FileModel
+from gui.inputs import natural
+
+
+def make_model(n: int = 12) -> FileModel:
+    model = FileModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal, model)
+    model.append([FileEntry(f"/d/img{i}.jpg", 100 * (n - i), 0.0) for i in range(n)])
+    return model
+
+
+def names(model: FileModel) -> list[str]:
+    return [model.index(r, NAME).data() for r in range(model.rowCount())]
+
+
+def test_natural_order() -> None:
+    assert sorted(["img10", "IMG2", "img1"], key=natural) == ["img1", "IMG2", "img10"]
+
+
+def test_sort_by_name_size_and_back(qapp) -> None:
+    model = make_model()
+    model.sort(NAME)
+    assert names(model)[:3] == ["img0.jpg", "img1.jpg", "img2.jpg"]
+    assert names(model)[-1] == "img11.jpg"
+    model.sort(SIZE, Qt.SortOrder.AscendingOrder)
+    assert names(model)[0] == "img11.jpg"
+    model.sort(-1)
+    assert names(model)[:2] == ["img0.jpg", "img1.jpg"]
+
+
+def test_sorting_keeps_persistent_indexes_on_their_rows(qapp) -> None:
+    model = make_model()
+    keep = QPersistentModelIndex(model.index(3, NAME))
+    model.sort(SIZE)
+    assert keep.data() == "img3.jpg"
+
+
+def test_filter_follows_a_running_job(qapp) -> None:
+    model = make_model()
+    tracker = Tracker([100] * 12)
+    model.attach(tracker)
+    model.set_status_filter([Status.FAILED])
+    assert model.rowCount() == 0
+    for i in (2, 7, 9):
+        tracker.file_result(FileResult(i, Status.FAILED, message=f"bad {i}"))
+    tracker.file_result(FileResult(3, Status.DONE, "ok"))
+    model._filter_at = 0.0  # the refresh is throttled in time; this test does not wait
+    model.sync()
+    assert names(model) == ["img2.jpg", "img7.jpg", "img9.jpg"]
+    assert model.index(1, RESULT).data() == "bad 7"
+    model.set_status_filter(None)
+    assert model.rowCount() == 12
+
+
+def test_filter_diff_removes_and_inserts(qapp) -> None:
+    model = make_model()
+    model.set_status_filter([Status.PENDING])
+    tracker = Tracker([100] * 12)
+    model.attach(tracker)
+    for i in (0, 1, 5, 11):
+        tracker.file_running(i, 10)
+    model._filter_at = 0.0
+    model.sync()
+    assert [model.storage_row(r) for r in range(model.rowCount())] == [2, 3, 4, 6, 7, 8, 9, 10]
+
+
+def test_remove_forgets_paths_and_keeps_skip_reasons(qapp) -> None:
+    model = make_model(4)
+    model.append([SkippedEntry("/d/fifo", "skipped: a named pipe (FIFO), not a regular file")])
+    model.seen.update(model.paths)
+    model.remove_view_rows([0, 2])
+    assert names(model) == ["img1.jpg", "img3.jpg", "fifo"]
+    assert "/d/img0.jpg" not in model.seen and "/d/img1.jpg" in model.seen
+    assert model.index(2, STATUS).data() == "Skipped"
+    assert "FIFO" in model.index(2, RESULT).data()
+    entries = model.snapshot().entries()
+    assert isinstance(entries[2], SkippedEntry)
+    assert model.total_bytes == 300 + 100
+
+
+def test_failed_tint_is_derived_from_the_palette(qapp) -> None:
+    light, dark = QPalette(), QPalette()
+    light.setColor(QPalette.ColorRole.Base, Qt.GlobalColor.white)
+    dark.setColor(QPalette.ColorRole.Base, Qt.GlobalColor.black)
+    t_light, t_dark = failed_tint(light), failed_tint(dark)
+    assert t_light.red() > t_light.green() and t_light.lightnessF() > 0.7
+    assert t_dark.red() > t_dark.green() and t_dark.lightnessF() < 0.4
+
+
+def test_model_passes_qt_model_tester_under_selection(qapp) -> None:
+    from PySide6.QtWidgets import QTableView
+
+    model = make_model(50)
+    view = QTableView()
+    view.setModel(model)
+    view.selectionModel().select(
+        model.index(5, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    model.sort(SIZE)
+    model.set_status_filter([Status.PENDING])
+    model.remove_view_rows([0, 1])
+    model.clear()
+    assert model.rowCount() == 0 and not model.seen
