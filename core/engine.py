@@ -39,6 +39,7 @@ CANCEL_GRACE = 0.8  # seconds workers get to stop on their own before the pool i
 WATCH_INTERVAL = 0.05
 MAX_CRASHES = 2  # a file that killed this many workers fails
 MAX_ATTEMPTS = 4  # resubmissions of a file because others in its chunk crashed
+MAX_BARREN_POOLS = 3  # pools in a row whose workers died before starting any work
 DELIVERY_TIMEOUT = 10.0  # a retired pool's chunk that processed everything but never returned
 
 
@@ -164,6 +165,7 @@ class Job:
         self._retry: collections.deque[tuple[list[Task], int]] = collections.deque()
         self._fresh: Iterator[list[Task]] | None = None
         self._crashes: dict[int, int] = {}
+        self._barren_pools = 0
         self._attempts: dict[int, int] = {}
 
     # --- consumer side -----------------------------------------------------------------------
@@ -333,6 +335,8 @@ class Job:
         if rec is None:
             return  # already written off (lost, or its pool was terminated)
         self.engine.free_slots.append(rec.spec.slot)
+        rec.handle.completed += 1
+        self._barren_pools = 0
         if err is not None:
             msg = f"internal error in the worker: {type(err).__name__}: {err}"
             self._end_rows(list(rec.spec.tasks), Status.FAILED, msg)
@@ -372,6 +376,13 @@ class Job:
         reason = describe_exit(code)
         if not h.retired:
             h.retired = True
+            if not self._pool_did_work(h):
+                # Workers that die before doing anything (a broken install, a frozen app without
+                # freeze_support) would otherwise be replaced forever: give up after a few pools.
+                self._barren_pools += 1
+                if self._barren_pools >= MAX_BARREN_POOLS:
+                    self._give_up(h, reason)
+                    return
             # Chunks queued on this pool but not started may never be picked up (a worker killed
             # while idle holds the task queue's lock): revoke them and run them on a new pool.
             for rec in [r for r in self._inflight.values() if r.handle is h]:
@@ -383,6 +394,27 @@ class Job:
             cid, owner, pos = self._slot(rec.spec)
             if cid == rec.spec.chunk_id and owner == pid:
                 self._write_off(rec, reason, suspect_pos=pos, dead_pid=pid)
+
+    def _pool_did_work(self, h: PoolHandle) -> bool:
+        if h.completed:
+            return True
+        for rec in self._inflight.values():
+            if rec.handle is h:
+                cid, owner, _ = self._slot(rec.spec)
+                if cid == rec.spec.chunk_id and owner != 0:
+                    return True
+        return False
+
+    def _give_up(self, h: PoolHandle, reason: str) -> None:
+        """Fail every unfinished row: worker processes cannot even start."""
+        self._end_retired(h)
+        self._retry.clear()
+        self._fresh = None
+        message = (
+            f"the worker processes stop as soon as they start ({reason}); "
+            "the installation may be broken: see the log, or reinstall Parabatch"
+        )
+        self._end_rows(self.tasks, Status.FAILED, message)
 
     def _write_off(
         self, rec: _InFlight, reason: str, suspect_pos: int | None, dead_pid: int | None = None

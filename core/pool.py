@@ -46,6 +46,7 @@ class PoolHandle:
         )
         self.retired = False
         self.terminated = False
+        self.completed = 0  # chunks that came back from this pool
         self._procs: dict[int, Any] = {}
         self._dead: dict[int, int | None] = {}
 

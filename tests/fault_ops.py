@@ -76,3 +76,13 @@ class StuckOperation(HashOperation):
         ctx.report_bytes(1)
         time.sleep(600)
         return super().process(task, options, ctx)
+
+
+class BrokenStartOperation(HashOperation):
+    """Stands for a broken install: a worker dies as soon as it loads the operation."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        if multiprocessing.parent_process() is not None:  # only in workers, not the parent
+            os._exit(3)

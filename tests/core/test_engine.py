@@ -310,3 +310,16 @@ def test_unreadable_file_fails_with_a_reason(engine: Engine, tmp_path: Path) -> 
     r = job.tracker.results[1]
     assert r is not None and r.status == Status.FAILED and "permission denied" in r.message
     assert job.tracker.counts[Status.DONE] == 2
+
+
+def test_workers_that_die_at_start_fail_the_job_instead_of_looping(
+    engine: Engine, tmp_path: Path
+) -> None:
+    make_files(tmp_path / "in", 5)
+    plan = plan_for(HASH, tmp_path / "in")
+    job, _ = run_job(engine, "tests.fault_ops:BrokenStartOperation", None, plan)
+    assert job.tracker.counts[Status.FAILED] == 5
+    r = job.tracker.results[0]
+    assert r is not None and "worker exited unexpectedly with code 3" in r.message
+    job2, _ = run_job(engine, HASH, None, plan)  # the engine recovers for the next job
+    assert job2.tracker.counts[Status.DONE] == 5
