@@ -9,9 +9,12 @@ mapped file) so the parent can tell, after a worker died, which file killed it.
 from __future__ import annotations
 
 import mmap
+import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import stat
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -51,8 +54,23 @@ def init_worker(progress_queue: Any, cancel_event: Any) -> None:
     global _queue, _cancel
     ensure_std_streams()  # a windowed frozen app on Windows has no stdout/stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with_parent, args=(parent.sentinel,), name="parent-watch", daemon=True
+        ).start()
     _queue = progress_queue
     _cancel = cancel_event
+
+
+def _exit_with_parent(sentinel: int) -> None:
+    """End this worker when the app dies without shutting the pool down (killed, crashed).
+
+    A Pool worker holds both ends of its task pipe, so it would never see the parent go and
+    would wait for tasks forever: an orphan. The parent's sentinel becomes ready when it exits.
+    """
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -323,3 +323,51 @@ def test_workers_that_die_at_start_fail_the_job_instead_of_looping(
     assert r is not None and "worker exited unexpectedly with code 3" in r.message
     job2, _ = run_job(engine, HASH, None, plan)  # the engine recovers for the next job
     assert job2.tracker.counts[Status.DONE] == 5
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from core.engine import Engine
+if __name__ == "__main__":
+    engine = Engine(2)
+    engine.warm_up()
+    while len(engine.worker_pids()) < 2:
+        time.sleep(0.01)
+    print(" ".join(map(str, engine.worker_pids())), flush=True)
+    time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_exit_when_the_app_is_killed(tmp_path: Path) -> None:
+    """SIGKILL the app (no shutdown at all): its workers must not live on as orphans."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "app.py"
+    script.write_text(ORPHAN_SCRIPT)
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root}
+    app = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        assert app.stdout is not None
+        pids = [int(p) for p in app.stdout.readline().split()]
+        assert len(pids) == 2 and all(_alive(p) for p in pids)
+    finally:
+        app.kill()
+        app.wait()
+        if app.stdout is not None:
+            app.stdout.close()
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in pids), "workers outlived the killed app"
