@@ -326,12 +326,17 @@ def test_workers_that_die_at_start_fail_the_job_instead_of_looping(
 
 
 ORPHAN_SCRIPT = """
-import os, sys, time
+import sys, threading, time
+from core import operations
+from core.discover import scan
 from core.engine import Engine
 if __name__ == "__main__":
     engine = Engine(2)
-    engine.warm_up()
-    while len(engine.worker_pids()) < 2:
+    op = "tests.fault_ops:StuckOperation"  # a worker blocked in a long call, not in the Pool
+    job = engine.new_job(op, None, operations.get(op).plan(scan([sys.argv[1]]), None))
+    threading.Thread(target=job.run, daemon=True).start()
+    while job.tracker.counts[1] < 2:  # both workers busy
+        job.poll(None)
         time.sleep(0.01)
     print(" ".join(map(str, engine.worker_pids())), flush=True)
     time.sleep(600)
@@ -355,9 +360,9 @@ def test_workers_exit_when_the_app_is_killed(tmp_path: Path) -> None:
     script.write_text(ORPHAN_SCRIPT)
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": root}
-    app = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, env=env, text=True
-    )
+    make_files(tmp_path / "in", 2, size=2 << 20)  # one chunk each
+    cmd = [sys.executable, str(script), str(tmp_path / "in")]
+    app = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, text=True)
     try:
         assert app.stdout is not None
         pids = [int(p) for p in app.stdout.readline().split()]
