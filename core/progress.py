@@ -29,8 +29,8 @@ class Tracker:
         self.state = bytearray(self.n)  # Status per row
         self.partial = array("q", bytes(8 * self.n))  # bytes done of running files
         self.results: list[FileResult | None] = [None] * self.n
-        self.counts = dict.fromkeys(Status, 0)
-        self.counts[Status.PENDING] = self.n
+        self._counts = [0] * len(Status)  # by Status value: a list, as this is per-file hot
+        self._counts[Status.PENDING] = self.n
         self.final_bytes = 0  # bytes of files that ended (any final state)
         self.running_bytes = 0  # sum of partial[] over running rows
         self._lo = self.n
@@ -51,12 +51,15 @@ class Tracker:
         if i > self._hi:
             self._hi = i
 
-    def _move(self, i: int, new: Status) -> None:
-        old = Status(self.state[i])
-        self.counts[old] -= 1
-        self.counts[new] += 1
+    def _move(self, i: int, new: int) -> None:
+        counts = self._counts
+        counts[self.state[i]] -= 1
+        counts[new] += 1
         self.state[i] = new
-        self._touch(i)
+        if i < self._lo:
+            self._lo = i
+        if i > self._hi:
+            self._hi = i
 
     def file_running(self, i: int, done: int) -> None:
         """A worker reports progress on row ``i``. Ignored once the row is final."""
@@ -112,12 +115,17 @@ class Tracker:
 
     # --- reading -----------------------------------------------------------------------------
     @property
+    def counts(self) -> dict[Status, int]:
+        """Rows in each state; the values add up to ``n``."""
+        return {s: self._counts[s] for s in Status}
+
+    @property
     def bytes_done(self) -> int:
         return self.final_bytes + self.running_bytes
 
     @property
     def finished(self) -> int:
-        return self.n - self.counts[Status.PENDING] - self.counts[Status.RUNNING]
+        return self.n - self._counts[Status.PENDING] - self._counts[Status.RUNNING]
 
     @property
     def all_final(self) -> bool:
@@ -158,12 +166,13 @@ class Tracker:
         return Status(self.state[i])
 
     def summary(self) -> dict[str, int | float]:
+        c = self._counts
         return {
             "files": self.n,
-            "done": self.counts[Status.DONE],
-            "failed": self.counts[Status.FAILED],
-            "skipped": self.counts[Status.SKIPPED],
-            "cancelled": self.counts[Status.CANCELLED],
+            "done": c[Status.DONE],
+            "failed": c[Status.FAILED],
+            "skipped": c[Status.SKIPPED],
+            "cancelled": c[Status.CANCELLED],
             "bytes": self.bytes_done,
             "seconds": round(self.elapsed, 3),
         }

@@ -74,7 +74,7 @@ def _state(job: Job) -> str:
     inflight = {
         c: (r.revoked, r.handle.generation, job._slot(r.spec)) for c, r in job._inflight.items()
     }
-    counts = dict(job.tracker.counts)
+    counts = job.tracker.counts
     return f"counts={counts} inflight={inflight} handles={h} remaining={job._remaining}"
 
 
