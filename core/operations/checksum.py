@@ -58,9 +58,19 @@ class ChecksumOperation(Operation):
     limits = ChunkLimits(max_files=128, max_bytes=16 * 1024 * 1024, large_file=8 * 1024 * 1024)
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
-        """One row per input; the manifest being written is skipped, never listed in itself."""
+        """One row per input; the manifest being written is skipped, never listed in itself.
+
+        Raises:
+            FileError: the manifest's folder cannot be written (said before any file is read).
+        """
         plan = super().plan(entries, options)
         if options.manifest:
+            folder = os.path.dirname(os.path.abspath(options.manifest))
+            if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
+                raise FileError(
+                    f"cannot write the manifest {options.manifest}: the folder {folder} "
+                    "does not exist or is not writable; choose another place"
+                )
             target = os.path.normcase(os.path.abspath(options.manifest))
             settled = {r.index for r in plan.settled}
             reason = "this is the manifest being written; it is not listed in itself"

@@ -217,3 +217,10 @@ def test_cancelled_checksum_job_writes_no_manifest(engine: Engine, tmp_path: Pat
         "Manifest not written: the job was cancelled before all files were hashed"
     ]
     assert not target.exists()
+
+
+def test_unwritable_manifest_folder_is_refused_before_any_work(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"a")
+    options = ChecksumOptions(manifest=str(tmp_path / "missing" / "SHA256SUMS"))
+    with pytest.raises(FileError, match="does not exist or is not writable"):
+        operations.get("checksum").plan(scan([str(tmp_path)]), options)
