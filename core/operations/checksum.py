@@ -44,6 +44,10 @@ def hash_file(path: str, algorithm: str, ctx: WorkerContext) -> str:
     return hasher.hexdigest()
 
 
+# Small files share chunks of up to 128 files / 16 MiB; files of 8 MiB and more run alone.
+HASHING_LIMITS = ChunkLimits(max_files=128, max_bytes=16 * 1024 * 1024, large_file=8 * 1024 * 1024)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -55,7 +59,7 @@ class ChecksumOperation(Operation):
     title = "Create checksums"
     help = "compute checksums (sha256, blake3, ...) and write a manifest sha256sum -c accepts"
     options_type = ChecksumOptions
-    limits = ChunkLimits(max_files=128, max_bytes=16 * 1024 * 1024, large_file=8 * 1024 * 1024)
+    limits = HASHING_LIMITS
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per input; the manifest being written is skipped, never listed in itself.

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import manifest
-from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
-from core.operations.checksum import hash_file
+from core.operations.base import Operation, Outcome, Plan, WorkerContext
+from core.operations.checksum import HASHING_LIMITS, hash_file
 from core.records import (
     FileEntry,
     FileError,
@@ -93,7 +93,7 @@ class VerifyOperation(Operation):
     title = "Verify checksums"
     help = "check files against a checksum manifest (like sha256sum -c)"
     options_type = VerifyOptions
-    limits = ChunkLimits(max_files=128, max_bytes=16 * 1024 * 1024, large_file=8 * 1024 * 1024)
+    limits = HASHING_LIMITS
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per manifest line; ``entries`` are ignored (the manifest says what to check).

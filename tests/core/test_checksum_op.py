@@ -9,7 +9,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,21 +18,10 @@ from core.discover import scan
 from core.engine import Engine, run_job
 from core.operations.checksum import ChecksumOperation, ChecksumOptions
 from core.records import FileError, FileResult, Status, Task
-from core.worker import BLOCK_SIZE, Context
+from core.worker import BLOCK_SIZE
+from tests.core.conftest import worker_context as ctx
 
 OP = ChecksumOperation()
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    eng = Engine(2)
-    yield eng
-    eng.shutdown()
-
-
-def ctx() -> Context:
-    """The real worker context, used in this process (no progress queue, no cancel event)."""
-    return Context(job_id=0, queue=None, cancel=None)
 
 
 def sha256(path: Path | str) -> str:

@@ -7,7 +7,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,6 @@ HASH = "tests.fault_ops:HashOperation"
 SEGV = "tests.fault_ops:SegfaultOperation"
 SLOW = "tests.fault_ops:SlowOperation"
 WRITE = "tests.fault_ops:WriteOperation"
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    eng = Engine(2)
-    yield eng
-    eng.shutdown()
 
 
 def make_files(folder: Path, n: int, size: int = 3000, prefix: str = "f") -> list[Path]:

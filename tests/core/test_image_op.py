@@ -9,7 +9,6 @@ import hashlib
 import io
 import struct
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,13 +37,6 @@ TO_STORED = {
     8: T.ROTATE_270,
 }
 QUADRANTS = {(0, 0): (255, 0, 0), (1, 0): (0, 255, 0), (0, 1): (0, 0, 255), (1, 1): (255, 255, 255)}
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    eng = Engine(2)
-    yield eng
-    eng.shutdown()
 
 
 def photo(w: int, h: int) -> Image.Image:

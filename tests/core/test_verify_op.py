@@ -8,7 +8,6 @@ import argparse
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,22 +18,11 @@ from core.engine import Engine, Job, run_job
 from core.operations.checksum import ChecksumOptions
 from core.operations.verify import VerifyOperation, VerifyOptions, split_expected, unlisted_files
 from core.records import FileError, FileResult, Status, Task
-from core.worker import Context, run_file
+from core.worker import run_file
+from tests.core.conftest import worker_context as ctx
 
 OP = VerifyOperation()
 NAMES = [b"a.txt", b"sub/b.txt", b"sub/deeper/c.txt", b"back\\slash", b"new\nline", b"\xff.bin"]
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    eng = Engine(2)
-    yield eng
-    eng.shutdown()
-
-
-def ctx() -> Context:
-    """The real worker context, used in this process (no progress queue, no cancel event)."""
-    return Context(job_id=0, queue=None, cancel=None)
 
 
 def path_of(root: Path, raw: bytes) -> str:
