@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 
 import pytest
+
+from tests.support import wait_for_exit
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -41,10 +42,8 @@ def no_child_process_left() -> Iterator[None]:
     """Fail a test that leaves a worker (or any other child) running."""
     before = {pid for pid, _ in child_processes()}
     yield
-    # Reaping is asynchronous in a few places (a terminated pool's last join); allow a moment.
-    deadline = time.monotonic() + 3.0
     left = [c for c in child_processes() if c[0] not in before]
-    while left and time.monotonic() < deadline:
-        time.sleep(0.05)
+    if left:  # reaping is asynchronous in a few places (a terminated pool's last join)
+        wait_for_exit([pid for pid, _ in left], 3.0)
         left = [c for c in child_processes() if c[0] not in before]
     assert not left, f"child processes left behind: {left}"

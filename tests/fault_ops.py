@@ -71,10 +71,10 @@ class StuckOperation(HashOperation):
     """Blocks in a C call that never checks the cancel Event (like a decoder stuck on a file)."""
 
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
-        import time
+        import threading
 
         ctx.report_bytes(1)
-        time.sleep(600)
+        threading.Event().wait()  # never set: stuck until the pool is terminated
         return super().process(task, options, ctx)
 
 

@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 
 import core
+from tests.support import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
@@ -41,13 +42,6 @@ def desktop_entry(path: Path) -> configparser.SectionProxy:
     parser.optionxform = str  # keys are case-sensitive
     parser.read(path, encoding="utf-8")
     return parser["Desktop Entry"]
-
-
-def need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed")
-    return path
 
 
 # --- icons -----------------------------------------------------------------------------------
@@ -105,7 +99,7 @@ def test_make_icons_regenerates_the_same_set(qapp: object, tmp_path: Path) -> No
 
 # --- desktop entry and metadata ---------------------------------------------------------------
 def test_desktop_entry_passes_desktop_file_validate() -> None:
-    tool = need("desktop-file-validate")
+    tool = require_tool("desktop-file-validate")
     proc = subprocess.run([tool, str(DESKTOP)], capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip() == ""  # no warnings either
@@ -131,7 +125,7 @@ def test_metainfo_names_the_desktop_entry_and_version() -> None:
 
 
 def test_metainfo_passes_appstreamcli() -> None:
-    tool = need("appstreamcli")
+    tool = require_tool("appstreamcli")
     proc = subprocess.run(
         [tool, "validate", "--no-net", str(METAINFO)], capture_output=True, text=True, timeout=60
     )
@@ -190,7 +184,7 @@ def test_install_script_points_the_entry_at_the_bundle(fake_bundle: Path, tmp_pa
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="freedesktop entry")
 def test_launcher_passes_files_to_the_bundle(fake_bundle: Path, tmp_path: Path) -> None:
     """``gio launch`` parses the installed Exec line as a desktop would (the quoting is right)."""
-    gio = need("gio")
+    gio = require_tool("gio")
     data = tmp_path / "data"
     assert run_script(INSTALL, data, str(fake_bundle)).returncode == 0
     files = [tmp_path / "a photo.png", tmp_path / "b.png"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from core.operations.checksum import ChecksumOperation, ChecksumOptions
 from core.records import FileError, FileResult, Status, Task
 from core.worker import BLOCK_SIZE
 from tests.core.conftest import worker_context as ctx
+from tests.support import needs_tool
 
 OP = ChecksumOperation()
 
@@ -147,7 +147,7 @@ def make_tree(root: Path) -> list[Path]:
     return files
 
 
-@pytest.mark.skipif(not shutil.which("sha256sum"), reason="needs GNU coreutils")
+@needs_tool("sha256sum")
 def test_checksum_job_writes_a_manifest_sha256sum_accepts(engine: Engine, tmp_path: Path) -> None:
     files = make_tree(tmp_path)
     target = tmp_path / "SHA256SUMS"

@@ -7,22 +7,22 @@ import hashlib
 import json
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import needs_tool, wait_for_exit, wait_until
+
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 GIB = 1024**3
 
-needs_sha256sum = pytest.mark.skipif(shutil.which("sha256sum") is None, reason="no sha256sum")
+needs_sha256sum = needs_tool("sha256sum")
 
 
 def cli(cwd: Path, *args: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[bytes]:
@@ -259,15 +259,6 @@ def test_usage_errors_exit_2(tmp_path: Path, data: Path, args: list[str]) -> Non
 # --- Ctrl-C --------------------------------------------------------------------------------------
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: Callable[[], str]) -> None:
-    """Poll ``condition`` until true; fail with ``what()`` (the state at the time) if it is not
-    within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what()}"
-        time.sleep(0.02)
-
-
 def proc_children(pid: int) -> list[int]:
     out: list[int] = []
     try:
@@ -349,7 +340,9 @@ def test_interrupt_exits_130_and_leaves_nothing(tmp_path: Path, how: str) -> Non
                 opened |= open_files(child)
             return bigs <= opened
 
-        wait_for(both_files_being_read, 30, lambda: "the workers to open both big files")
+        wait_until(
+            both_files_being_read, 30, lambda: "the workers to open both big files", proc.pid
+        )
         sent = time.monotonic()
         if how.startswith("SIGINT"):
             os.killpg(pgid, signal.SIGINT)  # what a terminal's Ctrl-C does
@@ -366,9 +359,8 @@ def test_interrupt_exits_130_and_leaves_nothing(tmp_path: Path, how: str) -> Non
         assert "interrupted" in err_text
         assert "Traceback" not in err_text
         assert sorted(os.listdir(work)) == ["big1", "big2"]  # no out.md5, no .out.md5.partial-*
-        wait_for(
-            lambda: not group_members(pgid), 3, lambda: f"the group to end: {group_members(pgid)}"
-        )
+        left = wait_for_exit([pid for pid, _ in group_members(pgid)], 3)
+        assert not left, f"processes of the group still running: {group_members(pgid)}"
     finally:
         if proc.poll() is None or group_members(pgid):
             os.killpg(pgid, signal.SIGKILL)

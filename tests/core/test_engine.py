@@ -16,6 +16,7 @@ from core.discover import scan
 from core.engine import Engine, Job, run_job
 from core.operations.base import Plan
 from core.records import Status, Task
+from tests.support import wait_for_exit
 
 HASH = "tests.fault_ops:HashOperation"
 SEGV = "tests.fault_ops:SegfaultOperation"
@@ -318,7 +319,7 @@ def test_workers_that_die_at_start_fail_the_job_instead_of_looping(
 
 
 ORPHAN_SCRIPT = """
-import sys, threading, time
+import sys, threading
 from core import operations
 from core.discover import scan
 from core.engine import Engine
@@ -329,9 +330,9 @@ if __name__ == "__main__":
     threading.Thread(target=job.run, daemon=True).start()
     while job.tracker.counts[1] < 2:  # both workers busy
         job.poll(None)
-        time.sleep(0.01)
+        job.done.wait(0.01)
     print(" ".join(map(str, engine.worker_pids())), flush=True)
-    time.sleep(600)
+    threading.Event().wait()  # until killed
 """
 
 
@@ -364,7 +365,4 @@ def test_workers_exit_when_the_app_is_killed(tmp_path: Path) -> None:
         app.wait()
         if app.stdout is not None:
             app.stdout.close()
-    deadline = time.monotonic() + 5
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_alive(p) for p in pids), "workers outlived the killed app"
+    assert wait_for_exit(pids, 5) == [], "workers outlived the killed app"

@@ -22,6 +22,7 @@ from core.operations import image_ops
 from core.operations.image import ImageOperation, ImageOptions
 from core.records import FileError, FileResult, Status
 from core.worker import Context
+from tests.support import in_ci
 
 OP = ImageOperation()
 T = Image.Transpose
@@ -173,7 +174,10 @@ def test_cmyk_palette_16_bit_and_other_modes_convert(
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
 
-@pytest.mark.skipif(not CMYK_PROFILE.is_file(), reason="no CMYK ICC profile on this system")
+@pytest.mark.skipif(
+    not CMYK_PROFILE.is_file() and not in_ci(),
+    reason="no CMYK ICC profile (apt-get install libgs-common)",
+)
 def test_cmyk_goes_through_its_profile_even_when_metadata_is_stripped(
     engine: Engine, tmp_path: Path
 ) -> None:

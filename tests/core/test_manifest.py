@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from core import manifest
 from core.manifest import ManifestError, escape_name, format_manifest, parse_manifest
 from core.records import FileError
+from tests.support import needs_tool, require_tool
 
 # Published test vectors for b"abc".
 ABC = {
@@ -151,7 +152,7 @@ def test_format_manifest_outside_the_folder_uses_dotdot(tmp_path: Path) -> None:
     assert text == b"00" * 16 + b"  ../x\n"
 
 
-@pytest.mark.skipif(not shutil.which("sha256sum"), reason="needs GNU coreutils")
+@needs_tool("sha256sum")
 def test_format_manifest_is_byte_identical_to_sha256sum(tmp_path: Path) -> None:
     names = TRICKY + ESCAPED + NON_UTF8
     paths = make_files(tmp_path, names)
@@ -169,8 +170,7 @@ def test_format_manifest_is_byte_identical_to_sha256sum(tmp_path: Path) -> None:
 def test_coreutils_check_accepts_our_manifest(name: str, tmp_path: Path) -> None:
     tool = manifest.ALGORITHMS[name].tool
     assert tool is not None
-    if not shutil.which(tool):
-        pytest.skip(f"{tool} not installed")
+    require_tool(tool)
     (tmp_path / "sub").mkdir()
     paths = make_files(tmp_path, TRICKY + ESCAPED + NON_UTF8 + [b"sub/inner"])
     (tmp_path / "SUMS").write_bytes(format_manifest(hashlib_entries(paths, name), tmp_path))
@@ -182,7 +182,7 @@ def test_coreutils_check_accepts_our_manifest(name: str, tmp_path: Path) -> None
     assert run_tool([tool, "--check", "SUMS"], tmp_path).returncode == 1
 
 
-@pytest.mark.skipif(not shutil.which("b3sum"), reason="needs b3sum")
+@needs_tool("b3sum")
 def test_b3sum_check_accepts_our_manifest(tmp_path: Path) -> None:
     # b3sum understands the \\ and \n escapes and the leading backslash, but not \r (see below).
     names = [*TRICKY, b"back\\slash", b"new\nline", b"both\\\nx"]
@@ -193,7 +193,7 @@ def test_b3sum_check_accepts_our_manifest(tmp_path: Path) -> None:
     assert r.stdout.count(b": OK\n") == len(paths)
 
 
-@pytest.mark.skipif(not shutil.which("b3sum"), reason="needs b3sum")
+@needs_tool("b3sum")
 @pytest.mark.parametrize(
     ("raw", "complaint"),
     [(b"cr\rret", b"backslash escape"), (b"\xff\xfebad", b"UTF-8")],

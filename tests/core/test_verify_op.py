@@ -20,6 +20,7 @@ from core.operations.verify import VerifyOperation, VerifyOptions, split_expecte
 from core.records import FileError, FileResult, Status, Task
 from core.worker import run_file
 from tests.core.conftest import worker_context as ctx
+from tests.support import require_tool
 
 OP = VerifyOperation()
 NAMES = [b"a.txt", b"sub/b.txt", b"sub/deeper/c.txt", b"back\\slash", b"new\nline", b"\xff.bin"]
@@ -42,8 +43,7 @@ def make_files(root: Path, names: list[bytes] = NAMES) -> list[str]:
 
 def tool_manifest(root: Path, tool: str, name: str, names: list[bytes] = NAMES) -> Path:
     """A manifest written by the real tool, run in ``root``."""
-    if not shutil.which(tool):
-        pytest.skip(f"{tool} not installed")
+    require_tool(tool)
     args = [tool, "--", *(os.fsdecode(n) for n in names)]
     out = subprocess.run(args, cwd=root, capture_output=True, timeout=60, check=True).stdout
     target = root / name
