@@ -56,10 +56,7 @@ class Tracker:
         counts[self.state[i]] -= 1
         counts[new] += 1
         self.state[i] = new
-        if i < self._lo:
-            self._lo = i
-        if i > self._hi:
-            self._hi = i
+        self._touch(i)
 
     def file_running(self, i: int, done: int) -> None:
         """A worker reports progress on row ``i``. Ignored once the row is final."""

@@ -157,11 +157,11 @@ class Context:
         readinto = f.readinto  # type: ignore[attr-defined]
         cancel = self._cancel
         while True:
-            if blocks % CANCEL_EVERY == 0:
+            # run_file checked cancel just before the file; here about every MiB after that.
+            if blocks and blocks % CANCEL_EVERY == 0:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                if blocks:
-                    self.report_bytes(done)
+                self.report_bytes(done)
             n = readinto(view)
             if not n:
                 return
@@ -173,7 +173,7 @@ class Context:
         return atomic_write(final_path)
 
 
-def describe_error(e: BaseException, path: str) -> str:
+def describe_error(e: BaseException) -> str:
     """One sentence for the user: what happened to this file and what they can do."""
     if isinstance(e, FileNotFoundError):
         return "vanished: the file no longer exists (moved or deleted after it was added)"
@@ -205,7 +205,7 @@ def run_file(op: Any, task: Task, options: Any, ctx: Context) -> FileResult:
     except Exception as e:  # one bad file never stops the batch
         if not isinstance(e, OSError | MemoryError):
             traceback.print_exc()
-        return FileResult(task.index, Status.FAILED, message=describe_error(e, task.path))
+        return FileResult(task.index, Status.FAILED, message=describe_error(e))
 
 
 def run_chunk(spec: ChunkSpec) -> list[FileResult]:
