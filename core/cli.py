@@ -22,6 +22,7 @@ from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+SCAN_BATCH = 1000  # entries found per batch; the first chunks start after the first batch
 
 
 def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
@@ -74,13 +75,20 @@ class ProgressLine:
 
     def __call__(self, job: Job) -> None:
         t = job.tracker
-        frac = t.fraction
-        bar = "#" * int(frac * 24)
-        line = (
-            f"[{bar:<24}] {frac * 100:5.1f}%  {t.finished}/{t.n} files  "
-            f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}  "
-            f"{format_bytes(t.rate)}/s  ETA {format_duration(t.eta)}"
-        )
+        if t.input_open:  # still finding files: no total yet, so no bar and no ETA
+            line = (
+                f"[{'scanning':^24}] {t.finished}/{t.n}+ files  "
+                f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}+  "
+                f"{format_bytes(t.rate)}/s"
+            )
+        else:
+            frac = t.fraction
+            bar = "#" * int(frac * 24)
+            line = (
+                f"[{bar:<24}] {frac * 100:5.1f}%  {t.finished}/{t.n} files  "
+                f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}  "
+                f"{format_bytes(t.rate)}/s  ETA {format_duration(t.eta)}"
+            )
         if job.cancel_requested and not job.done.is_set():
             line += "  cancelling…"
         self.stream.write("\r" + line.ljust(self.width))
@@ -154,13 +162,18 @@ def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> Non
     )
 
 
-def _skip_own_stdout(entries: list[Any]) -> list[Any]:
-    """``parabatch-cli checksum . > SUMS`` must not hash the half-written SUMS itself."""
+def _stdout_stat() -> os.stat_result | None:
+    """Standard output's file, when it is a regular file (``checksum . > SUMS``)."""
     try:
         st = os.fstat(sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
-        return entries
-    if not stat.S_ISREG(st.st_mode):
+        return None
+    return st if stat.S_ISREG(st.st_mode) else None
+
+
+def _skip_own_stdout(entries: list[Any], st: os.stat_result | None) -> list[Any]:
+    """``parabatch-cli checksum . > SUMS`` must not hash the half-written SUMS itself."""
+    if st is None:
         return entries
     out = []
     for e in entries:
@@ -210,15 +223,20 @@ def _run(
     engine: Engine,
 ) -> int:
     entries: list[Any] = []
+    source = None
     if args.command != "verify":
         missing = [p for p in args.paths if not os.path.lexists(p)]
         if missing:
             parser.error(f"no such file or folder: {', '.join(map(_text, missing))}")
         engine.warm_up()
-        filters = Filters(tuple(args.include), tuple(args.exclude))
-        for batch in Scanner(args.paths, filters).batches():
-            entries.extend(batch)
-        entries = _skip_own_stdout(entries)
+        scanner = Scanner(args.paths, Filters(tuple(args.include), tuple(args.exclude)))
+        own_stdout = _stdout_stat()
+        found = (_skip_own_stdout(b, own_stdout) for b in scanner.batches(SCAN_BATCH))
+        if op.streams and not getattr(args, "dry_run", False):
+            source = found  # the first files are processed while the rest are still found
+        else:
+            for batch in found:
+                entries.extend(batch)
         if getattr(args, "dry_run", False):
             try:
                 return _dry_run(op, entries, options)
@@ -236,7 +254,7 @@ def _run(
     # SIGTERM is a request to stop like Ctrl-C: cancel cleanly, no partial output.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        job, report = run_job(engine, args.command, options, plan, on_tick=progress)
+        job, report = run_job(engine, args.command, options, plan, on_tick=progress, source=source)
     except KeyboardInterrupt:
         if progress:
             progress.close()

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from core.job import Job, JobReport
+from core.job import Job, JobReport, Source
 from core.operations.base import Plan
 from core.pool import PoolHandle
 from core.worker import SLOT_WORDS
@@ -82,8 +82,8 @@ class Engine:
     def new_job_id(self) -> int:
         return next(self._job_ids)
 
-    def new_job(self, op_name: str, options: Any, plan: Plan) -> Job:
-        return Job(self, op_name, options, plan)
+    def new_job(self, op_name: str, options: Any, plan: Plan, source: Source | None = None) -> Job:
+        return Job(self, op_name, options, plan, source)
 
     def shutdown(self) -> None:
         """Terminate every pool and reap its workers: no child process outlives this."""
@@ -111,12 +111,14 @@ def run_job(
     plan: Plan,
     on_tick: Callable[[Job], None] | None = None,
     tick: float = 0.1,
+    source: Source | None = None,
 ) -> tuple[Job, JobReport]:
     """Run a job to the end from a plain thread: ``run()`` in a helper thread, ``poll()`` here.
+    ``source``: more rows, discovered while the job runs (see :class:`Job`).
 
     A KeyboardInterrupt here cancels the job, waits for it to stop, and is re-raised.
     """
-    job = engine.new_job(op_name, options, plan)
+    job = engine.new_job(op_name, options, plan, source)
     box: dict[str, BaseException] = {}
 
     def target() -> None:

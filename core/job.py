@@ -18,17 +18,17 @@ import collections
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core import operations
 from core.operations.base import Plan
 from core.outputs import remove_partials
-from core.plan import chunks
+from core.plan import take_chunk
 from core.pool import PoolHandle, describe_exit
 from core.progress import RUNNING_MSG, Tracker
-from core.records import FileError, FileResult, Status, Task
+from core.records import STATUSES, FileEntry, FileError, FileResult, SkippedEntry, Status, Task
 from core.worker import SLOT_WORDS, ChunkSpec, run_chunk
 
 if TYPE_CHECKING:
@@ -52,6 +52,15 @@ class JobReport:
     notes: list[str] = field(default_factory=list)
 
 
+class _NewRows(list[int]):
+    """run() -> poll(): rows were added (their sizes); sent before any of their results."""
+
+
+_INPUT_DONE = object()  # run() -> poll(): discovery ended, the row count is final
+
+Source = Iterator[Sequence[FileEntry | SkippedEntry]]
+
+
 @dataclass
 class _InFlight:
     spec: ChunkSpec
@@ -61,9 +70,21 @@ class _InFlight:
 
 
 class Job:
-    """One run of an operation over planned rows. See the module docstring for threading."""
+    """One run of an operation over planned rows. See the module docstring for threading.
 
-    def __init__(self, engine: Engine, op_name: str, options: Any, plan: Plan) -> None:
+    With a ``source`` (batches of discovered entries, for an operation that ``streams``), rows are
+    planned and started while discovery still runs: the first files are processed while the rest
+    are still being found. The tracker grows as rows arrive (``tracker.input_open`` until then).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        op_name: str,
+        options: Any,
+        plan: Plan,
+        source: Source | None = None,
+    ) -> None:
         self.engine = engine
         self.op_name = op_name
         self.op = operations.get(op_name)
@@ -73,10 +94,15 @@ class Job:
         self.notes = plan.notes
         self.job_id = engine.new_job_id()
         self.tracker = Tracker([t.size for t in self.tasks])
+        if source is not None and not self.op.streams:
+            raise ValueError(f"the {op_name} operation needs all its inputs before it starts")
+        self._source = source
+        self.tracker.input_open = source is not None
         self.done = threading.Event()
         self.report: JobReport | None = None
         self._cancel = threading.Event()
-        self._out: collections.deque[FileResult] = collections.deque()  # run() -> poll()
+        # run() -> poll(): a FileResult, a chunk's list of them, _NewRows or _INPUT_DONE
+        self._out: collections.deque[Any] = collections.deque()
         self._final = bytearray(len(self.tasks))
         self._results: list[FileResult | None] = [None] * len(self.tasks)
         self._remaining = len(self.tasks)
@@ -85,7 +111,7 @@ class Job:
         )
         self._inflight: dict[int, _InFlight] = {}
         self._retry: collections.deque[tuple[list[Task], int]] = collections.deque()
-        self._fresh: Iterator[list[Task]] | None = None
+        self._pending: collections.deque[Task] = collections.deque()  # never submitted yet
         self._crashes: dict[int, int] = {}
         self._barren_pools = 0
         self._attempts: dict[int, int] = {}
@@ -105,7 +131,15 @@ class Job:
         tracker, changed = self.tracker, False
         out = self._out
         while out:
-            tracker.file_result(out.popleft())
+            item = out.popleft()
+            if type(item) is list:
+                tracker.file_results(item)
+            elif type(item) is _NewRows:
+                tracker.add_rows(item)
+            elif item is _INPUT_DONE:
+                tracker.input_open = False
+            else:
+                tracker.file_result(item)
             changed = True
             if time.monotonic() > deadline:
                 return changed
@@ -168,52 +202,86 @@ class Job:
             self.done.set()
         return report
 
-    def _next_work(self) -> tuple[list[Task], int] | None:
-        """Retries first (a suspect alone, then resubmitted neighbours), then fresh chunks."""
+    def _next_work(self, h: PoolHandle, busy: int) -> tuple[list[Task], int] | None:
+        """Retries first (a suspect alone, then resubmitted neighbours), then fresh chunks. While
+        discovery still runs, a chunk that is not full waits for more rows unless a worker of
+        ``h`` would otherwise idle (``busy`` chunks are on it)."""
         if self._retry:
             return self._retry.popleft()
-        if self._fresh is not None:
-            nxt = next(self._fresh, None)
-            if nxt is not None:
-                return nxt, 1
-            self._fresh = None
-        return None
+        pending, limits = self._pending, self.op.limits
+        if not pending:
+            return None
+        if self._source is not None and len(pending) < limits.max_files and busy >= h.workers:
+            return None
+        return take_chunk(pending, limits), 1
+
+    def _pull(self) -> None:
+        """Plan the next batch from discovery (one batch per call, so results keep flowing)."""
+        assert self._source is not None
+        batch = next(self._source, None)
+        if batch is None:
+            self._close_source()
+            return
+        part = self.op.rows(batch, self.options, len(self.tasks))
+        k = len(part.tasks)
+        self.tasks.extend(part.tasks)
+        self._final.extend(bytes(k))
+        self._results.extend([None] * k)
+        self._remaining += k
+        self._out.append(_NewRows([t.size for t in part.tasks]))  # before any of their results
+        self.notes.extend(part.notes)
+        for r in part.settled:
+            self._emit(r)
+        final = self._final
+        self._pending.extend(t for t in part.tasks if not final[t.index])
+
+    def _close_source(self) -> None:
+        if self._source is not None:
+            close = getattr(self._source, "close", None)
+            if close is not None:
+                close()
+            self._source = None
+            self._out.append(_INPUT_DONE)
 
     def _loop(self) -> None:
-        todo = (t for t in self.tasks if not self._final[t.index])
-        self._fresh = chunks(todo, self.op.limits)
+        final = self._final
+        self._pending.extend(t for t in self.tasks if not final[t.index])
         with self.engine.lock:
             for h in self.engine.handles:
                 h.cancel.clear()
-        while self._remaining > 0:
+        while self._remaining > 0 or self._source is not None:
             if self._cancel.is_set():
                 self._cancel_now()
                 return
+            if self._source is not None:
+                self._pull()  # discovery runs here, between looks at the workers
             self._top_up()
-            self._wait_and_handle(WATCH_INTERVAL)
+            self._wait_and_handle(0.0 if self._source is not None else WATCH_INTERVAL)
             self._watch()
-            if self._fresh is None and not self._retry and not self._inflight:
+            idle = not (self._pending or self._retry or self._inflight)
+            if idle and self._source is None:
                 if self._remaining > 0:
                     raise RuntimeError(f"{self._remaining} rows were never settled")
                 return
 
     def _top_up(self) -> None:
         """Keep about 2 x workers chunks in flight on the current pool."""
-        if self._fresh is None and not self._retry:
+        if not self._pending and not self._retry:
             return
         h = self.engine.current_pool()
         if self._cancel.is_set():
             h.cancel.set()
         cap = 2 * h.workers
-        while sum(1 for f in self._inflight.values() if f.handle is h) < cap:
-            if not self.engine.free_slots:
-                return
-            item = self._next_work()
+        busy = sum(1 for f in self._inflight.values() if f.handle is h)
+        final = self._final
+        while busy < cap and self.engine.free_slots:
+            item = self._next_work(h, busy)
             if item is None:
                 return
-            tasks = [t for t in item[0] if not self._final[t.index]]
+            tasks = [t for t in item[0] if not final[t.index]]
             if tasks:
                 self._submit(h, tasks, item[1])
+                busy += 1
 
     def _submit(self, h: PoolHandle, tasks: list[Task], attempt: int) -> None:
         slot = self.engine.free_slots.popleft()
@@ -242,7 +310,10 @@ class Job:
 
     def _wait_and_handle(self, timeout: float) -> None:
         try:
-            item = self._completions.get(timeout=timeout)
+            if timeout > 0:
+                item = self._completions.get(timeout=timeout)
+            else:
+                item = self._completions.get_nowait()
         except queue.Empty:
             return
         while True:
@@ -263,8 +334,23 @@ class Job:
             msg = f"internal error in the worker: {type(err).__name__}: {err}"
             self._end_rows(list(rec.spec.tasks), Status.FAILED, msg)
             return
-        for r in results:
-            self._emit(r)
+        statuses, values, messages, outputs = results
+        final, store, fresh = self._final, self._results, []
+        for pos, t in enumerate(rec.spec.tasks):
+            i = t.index
+            if not final[i]:
+                final[i] = 1
+                r = FileResult(
+                    i,
+                    STATUSES[statuses[pos]],
+                    values[pos],
+                    messages.get(pos, "") if messages else "",
+                    outputs.get(pos) if outputs else None,
+                )
+                store[i] = r
+                fresh.append(r)
+        self._remaining -= len(fresh)
+        self._out.append(fresh)
 
     def _slot(self, spec: ChunkSpec) -> tuple[int, int, int]:
         base = spec.slot * SLOT_WORDS
@@ -331,7 +417,8 @@ class Job:
         """Fail every unfinished row: worker processes cannot even start."""
         self._end_retired(h)
         self._retry.clear()
-        self._fresh = None
+        self._pending.clear()
+        self._close_source()
         message = (
             f"the worker processes stop as soon as they start ({reason}); "
             "the installation may be broken: see the log, or reinstall Parabatch"
@@ -396,10 +483,12 @@ class Job:
 
     def _cancel_now(self) -> None:
         """Stop: workers see the Event; anything not back after a grace period is terminated."""
+        self._close_source()
         with self.engine.lock:
             handles = list(self.engine.handles)
         for h in handles:
             h.cancel.set()
+        self._pending.clear()
         not_started = [t for t in self.tasks if not self._final[t.index]]
         inflight_rows = {t.index for rec in self._inflight.values() for t in rec.spec.tasks}
         self._end_rows(

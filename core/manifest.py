@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -143,27 +144,30 @@ def format_manifest(entries: Iterable[tuple[str, str]], base_dir: str | os.PathL
     """GNU coreutils manifest text for ``(hexdigest, absolute_path)`` pairs.
 
     Names are relative to ``base_dir`` (the manifest's folder) and sorted by their bytes, so the
-    same files always give the same manifest.
+    same files always give the same manifest. Kept lean: it runs once per file of a job.
     """
     base = os.path.abspath(base_dir)
-    folders: dict[str, str] = {}  # relative name of each folder, computed once per folder
-
-    def rel(path: str) -> str:
-        folder, name = os.path.split(path)
+    sep = os.sep
+    enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    folders: dict[str, bytes] = {}  # relative name of each folder, computed once per folder
+    rows = []
+    for digest, path in entries:
+        folder, _, name = path.rpartition(sep)
         prefix = folders.get(folder)
         if prefix is None:
-            r = relative_name(folder, base)
-            prefix = folders[folder] = "" if r == "." else r + "/"
-        return prefix + name
-
-    rows = sorted((os.fsencode(rel(path)), digest) for digest, path in entries)
-    out = bytearray()
+            r = relative_name(folder or sep, base)
+            prefix = folders[folder] = b"" if r == "." else (r + "/").encode(enc, errors)
+        rows.append((prefix + name.encode(enc, errors), digest))
+    rows.sort()
+    lines = []
     for raw, digest in rows:
-        name, escaped = escape_name(raw)
-        if escaped:
-            out += b"\\"
-        out += digest.lower().encode("ascii") + b"  " + name + b"\n"
-    return bytes(out)
+        hexd = digest.lower().encode("ascii")
+        if b"\\" in raw or b"\n" in raw or b"\r" in raw:
+            lines.append(b"\\" + hexd + b"  " + escape_name(raw)[0])
+        else:
+            lines.append(hexd + b"  " + raw)
+    lines.append(b"")
+    return b"\n".join(lines) if len(lines) > 1 else b""
 
 
 # --- reading -------------------------------------------------------------------------------------

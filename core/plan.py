@@ -3,6 +3,8 @@ stays tiny; every large file gets a chunk of its own so big files spread over th
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from core.operations.base import ChunkLimits
@@ -13,19 +15,27 @@ DEFAULT_LIMITS = ChunkLimits()
 
 def chunks(tasks: Iterable[Task], limits: ChunkLimits = DEFAULT_LIMITS) -> Iterator[list[Task]]:
     """Yield lists of tasks in input order. Lazy, so a million files cost no extra memory."""
-    batch: list[Task] = []
-    batch_bytes = 0
-    for t in tasks:
-        if t.size >= limits.large_file:
-            if batch:
-                yield batch
-                batch, batch_bytes = [], 0
-            yield [t]
-            continue
-        if batch and (len(batch) >= limits.max_files or batch_bytes + t.size > limits.max_bytes):
-            yield batch
-            batch, batch_bytes = [], 0
-        batch.append(t)
-        batch_bytes += t.size
-    if batch:
-        yield batch
+    it = iter(tasks)
+    pending: deque[Task] = deque()
+    while True:
+        pending.extend(itertools.islice(it, limits.max_files - len(pending)))
+        if not pending:
+            return
+        yield take_chunk(pending, limits)
+
+
+def take_chunk(pending: deque[Task], limits: ChunkLimits = DEFAULT_LIMITS) -> list[Task]:
+    """Take the next chunk off the front of ``pending`` (not empty), by the same rules as
+    :func:`chunks`: a large file alone, otherwise small files up to the count and byte limits."""
+    first = pending.popleft()
+    batch = [first]
+    if first.size >= limits.large_file:
+        return batch
+    nbytes = first.size
+    while pending and len(batch) < limits.max_files:
+        t = pending[0]
+        if t.size >= limits.large_file or nbytes + t.size > limits.max_bytes:
+            break
+        batch.append(pending.popleft())
+        nbytes += t.size
+    return batch

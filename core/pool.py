@@ -32,6 +32,19 @@ def describe_exit(code: int | None) -> str:
     return f"worker exited unexpectedly with code {code}"
 
 
+class _QuietPool(multiprocessing.pool.Pool):
+    """A Pool whose worker-maintenance thread does not spin while results are in transit.
+
+    CPython's ``Pool`` also wakes that thread whenever its result pipe is readable, so it loops
+    (re-checking every worker) until the result thread has read each result: measured here, 0.14 s
+    of parent CPU for 20,000 small files. It needs waking only when a worker exits (each worker's
+    sentinel) or the pool changes state (the change notifier), so only those are watched.
+    """
+
+    def _get_sentinels(self) -> list[Any]:
+        return [self._change_notifier._reader]  # type: ignore[attr-defined]
+
+
 class PoolHandle:
     """A pool and what belongs to it. Created and ended by the engine's run thread."""
 
@@ -41,8 +54,8 @@ class PoolHandle:
         self.generation = generation
         self.queue: Any = ctx.Queue()
         self.cancel: Any = ctx.Event()
-        self.pool: multiprocessing.pool.Pool = ctx.Pool(
-            workers, initializer=worker.init_worker, initargs=(self.queue, self.cancel)
+        self.pool: multiprocessing.pool.Pool = _QuietPool(
+            workers, worker.init_worker, (self.queue, self.cancel), context=ctx
         )
         self.retired = False
         self.terminated = False

@@ -40,6 +40,7 @@ class Tracker:
         self._rate = 0.0
         self._last_t = self.started_at
         self._last_bytes = 0
+        self.input_open = False  # rows are still being added (discovery streams into the job)
 
     def _now(self) -> float:
         return float(self._clock())  # type: ignore[operator]
@@ -82,6 +83,49 @@ class Tracker:
         self.results[i] = r
         self._move(i, r.status)
         return True
+
+    def file_results(self, batch: Sequence[FileResult]) -> None:
+        """:meth:`file_result` for a chunk's results at once (the per-file hot path, kept lean)."""
+        state, partial, sizes, results, counts = (
+            self.state,
+            self.partial,
+            self.sizes,
+            self.results,
+            self._counts,
+        )
+        lo, hi, done_bytes, running = self._lo, self._hi, 0, 0
+        for r in batch:
+            i = r.index
+            old = state[i]
+            if old >= Status.DONE:
+                continue
+            if old == Status.RUNNING:
+                running += partial[i]
+                partial[i] = 0
+            done_bytes += sizes[i]
+            results[i] = r
+            new = r.status
+            counts[old] -= 1
+            counts[new] += 1
+            state[i] = new
+            if i < lo:
+                lo = i
+            if i > hi:
+                hi = i
+        self._lo, self._hi = lo, hi
+        self.final_bytes += done_bytes
+        self.running_bytes -= running
+
+    def add_rows(self, sizes: Sequence[int]) -> None:
+        """Rows found while the job runs (appended in place: views sharing the arrays see them)."""
+        k = len(sizes)
+        self.n += k
+        self.sizes.extend(sizes)
+        self.total_bytes += sum(sizes)
+        self.state.extend(bytes(k))
+        self.partial.frombytes(bytes(8 * k))
+        self.results.extend([None] * k)
+        self._counts[Status.PENDING] += k
 
     def take_changed(self) -> tuple[int, int] | None:
         """The inclusive row range changed since the last call, or None."""

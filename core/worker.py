@@ -26,7 +26,7 @@ from core import operations
 from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
 from core.progress import RUNNING_MSG
-from core.records import Cancelled, FileError, FileResult, FileSkipped, Status, Task
+from core.records import Cancelled, FileError, FileSkipped, Status, Task
 
 # Blocks of 128 KiB stay in the CPU's L2 cache between read and hash: measured here, sha256 runs
 # at 1,190 MB/s a core with them against 860 MB/s with 1 MiB blocks. Cancel is still checked
@@ -189,26 +189,32 @@ def describe_error(e: BaseException) -> str:
     return f"unexpected error ({type(e).__name__}: {e}); please report this"
 
 
-def run_file(op: Any, task: Task, options: Any, ctx: Context) -> FileResult:
-    """Process one file and turn every per-file outcome into a result record."""
+# What a chunk sends back: each file's status (one byte per file, in chunk order), value, and the
+# messages and outputs of the files that have one (by position). Plain built-in types pickle many
+# times faster than a record per file, and the parent reads 100,000s of them.
+ChunkResult = tuple[bytes, list[str], dict[int, str] | None, dict[int, str] | None]
+
+
+def run_file(op: Any, task: Task, options: Any, ctx: Context) -> tuple[int, str, str, str | None]:
+    """Process one file; every per-file outcome becomes (status, value, message, output)."""
     try:
         ctx.check_cancel()
         ctx.begin(task)
         out = op.process(task, options, ctx)
-        return FileResult(task.index, Status.DONE, out.value, out.message, out.output, task.size)
+        return Status.DONE, out.value, out.message, out.output
     except Cancelled:
-        return FileResult(task.index, Status.CANCELLED, message="cancelled")
+        return Status.CANCELLED, "", "cancelled", None
     except FileSkipped as e:
-        return FileResult(task.index, Status.SKIPPED, message=str(e))
+        return Status.SKIPPED, "", str(e), None
     except FileError as e:
-        return FileResult(task.index, Status.FAILED, message=str(e))
+        return Status.FAILED, "", str(e), None
     except Exception as e:  # one bad file never stops the batch
         if not isinstance(e, OSError | MemoryError):
             traceback.print_exc()
-        return FileResult(task.index, Status.FAILED, message=describe_error(e))
+        return Status.FAILED, "", describe_error(e), None
 
 
-def run_chunk(spec: ChunkSpec) -> list[FileResult]:
+def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """Process a chunk file by file; the top-level function ``apply_async`` runs."""
     slots = _slot_view(spec.slot_table)
     base = spec.slot * SLOT_WORDS
@@ -217,9 +223,23 @@ def run_chunk(spec: ChunkSpec) -> list[FileResult]:
     slots[base + 1] = os.getpid()
     op = operations.get(spec.op_name)
     ctx = Context(spec.job_id, _queue, _cancel)
-    results: list[FileResult] = []
+    options = spec.options
+    statuses = bytearray(len(spec.tasks))
+    values: list[str] = []
+    messages: dict[int, str] | None = None
+    outputs: dict[int, str] | None = None
     for pos, task in enumerate(spec.tasks):
         slots[base + 2] = pos
-        results.append(run_file(op, task, spec.options, ctx))
+        status, value, message, output = run_file(op, task, options, ctx)
+        statuses[pos] = status
+        values.append(value)
+        if message:
+            if messages is None:
+                messages = {}
+            messages[pos] = message
+        if output is not None:
+            if outputs is None:
+                outputs = {}
+            outputs[pos] = output
     slots[base + 2] = len(spec.tasks)
-    return results
+    return bytes(statuses), values, messages, outputs

@@ -20,6 +20,7 @@ class HashOperation(Operation):
 
     name = "test-hash"
     limits = ChunkLimits(max_files=8, max_bytes=1 << 20, large_file=1 << 20)
+    streams = True
 
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
         h = hashlib.sha256()

@@ -80,19 +80,29 @@ class Operation:
     limits: ClassVar[ChunkLimits] = ChunkLimits()
 
     # --- parent side -------------------------------------------------------------------------
+    streams: ClassVar[bool] = False
+    """True when rows can be planned batch by batch while discovery is still running (no
+    decision about one row depends on rows found later): the CLI then starts processing the
+    first files while it is still scanning for the rest, through :meth:`rows`."""
+
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
-        """Turn discovered inputs into tasks (and settle some up front). Default: one row each,
-        skipped entries settled as skipped with discovery's reason.
+        """Turn discovered inputs into tasks (and settle some up front). Default: :meth:`rows`.
 
         Raise :class:`core.records.FileError` for bad job-level input (e.g. an unreadable
         manifest to verify)."""
+        return self.rows(entries, options, 0)
+
+    def rows(self, entries: Sequence[FileEntry | SkippedEntry], options: Any, start: int) -> Plan:
+        """Tasks for ``entries`` numbered from ``start``: one row each, skipped entries settled as
+        skipped with discovery's reason. A streaming operation gets each batch through here."""
         plan = Plan([])
-        for i, e in enumerate(entries):
-            if isinstance(e, SkippedEntry):
-                plan.tasks.append(Task(i, e.path, 0))
-                plan.settled.append(FileResult(i, Status.SKIPPED, message=e.reason))
+        tasks, settled = plan.tasks, plan.settled
+        for i, e in enumerate(entries, start):
+            if type(e) is SkippedEntry:
+                tasks.append(Task(i, e.path, 0))
+                settled.append(FileResult(i, Status.SKIPPED, message=e.reason))
             else:
-                plan.tasks.append(Task(i, e.path, e.size))
+                tasks.append(Task(i, e.path, e.size))  # type: ignore[union-attr]
         return plan
 
     def finish(

@@ -61,13 +61,14 @@ class ChecksumOperation(Operation):
     options_type = ChecksumOptions
     limits = HASHING_LIMITS
 
+    streams = True
+
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per input; the manifest being written is skipped, never listed in itself.
 
         Raises:
             FileError: the manifest's folder cannot be written (said before any file is read).
         """
-        plan = super().plan(entries, options)
         if options.manifest:
             folder = os.path.dirname(os.path.abspath(options.manifest))
             if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
@@ -75,6 +76,11 @@ class ChecksumOperation(Operation):
                     f"cannot write the manifest {options.manifest}: the folder {folder} "
                     "does not exist or is not writable; choose another place"
                 )
+        return self.rows(entries, options, 0)
+
+    def rows(self, entries: Sequence[FileEntry | SkippedEntry], options: Any, start: int) -> Plan:
+        plan = super().rows(entries, options, start)
+        if options.manifest:
             target = os.path.normcase(os.path.abspath(options.manifest))
             settled = {r.index for r in plan.settled}
             reason = "this is the manifest being written; it is not listed in itself"

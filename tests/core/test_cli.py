@@ -91,6 +91,27 @@ def test_checksum_to_stdout_is_accepted_by_sha256sum(tmp_path: Path, data: Path)
 
 
 @needs_sha256sum
+def test_checksum_while_still_scanning_covers_every_file(tmp_path: Path) -> None:
+    """More files than one discovery batch: hashing starts before the scan ends (the rows stream
+    into the job) and the manifest still lists every file once, in order, accepted by sha256sum."""
+    root = tmp_path / "many"
+    for i in range(2500):
+        sub = root / f"d{i // 300}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"f{i}").write_bytes(i.to_bytes(4, "little"))
+    res = cli(tmp_path, "checksum", "-w", "2", "-o", "SUMS", "many")
+    assert res.returncode == 0, res.stderr
+    lines = (tmp_path / "SUMS").read_bytes().splitlines()
+    assert len(lines) == 2500
+    names = [line.split(b"  ", 1)[1] for line in lines]
+    assert names == sorted(names) and len(set(names)) == 2500
+    assert sha256sum_check(tmp_path, "SUMS").returncode == 0
+    res = cli(tmp_path, "checksum", "-w", "2", "--json", "many")
+    summary = json.loads(res.stdout.splitlines()[-1])["summary"]
+    assert (summary["files"], summary["done"]) == (2500, 2500)
+
+
+@needs_sha256sum
 def test_checksum_manifest_file_is_accepted_by_sha256sum(tmp_path: Path, data: Path) -> None:
     (tmp_path / "out").mkdir()
     r = cli(tmp_path, "checksum", "-w", "2", "-o", "out/SHA256SUMS", "data")

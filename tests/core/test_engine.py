@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from core import operations
 from core.discover import scan
 from core.engine import Engine, Job, run_job
 from core.operations.base import Plan
-from core.records import Status, Task
+from core.records import FileEntry, SkippedEntry, Status, Task
 from tests.support import wait_for_exit
 
 HASH = "tests.fault_ops:HashOperation"
@@ -366,3 +367,73 @@ def test_workers_exit_when_the_app_is_killed(tmp_path: Path) -> None:
         if app.stdout is not None:
             app.stdout.close()
     assert wait_for_exit(pids, 5) == [], "workers outlived the killed app"
+
+
+# --- rows that stream in while the job runs (the CLI's scan) -----------------------------------
+
+
+def test_rows_found_while_the_job_runs_start_before_discovery_ends(
+    engine: Engine, tmp_path: Path
+) -> None:
+    files = make_files(tmp_path / "in", 60)
+    os.mkfifo(tmp_path / "in" / "pipe")
+    entries = scan([str(tmp_path / "in")])
+    assert isinstance(entries[-1], SkippedEntry)
+    left_pending: list[int] = []  # rows already handed to workers, seen at each later batch
+
+    def discovery() -> Iterator[list[FileEntry | SkippedEntry]]:
+        for k in range(0, len(entries), 10):
+            if k:
+                left_pending.append(len(job.tasks) - len(job._pending))
+            yield entries[k : k + 10]
+
+    job, t = start_streaming(engine, HASH, discovery(), None)
+    assert job.tracker.input_open  # poll() has not run yet: rows are still to come
+    finish(job, t)
+    assert left_pending[0] > 0  # the first files were submitted before the rest were found
+    assert job.tracker.n == len(entries) == 61 and not job.tracker.input_open
+    values = [r.value if r else None for r in job.tracker.results]
+    assert values[:60] == [sha(p) for p in files]
+    last = job.tracker.results[60]
+    assert last is not None and last.status == Status.SKIPPED and "FIFO" in last.message
+    assert_all_final(job)
+
+
+def test_cancel_during_discovery_stops_the_scan(engine: Engine, tmp_path: Path) -> None:
+    make_files(tmp_path / "in", 4, size=2 << 20)
+    entries = scan([str(tmp_path / "in")])
+    pulled: list[int] = []
+    closed = threading.Event()
+
+    def discovery() -> Iterator[list[FileEntry | SkippedEntry]]:
+        try:
+            for k in range(1000):
+                pulled.append(k)
+                if k == 3:
+                    job.cancel()  # the user cancels while folders are still being scanned
+                yield entries
+        except GeneratorExit:
+            closed.set()
+            raise
+
+    job, t = start_streaming(engine, SLOW, discovery(), 60)
+    finish(job, t, timeout=10)
+    assert closed.is_set() and len(pulled) == 4
+    assert job.report is not None and job.report.cancelled
+    assert job.tracker.n == 16 and not job.tracker.input_open
+    assert_all_final(job)
+    assert job.tracker.counts[Status.CANCELLED] >= 1
+
+
+def test_an_operation_that_plans_all_rows_together_refuses_a_source(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="needs all its inputs"):
+        engine.new_job("image", None, Plan([]), source=iter([]))
+
+
+def start_streaming(
+    engine: Engine, op: str, source: Iterator[list[FileEntry | SkippedEntry]], options: object
+) -> tuple[Job, threading.Thread]:
+    job = engine.new_job(op, options, Plan([]), source=source)
+    t = threading.Thread(target=job.run, daemon=True)
+    t.start()
+    return job, t

@@ -93,6 +93,6 @@ def test_lazy_on_an_endless_generator() -> None:
 
     it = chunks(endless(), ChunkLimits(max_files=4, max_bytes=10**9, large_file=10**9))
     assert [t.index for t in next(it)] == [0, 1, 2, 3]
-    assert pulled == 5  # one look-ahead item, not the whole stream
+    assert pulled <= 5  # at most one look-ahead item, not the whole stream
     assert [t.index for t in next(it)] == [4, 5, 6, 7]
-    assert pulled == 9
+    assert pulled <= 9

@@ -108,6 +108,64 @@ def test_random_updates_keep_counts_and_bytes_consistent(
     assert 0.0 <= t.fraction <= 1.0
 
 
+FINAL = [s for s in Status if s.final]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("grow"), st.lists(st.integers(0, 100), max_size=4)),
+            st.tuples(st.just("run"), st.tuples(st.integers(0, 20), st.integers(0, 200))),
+            st.tuples(
+                st.just("batch"),
+                st.lists(st.tuples(st.integers(0, 20), st.sampled_from(FINAL)), max_size=6),
+            ),
+        ),
+        max_size=40,
+    )
+)
+def test_rows_added_while_running_and_batched_results_stay_consistent(
+    events: list[tuple[str, object]],
+) -> None:
+    """The streaming path: rows arrive during the job, results come a chunk at a time."""
+    sizes = [5, 50]
+    t = Tracker(sizes, clock=FakeClock())
+    views = (t.state, t.results, t.partial, t.sizes)  # a GUI model shares these objects
+    for what, arg in events:
+        if what == "grow":
+            t.add_rows(arg)  # type: ignore[arg-type]
+            sizes += arg  # type: ignore[arg-type]
+        elif what == "run":
+            i, n = arg  # type: ignore[misc]
+            if i < t.n:
+                t.file_running(i, n)
+        else:
+            batch = [FileResult(i, s) for i, s in arg if i < t.n]  # type: ignore[attr-defined]
+            t.file_results(batch)
+    assert all(a is b for a, b in zip((t.state, t.results, t.partial, t.sizes), views, strict=True))
+    assert t.n == len(sizes) == len(t.state) == len(t.results) == len(t.partial)
+    assert t.total_bytes == sum(sizes)
+    assert sum(t.counts.values()) == t.n
+    for s in Status:
+        assert t.counts[s] == sum(1 for x in t.state if x == s)
+    running = sum(t.partial[i] for i in range(t.n) if t.status(i) == Status.RUNNING)
+    final = sum(sizes[i] for i in range(t.n) if t.status(i).final)
+    assert t.bytes_done == running + final
+    assert 0.0 <= t.fraction <= 1.0
+
+
+def test_batch_result_first_wins_and_marks_the_changed_range() -> None:
+    t = Tracker([10, 10, 10, 10], clock=FakeClock())
+    t.take_changed()
+    t.file_results([FileResult(2, Status.FAILED, message="bad"), done(1, "x")])
+    t.file_results([done(2, "late"), done(1, "again")])
+    assert t.results[2] is not None and t.results[2].message == "bad"
+    assert t.results[1] is not None and t.results[1].value == "x"
+    assert t.take_changed() == (1, 2)
+    t.add_rows([7])
+    assert t.counts[Status.PENDING] == 3 and t.total_bytes == 47
+
+
 def test_bytes_done_counts_running_partials() -> None:
     t = Tracker([100, 200, 50], clock=FakeClock())
     t.file_running(0, 40)
