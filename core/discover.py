@@ -40,6 +40,30 @@ def natural_key(name: str) -> tuple[str, str]:
     return _DIGITS.sub(_pad, folded), name
 
 
+_NON_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
+_ASCII_MASK = bytes(48 if 48 <= b <= 57 else 97 for b in range(256))  # ASCII digit -> 0, else a
+
+
+def sort_natural(entries: list[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
+    """A folder's entries in :func:`natural_key` order, cheaply in the common case.
+
+    When every name has its digits at the same places (``IMG_0001.JPG`` ... ``IMG_0999.JPG``, or
+    no digits at all), comparing names as text already orders their numbers by value, so the
+    costly key is needed only for folders that mix lengths (``img2``, ``img10``).
+    """
+    folded = [d.name.casefold() for d in entries]
+    masks: set[bytes] | set[str]
+    if all(f.isascii() for f in folded):  # the usual case: a byte table does it in C
+        masks = {f.encode("ascii").translate(_ASCII_MASK) for f in folded}
+    else:  # \d also matches other scripts' digits, as natural_key does
+        masks = {_DIGIT.sub("0", _NON_DIGIT.sub("a", f)) for f in folded}
+    if len(masks) > 1:
+        return sorted(entries, key=lambda d: natural_key(d.name))
+    order = sorted(range(len(entries)), key=lambda i: (folded[i], entries[i].name))
+    return [entries[i] for i in order]
+
+
 @dataclass(frozen=True)
 class Filters:
     """Globs applied inside folders (explicitly named files are always taken).
@@ -156,7 +180,7 @@ class Scanner:
         self.folders += 1
         try:
             with os.scandir(folder) as it:
-                children = sorted(it, key=lambda d: natural_key(d.name))
+                children = sort_natural(list(it))
         except OSError as e:
             yield self._found(SkippedEntry(folder, f"cannot list folder: {e.strerror}"))
             return

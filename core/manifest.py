@@ -34,10 +34,15 @@ class Hasher(Protocol):
 
 
 def _hashlib(name: str) -> Callable[[], Hasher]:
-    def new() -> Hasher:
-        import hashlib
+    ctor: Callable[[], Hasher] | None = None
 
-        return hashlib.new(name)
+    def new() -> Hasher:
+        nonlocal ctor
+        if ctor is None:  # hashlib's named constructor, found once: hashlib.new() costs more
+            import hashlib
+
+            ctor = getattr(hashlib, name)
+        return ctor()
 
     return new
 

@@ -29,7 +29,11 @@ class Status(enum.IntEnum):
         return self.name.capitalize()
 
 
-@dataclass(frozen=True, slots=True)
+# The per-file records below are not frozen: 100,000s are made per job, and a frozen dataclass
+# costs four times as much to create. Treat them as read-only all the same.
+
+
+@dataclass(slots=True)
 class FileEntry:
     """A regular file found by discovery. ``path`` is absolute; undecodable bytes survive as
     surrogate escapes (``os.fsencode`` gives the original bytes back)."""
@@ -39,7 +43,7 @@ class FileEntry:
     mtime: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SkippedEntry:
     """Something discovery saw but will not process (FIFO, socket, broken link, loop...)."""
 
@@ -47,7 +51,7 @@ class SkippedEntry:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Task:
     """One file's work inside a job. ``index`` is the file's row in the job (0-based).
 
@@ -62,7 +66,7 @@ class Task:
     expected: str | None = None
 
     def __reduce__(self) -> tuple[type[Task], tuple[int, str, int, str | None, str | None]]:
-        # A plain tuple pickles several times faster than a frozen slots dataclass's default.
+        # A plain tuple pickles several times faster than a slots dataclass's default.
         return Task, (self.index, self.path, self.size, self.output, self.expected)
 
 
@@ -71,8 +75,7 @@ class FileResult:
     """How one file ended. ``value`` is the operation's answer (a digest, "OK", "1024x768"),
     ``message`` a sentence for the user when it did not simply succeed.
 
-    Not frozen: one is made per file in the parent, and a frozen dataclass costs five times as
-    much to create. Treat it as read-only all the same.
+    Not frozen, like the records above.
     """
 
     index: int

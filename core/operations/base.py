@@ -24,8 +24,12 @@ class WorkerContext(Protocol):
         """Open a source read-only; refuses anything that is not a regular file, never blocks."""
 
     def read_blocks(self, f: IO[bytes]) -> Iterator[memoryview]:
-        """Yield the file in blocks of about 1 MiB (one reused buffer): reports bytes, checks
-        cancel between blocks. A yielded view is only valid until the next one."""
+        """Yield the file in blocks of 128 KiB (one reused buffer): reports bytes, checks
+        cancel about every MiB. A yielded view is only valid until the next one."""
+
+    def source_blocks(self, path: str) -> Iterator[memoryview]:
+        """Open a source as :meth:`open_source` does and yield it as :meth:`read_blocks` does,
+        with no file object in between (the fast path for reading a whole file)."""
 
     def check_cancel(self) -> None:
         """Raise :class:`core.records.Cancelled` if the job was cancelled."""

@@ -38,9 +38,9 @@ def hash_file(path: str, algorithm: str, ctx: WorkerContext) -> str:
     OSErrors pass through: the worker turns them into a sentence for the user.
     """
     hasher = manifest.ALGORITHMS[algorithm].new()
-    with ctx.open_source(path) as f:
-        for block in ctx.read_blocks(f):
-            hasher.update(block)
+    update = hasher.update
+    for block in ctx.source_blocks(path):
+        update(block)
     return hasher.hexdigest()
 
 

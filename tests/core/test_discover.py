@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.discover import Filters, Found, Scanner, natural_key, scan
+from core.discover import Filters, Found, Scanner, natural_key, scan, sort_natural
 from core.records import FileEntry, SkippedEntry
 
 
@@ -71,6 +71,54 @@ def test_natural_key_sorts_any_names_without_error(names: list[str]) -> None:
 @given(st.integers(0, 10**6), st.integers(0, 10**6))
 def test_natural_key_compares_embedded_numbers_as_numbers(a: int, b: int) -> None:
     assert (natural_key(f"img{a}.png") < natural_key(f"img{b}.png")) == (a < b)
+
+
+class Named:
+    """Stands in for an os.DirEntry: sort_natural reads only ``name``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+# Names drawn from a few characters, so that runs of digits line up (the fast path) about as
+# often as they do not; other scripts' digits and case folding that changes length included.
+NAME_CHARS = st.sampled_from(list("ab.B_0129ßẞé١٢²"))
+
+
+@given(
+    st.one_of(
+        st.lists(st.text(NAME_CHARS, min_size=1, max_size=6), max_size=12, unique=True),
+        st.text(NAME_CHARS, min_size=1, max_size=6).flatmap(
+            lambda shape: st.lists(
+                st.builds(
+                    lambda digits: "".join(
+                        d if c.isdigit() else c for c, d in zip(shape, digits, strict=False)
+                    ),
+                    st.text("0123456789", min_size=len(shape), max_size=len(shape)),
+                ),
+                max_size=12,
+                unique=True,
+            )
+        ),
+    )
+)
+def test_sort_natural_fast_path_gives_the_natural_key_order(names: list[str]) -> None:
+    entries = [Named(n) for n in names]
+    expected = sorted(names, key=natural_key)
+    assert [e.name for e in sort_natural(entries)] == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["img10.png", "img2.png", "IMG1.png"],  # lengths differ: the natural key decides
+        ["f00010.bin", "F00002.bin", "f00001.bin"],  # digits line up: compared as text
+        ["\u0662bb", "\u0661\u0660"],  # Arabic-Indic 2 before 10, same UTF-8 length as text
+    ],
+)
+def test_sort_natural_examples(names: list[str]) -> None:
+    got = [e.name for e in sort_natural([Named(n) for n in names])]  # type: ignore[misc]
+    assert got == sorted(names, key=natural_key)
 
 
 def test_folder_lists_its_files_in_natural_order_before_its_sub_folders(tmp_path: Path) -> None:
