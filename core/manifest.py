@@ -19,10 +19,9 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Protocol
 
-from core.records import FileError
+from core.records import FileError, Record
 
 
 class Hasher(Protocol):
@@ -61,17 +60,31 @@ def _xxh128() -> Hasher:
     return hasher
 
 
-@dataclass(frozen=True)
-class Algorithm:
-    """One supported digest: how to make a hasher and how manifests name it."""
+class Algorithm(Record):
+    """One supported digest: our ``name`` (used by -a and in options), how to make a hasher
+    (``new``), the digest's hex length, its BSD ``tag`` (as in ``SHA256 (name) = hex``), the
+    ``tool`` that checks our manifests (``TOOL -c``) if any, the conventional manifest file name,
+    and the file name endings that imply it."""
 
-    name: str  # our name, used by -a and in options
-    new: Callable[[], Hasher]
-    hex_len: int
-    tag: str  # BSD tag, as in ``SHA256 (name) = hex``
-    tool: str | None  # command that checks our manifests (``TOOL -c``), if any
-    sums_name: str  # conventional manifest file name
-    suffixes: tuple[str, ...]  # manifest file name endings that imply this algorithm
+    __slots__ = ("name", "new", "hex_len", "tag", "tool", "sums_name", "suffixes")
+
+    def __init__(
+        self,
+        name: str,
+        new: Callable[[], Hasher],
+        hex_len: int,
+        tag: str,
+        tool: str | None,
+        sums_name: str,
+        suffixes: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.new = new
+        self.hex_len = hex_len
+        self.tag = tag
+        self.tool = tool
+        self.sums_name = sums_name
+        self.suffixes = suffixes
 
 
 ALGORITHMS: dict[str, Algorithm] = {
@@ -178,16 +191,22 @@ def format_manifest(entries: Iterable[tuple[str, str]], base_dir: str | os.PathL
 # --- reading -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ManifestEntry:
-    """One checksum line. ``path`` is the file it names, resolved against the manifest's folder."""
+class ManifestEntry(Record):
+    """One checksum line. ``path`` is the file it names, resolved against the manifest's folder;
+    ``name`` as written in the manifest (unescaped); ``digest`` lower-case hex; ``line`` 1-based;
+    ``guessed``: the algorithm was guessed from the digest's length alone."""
 
-    path: str
-    name: str  # as written in the manifest (unescaped)
-    digest: str  # lower-case hex
-    algorithm: str
-    line: int  # 1-based
-    guessed: bool = False  # algorithm guessed from the digest's length alone
+    __slots__ = ("path", "name", "digest", "algorithm", "line", "guessed")
+
+    def __init__(
+        self, path: str, name: str, digest: str, algorithm: str, line: int, guessed: bool = False
+    ) -> None:
+        self.path = path
+        self.name = name
+        self.digest = digest
+        self.algorithm = algorithm
+        self.line = line
+        self.guessed = guessed
 
 
 _BSD = re.compile(rb"([A-Z][A-Za-z0-9-]*) ?\((.+)\) ?= ?([0-9A-Fa-f]+)")

@@ -6,9 +6,7 @@ the final name. Sources are never written here.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
-import secrets
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -18,7 +16,7 @@ PARTIAL_MARK = ".partial-"
 def partial_path(final_path: str, pid: int | None = None) -> str:
     """A fresh temporary name in the target's folder, tagged with the writing process id."""
     folder, name = os.path.split(final_path)
-    tag = f"{pid if pid is not None else os.getpid()}-{secrets.token_hex(3)}"
+    tag = f"{pid if pid is not None else os.getpid()}-{os.urandom(3).hex()}"
     return os.path.join(folder, f".{name}{PARTIAL_MARK}{tag}")
 
 
@@ -50,6 +48,8 @@ def remove_partials(final_paths: Iterable[str], pids: Iterable[int]) -> int:
 
     Only files tagged with one of ``pids`` are touched, so a live writer's temporary survives.
     """
+    import glob  # rarely needed: only after a worker died
+
     pid_set = {str(p) for p in pids}
     removed = 0
     for final in final_paths:

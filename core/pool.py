@@ -28,6 +28,8 @@ def describe_exit(code: int | None) -> str:
             name = signal.Signals(-code).name
         except ValueError:
             name = "unknown signal"
+        if -code == getattr(signal, "SIGBUS", None):  # a mapped file shrank while being read
+            return f"worker crashed (signal {-code}: {name}, the file may have changed meanwhile)"
         return f"worker crashed (signal {-code}: {name})"
     return f"worker exited unexpectedly with code {code}"
 

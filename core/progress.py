@@ -11,11 +11,9 @@ import time
 from array import array
 from collections.abc import Sequence
 
-from core.records import FileResult, Status
+from core.records import RUNNING_MSG, FileResult, Status
 
-# Worker -> parent progress message (a small tuple; always far below PIPE_BUF so a pipe write is
-# atomic): (RUNNING_MSG, job_id, file_index, bytes_done_in_that_file)
-RUNNING_MSG = 0
+__all__ = ["RUNNING_MSG", "Tracker", "format_bytes", "format_duration"]
 
 
 class Tracker:

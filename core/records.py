@@ -1,13 +1,19 @@
 """Plain, picklable records that cross the process boundary and end up in reports.
 
-Everything here is a small frozen dataclass or an enum: cheap to pickle, easy to write to a table.
+They are slotted classes with hand-written ``__init__``, not dataclasses: worker processes import
+this module, and importing ``dataclasses`` (with ``inspect``) and building each dataclass costs a
+worker tens of milliseconds at start. 100,000s are made per job, so they are not frozen either
+(a frozen one costs four times as much to create): treat them as read-only all the same.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Any
+
+# Worker -> parent progress message (a small tuple; always far below PIPE_BUF so a pipe write is
+# atomic): (RUNNING_MSG, job_id, file_index, bytes_done_in_that_file)
+RUNNING_MSG = 0
 
 
 class Status(enum.IntEnum):
@@ -29,60 +35,95 @@ class Status(enum.IntEnum):
         return self.name.capitalize()
 
 
-# The per-file records below are not frozen: 100,000s are made per job, and a frozen dataclass
-# costs four times as much to create. Treat them as read-only all the same.
+class Record:
+    """Equality and ``repr`` from ``__slots__``, as a dataclass would give."""
+
+    __slots__: tuple[str, ...] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable: like a dataclass with eq
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{n}={v!r}" for n, v in zip(self.__slots__, self._values(), strict=True)
+        )
+        return f"{type(self).__name__}({fields})"
 
 
-@dataclass(slots=True)
-class FileEntry:
+class FileEntry(Record):
     """A regular file found by discovery. ``path`` is absolute; undecodable bytes survive as
     surrogate escapes (``os.fsencode`` gives the original bytes back)."""
 
-    path: str
-    size: int
-    mtime: float
+    __slots__ = ("path", "size", "mtime")
+
+    def __init__(self, path: str, size: int, mtime: float) -> None:
+        self.path = path
+        self.size = size
+        self.mtime = mtime
 
 
-@dataclass(slots=True)
-class SkippedEntry:
+class SkippedEntry(Record):
     """Something discovery saw but will not process (FIFO, socket, broken link, loop...)."""
 
-    path: str
-    reason: str
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
 
 
-@dataclass(slots=True)
-class Task:
+class Task(Record):
     """One file's work inside a job. ``index`` is the file's row in the job (0-based).
 
     ``output`` is the planned output path (outputs are planned before Start, never mid-batch);
     ``expected`` carries per-file input such as the digest a verify job checks against.
     """
 
-    index: int
-    path: str
-    size: int
-    output: str | None = None
-    expected: str | None = None
+    __slots__ = ("index", "path", "size", "output", "expected")
+
+    def __init__(
+        self,
+        index: int,
+        path: str,
+        size: int,
+        output: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.index = index
+        self.path = path
+        self.size = size
+        self.output = output
+        self.expected = expected
 
     def __reduce__(self) -> tuple[type[Task], tuple[int, str, int, str | None, str | None]]:
-        # A plain tuple pickles several times faster than a slots dataclass's default.
         return Task, (self.index, self.path, self.size, self.output, self.expected)
 
 
-@dataclass(slots=True)
-class FileResult:
+class FileResult(Record):
     """How one file ended. ``value`` is the operation's answer (a digest, "OK", "1024x768"),
-    ``message`` a sentence for the user when it did not simply succeed.
+    ``message`` a sentence for the user when it did not simply succeed."""
 
-    Not frozen, like the records above.
-    """
+    __slots__ = ("index", "status", "value", "message", "output")
 
-    index: int
-    status: Status
-    value: str = ""
-    message: str = ""
-    output: str | None = None
+    def __init__(
+        self,
+        index: int,
+        status: Status,
+        value: str = "",
+        message: str = "",
+        output: str | None = None,
+    ) -> None:
+        self.index = index
+        self.status = status
+        self.value = value
+        self.message = message
+        self.output = output
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return _result, (self.index, int(self.status), self.value, self.message, self.output)

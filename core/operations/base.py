@@ -1,20 +1,21 @@
 """The contract every operation fulfils.
 
 An operation is one module in ``core/operations`` holding a subclass of :class:`Operation`: its
-options (a frozen dataclass), the pure per-file function that runs inside a worker process, the
-parent-side planning and finishing steps, and its command-line arguments. Register it with one
-line in ``core/operations/__init__.py``.
+options (a picklable class, such as a frozen dataclass), the pure per-file function that runs
+inside a worker process, the parent-side planning and finishing steps, and its command-line
+arguments. Register it with one line in ``core/operations/__init__.py``.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import IO, Any, ClassVar, Protocol
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
-from core.records import FileEntry, FileResult, SkippedEntry, Status, Task
+from core.records import FileEntry, FileResult, Record, SkippedEntry, Status, Task
+
+if TYPE_CHECKING:  # annotations only: worker processes import this module and start faster
+    import argparse
+    from contextlib import AbstractContextManager
 
 
 class WorkerContext(Protocol):
@@ -42,36 +43,53 @@ class WorkerContext(Protocol):
         when the block exits normally, and removed otherwise."""
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Record):
     """What the per-file function returns on success."""
 
-    value: str = ""
-    output: str | None = None
-    message: str = ""
+    __slots__ = ("value", "output", "message")
+
+    def __init__(self, value: str = "", output: str | None = None, message: str = "") -> None:
+        self.value = value
+        self.output = output
+        self.message = message
 
 
-@dataclass
-class Plan:
+class Plan(Record):
     """The parent-side plan of a job.
 
     ``tasks`` holds one task per row of the job, ``tasks[i].index == i``. Rows settled before
     Start (a FIFO skipped by discovery, an output that exists under the "skip" policy) have their
-    final result in ``settled`` and are not run.
+    final result in ``settled`` and are not run. ``notes`` are warnings to show before the run.
     """
 
-    tasks: list[Task]
-    settled: list[FileResult] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # warnings to show before the run
+    __slots__ = ("tasks", "settled", "notes")
+
+    def __init__(
+        self,
+        tasks: list[Task],
+        settled: list[FileResult] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.tasks = tasks
+        self.settled = settled if settled is not None else []
+        self.notes = notes if notes is not None else []
 
 
-@dataclass(frozen=True)
-class ChunkLimits:
-    """How the planner groups this operation's files (small files share a chunk)."""
+class ChunkLimits(Record):
+    """How the planner groups this operation's files (small files share a chunk): at most
+    ``max_files`` files and ``max_bytes`` bytes; a file of ``large_file`` bytes or more is alone."""
 
-    max_files: int = 256
-    max_bytes: int = 32 * 1024 * 1024
-    large_file: int = 8 * 1024 * 1024  # files at least this big get a chunk of their own
+    __slots__ = ("max_files", "max_bytes", "large_file")
+
+    def __init__(
+        self,
+        max_files: int = 256,
+        max_bytes: int = 32 * 1024 * 1024,
+        large_file: int = 8 * 1024 * 1024,
+    ) -> None:
+        self.max_files = max_files
+        self.max_bytes = max_bytes
+        self.large_file = large_file
 
 
 class Operation:

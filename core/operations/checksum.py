@@ -7,29 +7,33 @@ that were hashed. :func:`hash_file` is shared with the "verify" operation.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import manifest
+from core.manifest import get_algorithm
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
 from core.outputs import atomic_write
-from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+from core.records import FileEntry, FileError, FileResult, Record, SkippedEntry, Status, Task
+
+if TYPE_CHECKING:
+    import argparse
 
 
-@dataclass(frozen=True)
-class ChecksumOptions:
+class ChecksumOptions(Record):
     """``manifest``: where to write the manifest; ``None`` leaves it to the caller (the CLI
-    prints it to stdout, the GUI picks a default)."""
+    prints it to stdout, the GUI picks a default). Raises ValueError for an unknown algorithm."""
 
-    algorithm: str = manifest.DEFAULT_ALGORITHM
-    manifest: str | None = None
+    __slots__ = ("algorithm", "manifest")
 
-    def __post_init__(self) -> None:
-        manifest.get_algorithm(self.algorithm)  # ValueError naming the choices
+    def __init__(
+        self, algorithm: str = manifest.DEFAULT_ALGORITHM, manifest: str | None = None
+    ) -> None:
+        get_algorithm(algorithm)  # ValueError naming the choices
+        self.algorithm = algorithm
+        self.manifest = manifest
 
 
 def hash_file(path: str, algorithm: str, ctx: WorkerContext) -> str:

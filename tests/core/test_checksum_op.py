@@ -8,6 +8,7 @@ import argparse
 import hashlib
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from core import manifest, operations
 from core.discover import scan
 from core.engine import Engine, run_job
 from core.operations.checksum import ChecksumOperation, ChecksumOptions
-from core.records import FileError, FileResult, Status, Task
-from core.worker import BLOCK_SIZE
+from core.records import Cancelled, FileError, FileResult, Status, Task
+from core.worker import BLOCK_SIZE, CANCEL_EVERY, MAP_MIN_SIZE, MAP_STEP, Context
 from tests.core.conftest import worker_context as ctx
 from tests.support import needs_tool
 
@@ -54,6 +55,30 @@ def test_process_hashes_across_blocks(algorithm: str, tmp_path: Path) -> None:
     h = manifest.ALGORITHMS[algorithm].new()
     h.update(data)
     assert out.value == h.hexdigest()
+
+
+@pytest.mark.parametrize("mapped", [True, False], ids=["memory-mapped", "read"])
+def test_large_file_digest_is_the_same_mapped_or_read(mapped: bool, tmp_path: Path) -> None:
+    data = os.urandom(MAP_MIN_SIZE + MAP_STEP + 7)
+    path = tmp_path / "large.bin"
+    path.write_bytes(data)
+    context = Context(job_id=0, queue=None, cancel=None, map_large=mapped)
+    out = OP.process(Task(0, str(path), len(data)), ChecksumOptions(), context)
+    assert out.value == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("size", [MAP_MIN_SIZE + 3 * MAP_STEP, 3 * BLOCK_SIZE * CANCEL_EVERY])
+def test_cancel_stops_inside_a_large_file(size: int, tmp_path: Path) -> None:
+    path = tmp_path / "large.bin"
+    path.write_bytes(bytes(size))
+    cancel = threading.Event()
+    context = Context(job_id=0, queue=None, cancel=cancel)
+    blocks = context.source_blocks(str(path))
+    next(blocks)
+    cancel.set()
+    with pytest.raises(Cancelled):
+        for _ in blocks:
+            pass
 
 
 def test_process_empty_file(tmp_path: Path) -> None:

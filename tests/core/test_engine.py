@@ -17,12 +17,14 @@ from core.discover import scan
 from core.engine import Engine, Job, run_job
 from core.operations.base import Plan
 from core.records import FileEntry, SkippedEntry, Status, Task
+from core.worker import MAP_MIN_SIZE, MAP_STEP
 from tests.support import wait_for_exit
 
 HASH = "tests.fault_ops:HashOperation"
 SEGV = "tests.fault_ops:SegfaultOperation"
 SLOW = "tests.fault_ops:SlowOperation"
 WRITE = "tests.fault_ops:WriteOperation"
+TRUNCATE = "tests.fault_ops:TruncatingHashOperation"
 
 
 def make_files(folder: Path, n: int, size: int = 3000, prefix: str = "f") -> list[Path]:
@@ -293,6 +295,26 @@ def test_huge_sparse_file_and_zero_byte_file(engine: Engine, tmp_path: Path) -> 
     assert by_name["huge.img"].value == h.hexdigest()
     assert by_name["empty"].value == xxhash.xxh3_128(b"").hexdigest()
     assert job.tracker.bytes_done == (4 << 30) + len(tail)
+
+
+def test_large_file_cut_short_while_mapped_is_read_again_without_the_map(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A large file is memory-mapped; if it shrinks meanwhile the worker dies of SIGBUS. The file
+    is then retried once with plain reads, and the rest of the chunk goes on."""
+    folder = tmp_path / "in"
+    small = make_files(folder, 3)
+    big = folder / "f100-TRUNCATE.bin"
+    big.write_bytes(os.urandom(MAP_MIN_SIZE + 3 * MAP_STEP))
+    engine.warm_up()
+    before = set(engine.worker_pids())
+    job, _ = run_job(engine, TRUNCATE, None, plan_for(TRUNCATE, folder))
+    by_name = {Path(t.path).name: job.tracker.results[t.index] for t in job.tasks}
+    assert by_name[big.name].status == Status.DONE
+    assert by_name[big.name].value == hashlib.sha256(b"").hexdigest()  # what it holds now
+    assert [by_name[p.name].value for p in small] == [sha(p) for p in small]
+    assert not before & set(engine.worker_pids())  # the mapped read did crash its worker
+    assert_all_final(job)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
