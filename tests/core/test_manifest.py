@@ -264,6 +264,8 @@ def test_format_then_parse_round_trips_any_name(names: list[bytes]) -> None:
     entries = [(f"{i:064x}", os.fsdecode(b"/base/" + n)) for i, n in enumerate(names)]
     parsed = parse_manifest(format_manifest(entries, base), base, source="SHA256SUMS")
     assert sorted((e.digest, e.path) for e in parsed) == sorted(entries)
+    # Lines are in the order of the names' bytes (undecodable bytes included), as sort(1) -b.
+    assert [os.fsencode(e.path) for e in parsed] == sorted(os.fsencode(p) for _, p in entries)
 
 
 @pytest.mark.parametrize(
