@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from core import manifest
@@ -260,6 +260,7 @@ def test_parse_line_forms(tmp_path: Path) -> None:
 def test_format_then_parse_round_trips_any_name(names: list[bytes]) -> None:
     names = [n.replace(b"/", b"_").replace(b"\0", b"_") for n in names]
     names = [n for n in dict.fromkeys(names) if n not in (b".", b"..")]
+    assume(names)  # an empty manifest is an error to read, tested on its own
     base = "/base"
     entries = [(f"{i:064x}", os.fsdecode(b"/base/" + n)) for i, n in enumerate(names)]
     parsed = parse_manifest(format_manifest(entries, base), base, source="SHA256SUMS")
