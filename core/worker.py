@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 BLOCK_SIZE = 128 * 1024
 CANCEL_EVERY = 8  # blocks
 REPORT_INTERVAL = 0.2  # seconds between progress messages from one worker
+CANCEL_CHECK_INTERVAL = 0.01  # seconds between looks at the cancel Event, between small files
 ANNOUNCE_SIZE = 4 * 1024 * 1024  # files this big announce themselves as soon as they start
 
 # A slot is four int64: chunk id, worker pid, position in the chunk (-1 before the first file;
@@ -171,12 +172,24 @@ class Context:
         self._view = memoryview(self._buf)
         self._index = -1
         self._last_report = 0.0
+        self._cancel_checked = -1.0
 
     def begin(self, task: Task) -> None:
-        self._index = task.index
+        """Before each file: look at the cancel Event (at most every CANCEL_CHECK_INTERVAL: a
+        cross-process Event costs a shared lock per look, and small files come by the
+        thousand) and announce the file if it is big or progress is due."""
         now = time.monotonic()
+        if now - self._cancel_checked >= CANCEL_CHECK_INTERVAL:
+            self._cancel_checked = now
+            self.check_cancel()
+        self._index = task.index
         if task.size >= ANNOUNCE_SIZE or now - self._last_report >= REPORT_INTERVAL:
             self._send(0, now)
+
+    def restart(self) -> None:
+        """A new job: look at the cancel Event and report progress at its first file."""
+        self._last_report = 0.0
+        self._cancel_checked = -1.0
 
     def _send(self, done: int, now: float) -> None:
         self._last_report = now
@@ -313,10 +326,26 @@ def describe_error(e: BaseException) -> str:
 ChunkResult = tuple[bytes, list[str], dict[int, str] | None, dict[int, str] | None]
 
 
+_context: Context | None = None
+
+
+def _worker_context(spec: ChunkSpec) -> Context:
+    """This worker's context, kept from chunk to chunk (its buffer and its report clock)."""
+    global _context
+    if _context is None:
+        _context = Context(spec.job_id, _queue, _cancel)
+    ctx = _context
+    if ctx.job_id != spec.job_id:
+        ctx.job_id = spec.job_id
+        ctx.restart()
+    # A retried chunk (its worker crashed) reads without memory maps: see Context._mapped_blocks.
+    ctx.map_large = spec.attempt == 1 and _mmap_ok
+    return ctx
+
+
 def run_file(op: Any, task: Task, options: Any, ctx: Context) -> tuple[int, str, str, str | None]:
     """Process one file; every per-file outcome becomes (status, value, message, output)."""
     try:
-        ctx.check_cancel()
         ctx.begin(task)
         out = op.process(task, options, ctx)
         return Status.DONE, out.value, out.message, out.output
@@ -342,8 +371,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     slots[base] = spec.chunk_id
     slots[base + 1] = os.getpid()
     op = operations.get(spec.op_name)
-    # A retried chunk (its worker crashed) reads without memory maps: see Context._mapped_blocks.
-    ctx = Context(spec.job_id, _queue, _cancel, map_large=spec.attempt == 1)
+    ctx = _worker_context(spec)
     options = spec.options
     statuses = bytearray(len(spec.tasks))
     values: list[str] = []
