@@ -14,9 +14,8 @@ import re
 import stat
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
-from core.records import FileEntry, SkippedEntry
+from core.records import FileEntry, Record, SkippedEntry
 
 Found = FileEntry | SkippedEntry
 
@@ -64,17 +63,22 @@ def sort_natural(entries: list[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
     return [entries[i] for i in order]
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Record):
     """Globs applied inside folders (explicitly named files are always taken).
 
     A pattern without ``/`` matches the file or folder name; one with ``/`` matches the path
-    relative to the dropped folder. ``exclude`` prunes folders too.
+    relative to the dropped folder. ``exclude`` prunes folders too. ``hidden``: include
+    dot-files and dot-folders.
     """
 
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    hidden: bool = True  # include dot-files and dot-folders
+    __slots__ = ("include", "exclude", "hidden")
+
+    def __init__(
+        self, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (), hidden: bool = True
+    ) -> None:
+        self.include = include
+        self.exclude = exclude
+        self.hidden = hidden
 
     def _match(self, patterns: tuple[str, ...], name: str, rel: str) -> bool:
         return any(fnmatch.fnmatchcase(rel if "/" in p else name, p) for p in patterns)
@@ -108,13 +112,13 @@ class Scanner:
     def __init__(
         self,
         paths: Iterable[str],
-        filters: Filters = Filters(),
+        filters: Filters | None = None,
         *,
         cancel: threading.Event | None = None,
         seen: set[str] | None = None,
     ) -> None:
         self.paths = [os.fspath(p) for p in paths]
-        self.filters = filters
+        self.filters = filters if filters is not None else Filters()
         self.cancel = cancel or threading.Event()
         self.seen: set[str] = seen if seen is not None else set()
         self.files = 0
@@ -223,7 +227,7 @@ class Scanner:
             yield from self._walk_dir(path, child_rel, ancestors | {key})
 
 
-def scan(paths: Sequence[str], filters: Filters = Filters()) -> list[Found]:
+def scan(paths: Sequence[str], filters: Filters | None = None) -> list[Found]:
     """Everything at once (for the CLI and tests)."""
     out: list[Found] = []
     for b in Scanner(paths, filters).batches():

@@ -19,7 +19,6 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core import operations
@@ -28,7 +27,16 @@ from core.outputs import remove_partials
 from core.plan import take_chunk
 from core.pool import PoolHandle, describe_exit
 from core.progress import RUNNING_MSG, Tracker
-from core.records import STATUSES, FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+from core.records import (
+    STATUSES,
+    FileEntry,
+    FileError,
+    FileResult,
+    Record,
+    SkippedEntry,
+    Status,
+    Task,
+)
 from core.worker import SLOT_WORDS, ChunkSpec, run_chunk
 
 if TYPE_CHECKING:
@@ -42,14 +50,17 @@ MAX_BARREN_POOLS = 3  # pools in a row whose workers died before starting any wo
 DELIVERY_TIMEOUT = 10.0  # a retired pool's chunk that processed everything but never returned
 
 
-@dataclass
-class JobReport:
-    """How a job ended: lines from the operation's finish step, and a job-level error if any."""
+class JobReport(Record):
+    """How a job ended: ``lines`` from the operation's finish step, a job-level ``error`` if any,
+    whether it was ``cancelled``, and the plan's ``notes``."""
 
-    lines: list[str] = field(default_factory=list)
-    error: str | None = None
-    cancelled: bool = False
-    notes: list[str] = field(default_factory=list)
+    __slots__ = ("lines", "error", "cancelled", "notes")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.error: str | None = None
+        self.cancelled = False
+        self.notes: list[str] = []
 
 
 class _NewRows(list[int]):
@@ -61,12 +72,16 @@ _INPUT_DONE = object()  # run() -> poll(): discovery ended, the row count is fin
 Source = Iterator[Sequence[FileEntry | SkippedEntry]]
 
 
-@dataclass
 class _InFlight:
-    spec: ChunkSpec
-    handle: PoolHandle
-    revoked: bool = False
-    done_since: float | None = None
+    """A chunk submitted to a pool and not back yet."""
+
+    __slots__ = ("spec", "handle", "revoked", "done_since")
+
+    def __init__(self, spec: ChunkSpec, handle: PoolHandle) -> None:
+        self.spec = spec
+        self.handle = handle
+        self.revoked = False  # resubmitted elsewhere: its pool lost a worker before it started
+        self.done_since: float | None = None  # when its slot said every file was processed
 
 
 class Job:
