@@ -93,6 +93,7 @@ def main() -> int:
         small, large = root / "small", root / "large"
         nbytes = make_small(small, args.small)
         lbytes = make_large(large, args.large, args.large_mib << 20)
+        os.sync()  # write the corpora back now, not in the background during the timed runs
         script = root / "bare_pool.py"
         script.write_text(BARE_POOL)
         xargs = f"find {small} -type f -print0 | xargs -0 -P2 -n256 sha256sum"

@@ -177,8 +177,16 @@ def format_manifest(entries: Iterable[tuple[str, str]], base_dir: str | os.PathL
         names = [p[cut:] for p in paths]
         if os.sep != "/":
             names = [n.replace(os.sep, "/") for n in names]
-    else:
-        names = [relative_name(p, base) for p in paths]
+    else:  # some or all outside it (``../photos/a.jpg``): relpath once per folder, not per file
+        folders: dict[str, str] = {}
+        names = []
+        for path in paths:
+            folder, _, name = path.rpartition(os.sep)
+            rel = folders.get(folder)
+            if rel is None:
+                r = relative_name(folder or os.sep, base)
+                rel = folders[folder] = "" if r == "." else r + "/"
+            names.append(rel + name)
     enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
     # Names cannot hold NUL, so one encode and one split give each name's bytes.
     raw = "\0".join(names).encode(enc, errors).split(b"\0")
