@@ -197,8 +197,8 @@ def format_manifest(entries: Iterable[tuple[str, str]], base_dir: str | os.PathL
     joined = b"\0".join(raw)
     if b"\\" in joined or b"\n" in joined or b"\r" in joined:
         lines = []
-        for name, hexd in zip(raw, hexes, strict=True):
-            escaped, needs_mark = escape_name(name)
+        for raw_name, hexd in zip(raw, hexes, strict=True):
+            escaped, needs_mark = escape_name(raw_name)
             lines.append((b"\\" if needs_mark else b"") + hexd + b"  " + escaped)
         return b"\n".join(lines) + b"\n"
     return b"\n".join(map(b"  ".join, zip(hexes, raw, strict=True))) + b"\n"
