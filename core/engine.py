@@ -47,24 +47,45 @@ class Engine:
         self.slots = memoryview(self._mmap).cast("q")
         self.free_slots = collections.deque(range(SLOTS))
         self.job: Job | None = None
+        self._pool_lock = threading.Lock()  # one thread at a time starts or replaces the pool
+        self._closed = False
+        self._warming: threading.Thread | None = None
 
     # --- pools -------------------------------------------------------------------------------
     def current_pool(self) -> PoolHandle:
         """The pool new work goes to, started (or rebuilt for a new worker count) on demand."""
-        cur = self._current
-        if cur is not None and (cur.retired or cur.terminated or cur.workers != self.workers):
-            if not cur.retired:
-                self.end_pool(cur)
-            cur = None
-        if cur is None:
-            cur = PoolHandle(self.workers, next(self._generations))
-            with self.lock:
-                self.handles.append(cur)
-            self._current = cur
-        return cur
+        with self._pool_lock:
+            if self._closed:
+                raise RuntimeError("the engine was shut down")
+            cur = self._current
+            if cur is not None and (cur.retired or cur.terminated or cur.workers != self.workers):
+                if not cur.retired:
+                    self.end_pool(cur)
+                cur = None
+            if cur is None:
+                cur = PoolHandle(self.workers, next(self._generations))
+                with self.lock:
+                    self.handles.append(cur)
+                self._current = cur
+            return cur
 
     def warm_up(self) -> None:
+        """Start the worker processes now, so that the next job does not wait for them."""
         self.current_pool()
+
+    def warm_up_in_background(self) -> None:
+        """:meth:`warm_up` in a short-lived thread (starting processes takes tens of ms, too
+        long for a GUI thread). Safe to call at any time; a running job's pool is left alone."""
+        if self.job is not None or self._closed:
+            return
+        if self._warming is not None and self._warming.is_alive():
+            return
+        self._warming = threading.Thread(target=self._warm, name="parabatch-warm-up", daemon=True)
+        self._warming.start()
+
+    def _warm(self) -> None:
+        with contextlib.suppress(RuntimeError):  # shut down meanwhile
+            self.warm_up()
 
     def end_pool(self, h: PoolHandle) -> None:
         with self.lock:  # a poll() in another thread never drains a Queue being discarded
@@ -87,6 +108,10 @@ class Engine:
 
     def shutdown(self) -> None:
         """Terminate every pool and reap its workers: no child process outlives this."""
+        with self._pool_lock:  # waits for a warm-up that is starting processes
+            self._closed = True
+        if self._warming is not None:
+            self._warming.join()
         with self.lock:
             handles = list(self.handles)
         for h in handles:

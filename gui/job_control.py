@@ -140,6 +140,13 @@ class JobControl(QObject):
                 again += 1
         return Plan(list(last.tasks), settled) if again else None
 
+    def warm_up(self, workers: int) -> None:
+        """Files were added, so Start is likely next: start the worker processes now, in the
+        background, instead of when Start is pressed."""
+        if self.runner is None:
+            self.engine.workers = workers
+            self.engine.warm_up_in_background()
+
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """End the engine's worker processes. Normally no job runs any more (the window waits
         for the engine to confirm a cancel); if the application quits regardless, cancel and

@@ -45,6 +45,7 @@ class FileActions:
             return
         self.scans.filters = self.scan_filters()
         self.scans.add(paths)
+        self.jobs.warm_up(self.workers.value())
         self._update_state()
 
     def add_files_dialog(self: MainWindow) -> None:

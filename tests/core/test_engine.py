@@ -459,3 +459,20 @@ def start_streaming(
     t = threading.Thread(target=job.run, daemon=True)
     t.start()
     return job, t
+
+
+def test_background_warm_up_then_immediate_shutdown_leaves_no_process(tmp_path: Path) -> None:
+    """The window warms the pool up when files are added, and may close right after."""
+    for _ in range(3):
+        engine = Engine(2)
+        engine.warm_up_in_background()
+        engine.shutdown()  # waits for a warm-up that is starting processes, then ends them
+        assert engine.worker_pids() == []
+    engine = Engine(1)
+    engine.warm_up_in_background()
+    assert engine._warming is not None
+    engine._warming.join()
+    assert len(engine.worker_pids()) == 1
+    job, _ = run_job(engine, HASH, None, plan_for(HASH, tmp_path))
+    assert job.tracker.n == 0
+    engine.shutdown()

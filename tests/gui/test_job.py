@@ -38,6 +38,20 @@ def test_checksum_job_ends_with_every_row_done(qtbot, window, tmp_path: Path) ->
     assert window.windowTitle() == "Parabatch"
 
 
+def test_adding_files_boots_the_workers_the_job_then_uses(qtbot, window, tmp_path) -> None:
+    """Start is likely after an add: the worker processes boot in the background meanwhile."""
+    make_files(tmp_path / "in", [10, 20, 30])
+    window.workers.setValue(2)
+    engine = window.jobs.engine
+    assert engine.worker_pids() == []
+    add_and_wait(qtbot, window, [str(tmp_path / "in")])
+    qtbot.waitUntil(lambda: len(engine.worker_pids()) == 2, timeout=10_000)
+    warmed = set(engine.worker_pids())
+    finished = run_and_wait(qtbot, window)
+    assert finished is not None and finished.tracker.counts[Status.DONE] == 3
+    assert set(engine.worker_pids()) == warmed  # the job ran on the pool started at the add
+
+
 def test_default_manifest_never_overwrites(qtbot, window, tmp_path: Path) -> None:
     make_files(tmp_path / "in", [10, 20])
     (tmp_path / "in" / "SHA256SUMS").write_text("precious\n")
