@@ -4,18 +4,23 @@ checked by the real ``sha256sum -c``, its JSON output, its exit codes and Ctrl-C
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from core.cli import ProgressLine
+from core.progress import Tracker
+from core.records import FileResult, Status
 from tests.support import needs_tool, wait_for_exit, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -386,3 +391,34 @@ def test_interrupt_exits_130_and_leaves_nothing(tmp_path: Path, how: str) -> Non
         if proc.poll() is None or group_members(pgid):
             os.killpg(pgid, signal.SIGKILL)
             proc.wait()
+
+
+# --- progress line -------------------------------------------------------------------------------
+
+
+class _Job:
+    """What ProgressLine reads of a job."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.cancel_requested = False
+        self.done = threading.Event()
+
+
+def test_progress_line_while_scanning_then_with_a_total() -> None:
+    out = io.StringIO()
+    line = ProgressLine(out)
+    tracker = Tracker([1000, 3000])
+    tracker.input_open = True  # rows are still streaming in: no percentage, no ETA yet
+    tracker.file_result(FileResult(0, Status.DONE, "x"))
+    line(_Job(tracker))
+    first = out.getvalue()
+    assert "scanning" in first and "1/2+ files" in first and "ETA" not in first
+    tracker.add_rows([6000])
+    tracker.input_open = False
+    line(_Job(tracker))
+    second = out.getvalue()[len(first) :]
+    assert second.startswith("\r[") and "1/3 files" in second and "ETA" in second
+    assert "10.0%" in second  # 1,000 of 10,000 bytes (plus one of three files)
+    line.close()
+    assert out.getvalue().endswith("\r")
