@@ -137,6 +137,12 @@ def main() -> int:
     print(
         f"  bare Pool(2) script    {med['large_pool']:7.3f} s  ratio {pool_ratio:.2f}x (reference)"
     )
+    # This VM is noisy: show the spread, and the ratio of the runs paired by alternation.
+    print(
+        "spread (min-max s):", ", ".join(f"{k} {min(v):.3f}-{max(v):.3f}" for k, v in runs.items())
+    )
+    paired = sorted(a / b for a, b in zip(runs["parabatch"], runs["xargs"], strict=True))
+    print(f"paired parabatch/xargs ratios: {', '.join(f'{r:.2f}' for r in paired)}")
     return 0
 
 
