@@ -8,6 +8,7 @@ mapped file) so the parent can tell, after a worker died, which file killed it.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import multiprocessing
 import multiprocessing.connection
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 BLOCK_SIZE = 128 * 1024
 CANCEL_EVERY = 8  # blocks
 REPORT_INTERVAL = 0.2  # seconds between progress messages from one worker
+WORKER_NICENESS = 10  # os.nice() increment of worker processes (POSIX)
 CANCEL_CHECK_INTERVAL = 0.01  # seconds between looks at the cancel Event, between small files
 ANNOUNCE_SIZE = 4 * 1024 * 1024  # files this big announce themselves as soon as they start
 
@@ -61,6 +63,12 @@ def init_worker(progress_queue: Any, cancel_event: Any) -> None:
     global _queue, _cancel
     ensure_std_streams()  # a windowed frozen app on Windows has no stdout/stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        # Below the app's own priority: the window (or the command line feeding the workers)
+        # gets a core as soon as it needs one, and so do other programs; the workers still use
+        # every idle cycle.
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(

@@ -86,10 +86,12 @@ class ChecksumOperation(Operation):
         plan = super().rows(entries, options, start)
         if options.manifest:
             target = os.path.normcase(os.path.abspath(options.manifest))
+            normcase = os.path.normcase if os.sep != "/" else None  # the identity on POSIX
             settled = {r.index for r in plan.settled}
             reason = "this is the manifest being written; it is not listed in itself"
             for t in plan.tasks:
-                if t.index not in settled and os.path.normcase(t.path) == target:
+                path = normcase(t.path) if normcase else t.path
+                if path == target and t.index not in settled:
                     plan.settled.append(FileResult(t.index, Status.SKIPPED, message=reason))
         return plan
 

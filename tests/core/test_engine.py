@@ -17,8 +17,8 @@ from core.discover import scan
 from core.engine import Engine, Job, run_job
 from core.operations.base import Plan
 from core.records import FileEntry, SkippedEntry, Status, Task
-from core.worker import MAP_MIN_SIZE, MAP_STEP
-from tests.support import wait_for_exit
+from core.worker import MAP_MIN_SIZE, MAP_STEP, WORKER_NICENESS
+from tests.support import wait_for_exit, wait_until
 
 HASH = "tests.fault_ops:HashOperation"
 SEGV = "tests.fault_ops:SegfaultOperation"
@@ -476,3 +476,17 @@ def test_background_warm_up_then_immediate_shutdown_leaves_no_process(tmp_path: 
     job, _ = run_job(engine, HASH, None, plan_for(HASH, tmp_path))
     assert job.tracker.n == 0
     engine.shutdown()
+
+
+def test_workers_run_below_the_app_priority(engine: Engine) -> None:
+    """The window (or the CLI feeding the workers) gets a core first when it needs one."""
+    engine.warm_up()
+    expected = min(os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS, 19)
+    pids = engine.worker_pids()
+    assert len(pids) == 2
+
+    def priorities() -> list[int]:
+        return [os.getpriority(os.PRIO_PROCESS, pid) for pid in pids]
+
+    # Each worker lowers itself in the Pool initializer, as soon as it has started.
+    wait_until(lambda: priorities() == [expected] * 2, 15, lambda: f"{priorities()}", pids[0])
