@@ -94,6 +94,7 @@ class FileActions:
     def _inputs_changed(self: MainWindow) -> None:
         """Rows were added or removed (debounced): update the count, let panels propose outputs
         (not mid-scan and not while a job shows its rows: the inputs are not settled then)."""
+        self._inputs_timer.stop()  # called directly (scan end, Start): no second pass later
         if not self.scans.scanning and not self.jobs.running:
             for panel in self.panels.values():
                 panel.set_inputs(self.model.paths)

@@ -49,8 +49,9 @@ class JobActions:
         """Run the selected operation on the listed files (Ctrl+Return)."""
         if self.jobs.running or self.scans.scanning:
             return
-        self._inputs_timer.stop()
-        self._inputs_changed()  # the panel proposes outputs from the inputs as they are now
+        if self._inputs_timer.isActive():  # rows changed since the panels last looked
+            self._inputs_timer.stop()
+            self._inputs_changed()  # the panel proposes outputs from the inputs as they are now
         panel = self.current_panel()
         if panel.needs_inputs and self.model.storage_count() == 0:
             self.message_bar.show_message("warning", "Add files or folders first.")
