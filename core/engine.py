@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from core.job import Job, JobReport, Source
@@ -103,8 +103,15 @@ class Engine:
     def new_job_id(self) -> int:
         return next(self._job_ids)
 
-    def new_job(self, op_name: str, options: Any, plan: Plan, source: Source | None = None) -> Job:
-        return Job(self, op_name, options, plan, source)
+    def new_job(
+        self,
+        op_name: str,
+        options: Any,
+        plan: Plan,
+        source: Source | None = None,
+        sizes: Sequence[int] | None = None,
+    ) -> Job:
+        return Job(self, op_name, options, plan, source, sizes)
 
     def shutdown(self) -> None:
         """Terminate every pool and reap its workers: no child process outlives this."""

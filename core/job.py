@@ -90,6 +90,11 @@ class Job:
     With a ``source`` (batches of discovered entries, for an operation that ``streams``), rows are
     planned and started while discovery still runs: the first files are processed while the rest
     are still being found. The tracker grows as rows arrive (``tracker.input_open`` until then).
+
+    With ``sizes`` too, the source holds rows already listed (the window's list at Start): the
+    job and its tracker have all their rows from the start, so the first files are hashed while
+    the rest are still being planned, and a view can show every row at once. Such a source is
+    planned to its end even on cancel, so that every row has its task.
     """
 
     def __init__(
@@ -99,6 +104,7 @@ class Job:
         options: Any,
         plan: Plan,
         source: Source | None = None,
+        sizes: Sequence[int] | None = None,
     ) -> None:
         self.engine = engine
         self.op_name = op_name
@@ -108,19 +114,22 @@ class Job:
         self.settled = plan.settled
         self.notes = plan.notes
         self.job_id = engine.new_job_id()
-        self.tracker = Tracker([t.size for t in self.tasks])
         if source is not None and not self.op.streams:
             raise ValueError(f"the {op_name} operation needs all its inputs before it starts")
+        if sizes is not None and (source is None or self.tasks):
+            raise ValueError("known row sizes go with a source and an empty plan")
         self._source = source
-        self.tracker.input_open = source is not None
+        self._known = sizes is not None  # every row is counted already; the source plans them
+        self.tracker = Tracker(sizes if sizes is not None else [t.size for t in self.tasks])
+        self.tracker.input_open = source is not None and not self._known
         self.done = threading.Event()
         self.report: JobReport | None = None
         self._cancel = threading.Event()
         # run() -> poll(): a FileResult, a chunk's list of them, _NewRows or _INPUT_DONE
         self._out: collections.deque[Any] = collections.deque()
-        self._final = bytearray(len(self.tasks))
-        self._results: list[FileResult | None] = [None] * len(self.tasks)
-        self._remaining = len(self.tasks)
+        self._final = bytearray(self.tracker.n)
+        self._results: list[FileResult | None] = [None] * self.tracker.n
+        self._remaining = self.tracker.n
         self._completions: queue.SimpleQueue[tuple[int, Any, BaseException | None]] = (
             queue.SimpleQueue()
         )
@@ -206,8 +215,8 @@ class Job:
             report.error = str(e)
         except BaseException as e:
             report.error = f"internal error: {type(e).__name__}: {e}"
-            for t in self.tasks:
-                self._emit(FileResult(t.index, Status.FAILED, message=report.error))
+            for i in range(len(self._final)):  # every row, planned or not
+                self._emit(FileResult(i, Status.FAILED, message=report.error))
             raise
         finally:
             if self.engine.job is self:
@@ -240,10 +249,14 @@ class Job:
         part = self.op.rows(batch, self.options, len(self.tasks))
         k = len(part.tasks)
         self.tasks.extend(part.tasks)
-        self._final.extend(bytes(k))
-        self._results.extend([None] * k)
-        self._remaining += k
-        self._out.append(_NewRows([t.size for t in part.tasks]))  # before any of their results
+        if self._known:
+            if len(self.tasks) > self.tracker.n:
+                raise RuntimeError("the source holds more rows than the job was given sizes for")
+        else:
+            self._final.extend(bytes(k))
+            self._results.extend([None] * k)
+            self._remaining += k
+            self._out.append(_NewRows([t.size for t in part.tasks]))  # before their results
         self.notes.extend(part.notes)
         for r in part.settled:
             self._emit(r)
@@ -251,6 +264,17 @@ class Job:
         self._pending.extend(t for t in part.tasks if not final[t.index])
 
     def _close_source(self) -> None:
+        if self._source is not None and self._known:
+            # Rows already listed: plan the rest (cheap, no discovery) so every row has a task.
+            source, self._source = self._source, None
+            for batch in source:
+                start = len(self.tasks)
+                self.tasks.extend(self.op.rows(batch, self.options, start).tasks)
+            if len(self.tasks) != self.tracker.n:
+                raise RuntimeError(
+                    f"the source held {len(self.tasks)} rows, not the {self.tracker.n} announced"
+                )
+            return
         if self._source is not None:
             close = getattr(self._source, "close", None)
             if close is not None:

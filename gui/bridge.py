@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 100
 POLL_BUDGET = 0.008  # seconds of draining per tick; the rest of the tick belongs to the user
-PLAN_SWITCH_INTERVAL = 0.0005  # seconds; Python's default is 0.005
+PLAN_SWITCH_INTERVAL = 0.0001  # seconds; Python's default is 0.005
 
 
 class JobBridge(ThreadWorker):
@@ -60,7 +60,20 @@ class JobBridge(ThreadWorker):
         if isinstance(self.inputs, Plan):
             plan, same_rows = self.inputs, True
         else:
-            plan = operations.get(self.op_name).plan(self.inputs.entries(), self.options)
+            op = operations.get(self.op_name)
+            if op.streams:
+                # One row per listed file, in order: the job starts on the first batch and plans
+                # the rest while the workers hash (planning 1,000,000 rows takes seconds).
+                first = op.plan([], self.options)  # job-level checks (the manifest's folder...)
+                job = self.engine.new_job(
+                    self.op_name,
+                    self.options,
+                    first,
+                    source=self.inputs.batches(),
+                    sizes=self.inputs.sizes,
+                )
+                return job, True
+            plan = op.plan(self.inputs.entries(), self.options)
             same_rows = self.inputs.matches(plan.tasks)
         return self.engine.new_job(self.op_name, self.options, plan), same_rows
 
@@ -72,25 +85,28 @@ class JobBridge(ThreadWorker):
             job.cancel()
 
     def work(self) -> None:
-        # Planning is pure Python for a while (tens of ms per 10,000 files): hand the GIL back
-        # to the GUI thread more often meanwhile, so its repaints do not queue behind us.
+        # Planning is pure Python for a while (tens of ms per 10,000 files), and for most
+        # operations it goes on inside the run loop while the first files are processed: hand
+        # the GIL back to the GUI thread more often for the whole job, so that its repaints do
+        # not queue behind us (each data() call of a repaint needs the GIL again).
         interval = sys.getswitchinterval()
         sys.setswitchinterval(PLAN_SWITCH_INTERVAL)
         try:
-            job, same_rows = self._plan()
-        except (FileError, ValueError, OSError) as e:
-            self.plan_failed.emit(str(e))
-            return
+            try:
+                job, same_rows = self._plan()
+            except (FileError, ValueError, OSError) as e:
+                self.plan_failed.emit(str(e))
+                return
+            self.job = job
+            if self._cancel.is_set():
+                job.cancel()
+            self.planned.emit(job, same_rows)
+            try:
+                job.run()
+            except BaseException:  # the engine already failed every row and set job.report
+                log.exception("the job's run loop failed")
         finally:
             sys.setswitchinterval(interval)
-        self.job = job
-        if self._cancel.is_set():
-            job.cancel()
-        self.planned.emit(job, same_rows)
-        try:
-            job.run()
-        except BaseException:  # the engine already failed every row and set job.report
-            log.exception("the job's run loop failed")
 
 
 class JobRunner(QObject):

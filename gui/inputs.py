@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from core.records import FileEntry, SkippedEntry, Task
@@ -32,14 +32,21 @@ class Snapshot:
     mtimes: array[float]
     skipped: dict[int, str]
 
-    def entries(self) -> list[FileEntry | SkippedEntry]:
-        """The inputs in row order, for an operation's ``plan``."""
+    def entries(self, start: int = 0, stop: int | None = None) -> list[FileEntry | SkippedEntry]:
+        """The inputs in row order (rows ``start`` to ``stop``), for an operation's ``plan``."""
         skipped, out = self.skipped, []
-        rows = zip(self.paths, self.sizes, self.mtimes, strict=True)
-        for i, (p, size, mtime) in enumerate(rows):
+        rows = zip(
+            self.paths[start:stop], self.sizes[start:stop], self.mtimes[start:stop], strict=True
+        )
+        for i, (p, size, mtime) in enumerate(rows, start):
             reason = skipped.get(i) if skipped else None
             out.append(FileEntry(p, size, mtime) if reason is None else SkippedEntry(p, reason))
         return out
+
+    def batches(self, size: int = 1000) -> Iterator[list[FileEntry | SkippedEntry]]:
+        """:meth:`entries` a batch at a time, for a job that starts while it plans."""
+        for start in range(0, len(self.paths), size):
+            yield self.entries(start, start + size)
 
     def matches(self, tasks: Sequence[Task]) -> bool:
         """Whether a job's rows are exactly these inputs, in this order."""

@@ -103,9 +103,10 @@ class Operation:
 
     # --- parent side -------------------------------------------------------------------------
     streams: ClassVar[bool] = False
-    """True when rows can be planned batch by batch while discovery is still running (no
-    decision about one row depends on rows found later): the CLI then starts processing the
-    first files while it is still scanning for the rest, through :meth:`rows`."""
+    """True when rows can be planned batch by batch (no decision about one row depends on
+    others), through :meth:`rows`, with exactly one row per entry in entry order: the CLI then
+    starts on the first files while it still scans for the rest, and the window while it still
+    plans the rest."""
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """Turn discovered inputs into tasks (and settle some up front). Default: :meth:`rows`.

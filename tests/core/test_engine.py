@@ -447,6 +447,51 @@ def test_cancel_during_discovery_stops_the_scan(engine: Engine, tmp_path: Path) 
     assert job.tracker.counts[Status.CANCELLED] >= 1
 
 
+def test_listed_rows_are_all_in_the_tracker_at_once_and_planned_while_running(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The window's case: the rows are known (their sizes too) and planned batch by batch."""
+    files = make_files(tmp_path / "in", 50)
+    entries = scan([str(tmp_path / "in")])
+    batches = (entries[k : k + 7] for k in range(0, len(entries), 7))
+    sizes = [e.size for e in entries]  # type: ignore[union-attr]
+    job = engine.new_job(HASH, None, Plan([]), source=batches, sizes=sizes)
+    assert job.tracker.n == 50 and not job.tracker.input_open
+    assert job.tracker.total_bytes == sum(sizes)
+    t = threading.Thread(target=job.run, daemon=True)
+    t.start()
+    finish(job, t)
+    assert [t.path for t in job.tasks] == [str(p) for p in files]
+    assert [r.value if r else None for r in job.tracker.results] == [sha(p) for p in files]
+    assert_all_final(job)
+
+
+def test_cancel_while_listed_rows_are_planned_still_settles_every_row(
+    engine: Engine, tmp_path: Path
+) -> None:
+    make_files(tmp_path / "in", 40, size=2 << 20)
+    entries = scan([str(tmp_path / "in")])
+    planned: list[int] = []
+
+    def batches() -> Iterator[list[FileEntry | SkippedEntry]]:
+        for k in range(0, len(entries), 4):
+            planned.append(k)
+            if k == 8:
+                job.cancel()  # Cancel pressed while the job is still planning its rows
+            yield entries[k : k + 4]
+
+    sizes = [e.size for e in entries]  # type: ignore[union-attr]
+    job = engine.new_job(SLOW, 60, Plan([]), source=batches(), sizes=sizes)
+    t = threading.Thread(target=job.run, daemon=True)
+    t.start()
+    finish(job, t, timeout=10)
+    assert len(planned) == 10 and len(job.tasks) == 40  # planned to the end, never run
+    assert [t.index for t in job.tasks] == list(range(40))
+    assert job.report is not None and job.report.cancelled
+    assert job.tracker.counts[Status.CANCELLED] >= 28
+    assert_all_final(job)
+
+
 def test_an_operation_that_plans_all_rows_together_refuses_a_source(engine: Engine) -> None:
     with pytest.raises(ValueError, match="needs all its inputs"):
         engine.new_job("image", None, Plan([]), source=iter([]))
