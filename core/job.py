@@ -264,6 +264,8 @@ class Job:
         self._pending.extend(t for t in part.tasks if not final[t.index])
 
     def _close_source(self) -> None:
+        """No more rows come: discovery ended, or the job stops (then discovery is closed, or
+        rows already listed are planned to the end without running, so each has its task)."""
         if self._source is not None and self._known:
             # Rows already listed: plan the rest (cheap, no discovery) so every row has a task.
             source, self._source = self._source, None
