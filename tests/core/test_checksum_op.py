@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core import manifest, operations
+from core import manifest, operations, worker
 from core.discover import scan
 from core.engine import Engine, run_job
 from core.operations.checksum import ChecksumOperation, ChecksumOptions
@@ -63,6 +63,18 @@ def test_large_file_digest_is_the_same_mapped_or_read(mapped: bool, tmp_path: Pa
     path = tmp_path / "large.bin"
     path.write_bytes(data)
     context = Context(job_id=0, queue=None, cancel=None, map_large=mapped)
+    out = OP.process(Task(0, str(path), len(data)), ChecksumOptions(), context)
+    assert out.value == hashlib.sha256(data).hexdigest()
+
+
+def test_reads_without_readv_as_on_windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Windows has no os.readv: the worker reads through a file object there instead."""
+    monkeypatch.setattr(worker, "_readv", None)
+    data = os.urandom(3 * BLOCK_SIZE + 5)
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    context = Context(job_id=0, queue=None, cancel=None, map_large=False)
+    assert b"".join(bytes(b) for b in context.source_blocks(str(path))) == data
     out = OP.process(Task(0, str(path), len(data)), ChecksumOptions(), context)
     assert out.value == hashlib.sha256(data).hexdigest()
 
