@@ -12,6 +12,7 @@ import os
 import signal
 import stat
 import sys
+import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -273,7 +274,12 @@ def _run(
         return EXIT_INTERRUPTED
     if progress:
         progress.close()
+    # The workers are done: let them exit while the results are printed (main() still waits
+    # for them before the program ends).
+    closing = threading.Thread(target=engine.shutdown, name="parabatch-close", daemon=True)
+    closing.start()
     _print_results(args, job, report)
+    closing.join()
     counts = job.tracker.counts
     if report.error or counts[Status.FAILED] or counts[Status.CANCELLED]:
         return EXIT_FAILED

@@ -50,6 +50,7 @@ class Engine:
         self._pool_lock = threading.Lock()  # one thread at a time starts or replaces the pool
         self._closed = False
         self._warming: threading.Thread | None = None
+        self._shutdown_lock = threading.Lock()
 
     # --- pools -------------------------------------------------------------------------------
     def current_pool(self) -> PoolHandle:
@@ -114,20 +115,22 @@ class Engine:
         return Job(self, op_name, options, plan, source, sizes)
 
     def shutdown(self) -> None:
-        """Terminate every pool and reap its workers: no child process outlives this."""
-        with self._pool_lock:  # waits for a warm-up that is starting processes
-            self._closed = True
-        if self._warming is not None:
-            self._warming.join()
-        with self.lock:
-            handles = list(self.handles)
-        for h in handles:
-            self.end_pool(h)
-        self._current = None
-        with contextlib.suppress(BufferError, ValueError):
-            self.slots.release()
-            self._mmap.close()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        """Terminate every pool and reap its workers: no child process outlives this.
+        Idempotent, and safe from several threads (a second call waits for the first)."""
+        with self._shutdown_lock:
+            with self._pool_lock:  # waits for a warm-up that is starting processes
+                self._closed = True
+            if self._warming is not None:
+                self._warming.join()
+            with self.lock:
+                handles = list(self.handles)
+            for h in handles:
+                self.end_pool(h)
+            self._current = None
+            with contextlib.suppress(BufferError, ValueError):
+                self.slots.release()
+                self._mmap.close()
+            shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> Engine:
         return self

@@ -535,3 +535,24 @@ def test_workers_run_below_the_app_priority(engine: Engine) -> None:
 
     # Each worker lowers itself in the Pool initializer, as soon as it has started.
     wait_until(lambda: priorities() == [expected] * 2, 15, lambda: f"{priorities()}", pids[0])
+
+
+def test_shutdown_from_two_threads_at_once() -> None:
+    """The CLI ends its workers in a thread while it prints; Ctrl-C then shuts down again."""
+    engine = Engine(2)
+    engine.warm_up()
+    errors: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            engine.shutdown()
+        except BaseException as e:  # pragma: no cover - the failure being tested for
+            errors.append(e)
+
+    threads = [threading.Thread(target=close) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and engine.worker_pids() == []
+    assert all(h.terminated for h in engine.handles) and not engine.handles
