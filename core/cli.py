@@ -181,7 +181,9 @@ def _skip_own_stdout(entries: list[Any], st: os.stat_result | None) -> list[Any]
         return entries
     out = []
     for e in entries:
-        if isinstance(e, FileEntry):
+        # Same size first (nothing writes to standard output before the end): one stat per
+        # candidate, not per file.
+        if isinstance(e, FileEntry) and e.size == st.st_size:
             try:
                 same = os.path.samestat(os.stat(e.path), st)
             except OSError:

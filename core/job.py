@@ -245,7 +245,10 @@ class Job:
         batch = next(self._source, None)
         if batch is None:
             self._close_source()
-            return
+        else:
+            self._plan_batch(batch)
+
+    def _plan_batch(self, batch: Sequence[FileEntry | SkippedEntry]) -> None:
         part = self.op.rows(batch, self.options, len(self.tasks))
         k = len(part.tasks)
         self.tasks.extend(part.tasks)
@@ -266,23 +269,21 @@ class Job:
     def _close_source(self) -> None:
         """No more rows come: discovery ended, or the job stops (then discovery is closed, or
         rows already listed are planned to the end without running, so each has its task)."""
-        if self._source is not None and self._known:
-            # Rows already listed: plan the rest (cheap, no discovery) so every row has a task.
-            source, self._source = self._source, None
+        source, self._source = self._source, None
+        if source is None:
+            return
+        if self._known:  # rows already listed: planning the rest is cheap (no discovery)
             for batch in source:
-                start = len(self.tasks)
-                self.tasks.extend(self.op.rows(batch, self.options, start).tasks)
+                self._plan_batch(batch)
             if len(self.tasks) != self.tracker.n:
                 raise RuntimeError(
                     f"the source held {len(self.tasks)} rows, not the {self.tracker.n} announced"
                 )
             return
-        if self._source is not None:
-            close = getattr(self._source, "close", None)
-            if close is not None:
-                close()
-            self._source = None
-            self._out.append(_INPUT_DONE)
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
+        self._out.append(_INPUT_DONE)
 
     def _loop(self) -> None:
         final = self._final
@@ -458,8 +459,8 @@ class Job:
         """Fail every unfinished row: worker processes cannot even start."""
         self._end_retired(h)
         self._retry.clear()
-        self._pending.clear()
         self._close_source()
+        self._pending.clear()
         message = (
             f"the worker processes stop as soon as they start ({reason}); "
             "the installation may be broken: see the log, or reinstall Parabatch"

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 100
 POLL_BUDGET = 0.008  # seconds of draining per tick; the rest of the tick belongs to the user
-PLAN_SWITCH_INTERVAL = 0.0001  # seconds; Python's default is 0.005
+JOB_SWITCH_INTERVAL = 0.0001  # seconds; Python's default is 0.005
 
 
 class JobBridge(ThreadWorker):
@@ -90,7 +90,7 @@ class JobBridge(ThreadWorker):
         # the GIL back to the GUI thread more often for the whole job, so that its repaints do
         # not queue behind us (each data() call of a repaint needs the GIL again).
         interval = sys.getswitchinterval()
-        sys.setswitchinterval(PLAN_SWITCH_INTERVAL)
+        sys.setswitchinterval(JOB_SWITCH_INTERVAL)
         try:
             try:
                 job, same_rows = self._plan()
