@@ -62,3 +62,39 @@ def remove_partials(final_paths: Iterable[str], pids: Iterable[int]) -> int:
                     os.unlink(tmp)
                     removed += 1
     return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # someone else's process, or no way to tell: keep it
+        return True
+    return True
+
+
+def remove_stale_partials(folders: Iterable[str]) -> int:
+    """Remove ``.NAME.partial-PID-XXXX`` temporaries in ``folders`` whose writer is dead.
+
+    A worker (or the whole app) killed while writing leaves its temporary behind; the next job
+    writing into the same folder clears them. A temporary of a live process (another job
+    running now) is left alone. Returns the count removed.
+    """
+    removed = 0
+    for folder in dict.fromkeys(folders):
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.startswith(".") or PARTIAL_MARK not in name:
+                continue
+            tag = name.rsplit(PARTIAL_MARK, 1)[1]
+            pid_text, _, rand = tag.partition("-")
+            if not pid_text.isdigit() or len(rand) != 6 or _pid_alive(int(pid_text)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+    return removed

@@ -69,13 +69,18 @@ class FileEntry(Record):
 
 
 class SkippedEntry(Record):
-    """Something discovery saw but will not process (FIFO, socket, broken link, loop...)."""
+    """Something discovery saw but will not process (FIFO, socket, broken link, loop...).
 
-    __slots__ = ("path", "reason")
+    ``error`` marks an input that should have been processed and could not be (a folder that
+    cannot be listed): its row fails instead of being skipped, so the job's outcome says that
+    some input was not processed."""
 
-    def __init__(self, path: str, reason: str) -> None:
+    __slots__ = ("path", "reason", "error")
+
+    def __init__(self, path: str, reason: str, error: bool = False) -> None:
         self.path = path
         self.reason = reason
+        self.error = error
 
 
 class Task(Record):

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from core import operations
 from core.logsetup import ensure_std_streams
+from core.errors import describe_error
 from core.outputs import atomic_write
 from core.records import RUNNING_MSG, Cancelled, FileError, FileSkipped, Record, Status, Task
 
@@ -310,22 +311,6 @@ class Context:
 
     def atomic_output(self, final_path: str) -> AbstractContextManager[IO[bytes]]:
         return atomic_write(final_path)
-
-
-def describe_error(e: BaseException) -> str:
-    """One sentence for the user: what happened to this file and what they can do."""
-    if isinstance(e, FileNotFoundError):
-        return "vanished: the file no longer exists (moved or deleted after it was added)"
-    if isinstance(e, PermissionError):
-        return "permission denied: cannot read the file; check its permissions"
-    if isinstance(e, IsADirectoryError):
-        return "is a folder, not a file"
-    if isinstance(e, OSError):
-        reason = e.strerror or str(e)
-        return f"read error: {reason}; the disk or file may be damaged or unavailable"
-    if isinstance(e, MemoryError):
-        return "out of memory while processing this file; try fewer workers"
-    return f"unexpected error ({type(e).__name__}: {e}); please report this"
 
 
 # What a chunk sends back: each file's status (one byte per file, in chunk order), value, and the

@@ -123,7 +123,8 @@ class Operation:
         for i, e in enumerate(entries, start):
             if type(e) is SkippedEntry:
                 tasks.append(Task(i, e.path, 0))
-                settled.append(FileResult(i, Status.SKIPPED, message=e.reason))
+                status = Status.FAILED if e.error else Status.SKIPPED  # type: ignore[union-attr]
+                settled.append(FileResult(i, status, message=e.reason))  # type: ignore[union-attr]
             else:
                 tasks.append(Task(i, e.path, e.size))  # type: ignore[union-attr]
         return plan
