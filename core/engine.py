@@ -1,51 +1,41 @@
 """The engine: owns the warm spawn-context worker pool between jobs and starts jobs on it.
 
-The per-job logic (submission, the worker watch, retries, cancel) lives in :mod:`core.job`.
-:func:`run_job` runs a job to the end from a plain thread, as the CLI and the self-test do.
+The per-job logic (submission, the watchdog, retries, cancel) lives in :mod:`core.job`; the pool
+that survives killed, crashed and stopped workers in :mod:`core.procpool`. :func:`run_job` runs a
+job to the end from a plain thread, as the CLI and the self-test do. Nothing here leaves a file
+behind: the pool's shared table lives in anonymous shared memory.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import itertools
-import mmap
+import multiprocessing
 import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core.job import Job, JobReport, Source
+from core import worker
+from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
-from core.pool import PoolHandle
-from core.worker import SLOT_WORDS
+from core.procpool import ProcessPool, ProgressQueue
 
-__all__ = ["Engine", "Job", "JobReport", "run_job"]
-
-SLOTS = 1024  # rows of the shared slot table: far more than chunks ever in flight
+__all__ = ["DEFAULT_WATCHDOG", "Engine", "Job", "JobReport", "run_job"]
 
 
 class Engine:
     """Owns the warm worker pool between jobs. One job at a time."""
 
+    table_layout = (worker.HEADER_WORDS, worker.ROW_WORDS)
+
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self.lock = threading.Lock()  # guards ``handles``: who may be drained
-        self.handles: list[PoolHandle] = []
-        self._current: PoolHandle | None = None
-        self._generations = itertools.count(1)
+        self.lock = threading.Lock()  # guards ``queue``: the progress Queue that may be drained
+        self.queue: Any = None
+        self._pool: ProcessPool | None = None
         self._job_ids = itertools.count(1)
         self.chunk_ids = itertools.count(1)
-        self._dir = tempfile.mkdtemp(prefix="parabatch-")
-        self.slot_table = os.path.join(self._dir, "slots")
-        with open(self.slot_table, "wb") as f:
-            f.write(bytes(SLOTS * SLOT_WORDS * 8))
-        with open(self.slot_table, "r+b") as f:
-            self._mmap = mmap.mmap(f.fileno(), 0)
-        self.slots = memoryview(self._mmap).cast("q")
-        self.free_slots = collections.deque(range(SLOTS))
         self.job: Job | None = None
         self._pool_lock = threading.Lock()  # one thread at a time starts or replaces the pool
         self._closed = False
@@ -53,22 +43,45 @@ class Engine:
         self._shutdown_lock = threading.Lock()
 
     # --- pools -------------------------------------------------------------------------------
-    def current_pool(self) -> PoolHandle:
-        """The pool new work goes to, started (or rebuilt for a new worker count) on demand."""
+    def current_pool(self) -> ProcessPool:
+        """The pool new work goes to, started (or rebuilt for a new worker count, or after its
+        workers could not start) on demand."""
         with self._pool_lock:
             if self._closed:
                 raise RuntimeError("the engine was shut down")
-            cur = self._current
-            if cur is not None and (cur.retired or cur.terminated or cur.workers != self.workers):
-                if not cur.retired:
-                    self.end_pool(cur)
+            cur = self._pool
+            if cur is not None and (cur.broken is not None or cur.processes != self.workers):
+                self._end_pool()
                 cur = None
             if cur is None:
-                cur = PoolHandle(self.workers, next(self._generations))
+                q = ProgressQueue(multiprocessing.get_context("spawn"))
+                header, row = self.table_layout
+                cur = ProcessPool(
+                    self.workers, worker.init_worker, (q,), header_words=header, row_words=row
+                )
                 with self.lock:
-                    self.handles.append(cur)
-                self._current = cur
+                    self.queue = q
+                self._pool = cur
             return cur
+
+    def _end_pool(self) -> None:
+        pool = self._pool
+        if pool is None:
+            return
+        with self.lock:  # a poll() in another thread never drains a Queue being discarded
+            q, self.queue = self.queue, None
+        self._pool = None
+        pool.close()
+        if q is not None:
+            q.close()
+            q.cancel_join_thread()
+
+    def cancel_job(self, job_id: int, pool: ProcessPool | None = None) -> None:
+        """Tell the workers to stop job ``job_id`` (and any older one) at their next look."""
+        pool = pool or self._pool
+        if pool is not None:
+            table = pool.table
+            table[worker.CANCELLED_JOB] = max(table[worker.CANCELLED_JOB], job_id)
 
     def warm_up(self) -> None:
         """Start the worker processes now, so that the next job does not wait for them."""
@@ -88,18 +101,14 @@ class Engine:
         with contextlib.suppress(RuntimeError):  # shut down meanwhile
             self.warm_up()
 
-    def end_pool(self, h: PoolHandle) -> None:
-        with self.lock:  # a poll() in another thread never drains a Queue being discarded
-            if h in self.handles:
-                self.handles.remove(h)
-        h.terminate()
-        if self._current is h:
-            self._current = None
-
     def worker_pids(self) -> list[int]:
-        with self.lock:
-            handles = list(self.handles)
-        return [pid for h in handles for pid in h.pids()]
+        pool = self._pool
+        return pool.pids() if pool is not None else []
+
+    def all_worker_pids(self) -> list[int]:
+        """Every worker process the current pool ever started (live or dead)."""
+        pool = self._pool
+        return pool.all_pids() if pool is not None else []
 
     def new_job_id(self) -> int:
         return next(self._job_ids)
@@ -111,26 +120,25 @@ class Engine:
         plan: Plan,
         source: Source | None = None,
         sizes: Sequence[int] | None = None,
+        *,
+        timeout: float | None = None,
+        watchdog: float | None = DEFAULT_WATCHDOG,
     ) -> Job:
-        return Job(self, op_name, options, plan, source, sizes)
+        return Job(
+            self, op_name, options, plan, source, sizes, timeout=timeout, watchdog=watchdog
+        )
 
     def shutdown(self) -> None:
-        """Terminate every pool and reap its workers: no child process outlives this.
-        Idempotent, and safe from several threads (a second call waits for the first)."""
+        """Stop the pool and reap its workers: no child process outlives this. Bounded (every
+        wait has a limit; stopped workers are killed). Idempotent, and safe from several threads
+        (a second call waits for the first)."""
         with self._shutdown_lock:
             with self._pool_lock:  # waits for a warm-up that is starting processes
                 self._closed = True
             if self._warming is not None:
                 self._warming.join()
-            with self.lock:
-                handles = list(self.handles)
-            for h in handles:
-                self.end_pool(h)
-            self._current = None
-            with contextlib.suppress(BufferError, ValueError):
-                self.slots.release()
-                self._mmap.close()
-            shutil.rmtree(self._dir, ignore_errors=True)
+            with self._pool_lock:
+                self._end_pool()
 
     def __enter__(self) -> Engine:
         return self
@@ -147,13 +155,17 @@ def run_job(
     on_tick: Callable[[Job], None] | None = None,
     tick: float = 0.1,
     source: Source | None = None,
+    *,
+    timeout: float | None = None,
+    watchdog: float | None = DEFAULT_WATCHDOG,
 ) -> tuple[Job, JobReport]:
     """Run a job to the end from a plain thread: ``run()`` in a helper thread, ``poll()`` here.
     ``source``: more rows, discovered while the job runs (see :class:`Job`).
 
-    A KeyboardInterrupt here cancels the job, waits for it to stop, and is re-raised.
+    A KeyboardInterrupt here (Ctrl-C, or a signal handler that raises it) cancels the job and
+    waits for it to stop; the report then says ``interrupted`` and every row is final.
     """
-    job = engine.new_job(op_name, options, plan, source)
+    job = engine.new_job(op_name, options, plan, source, timeout=timeout, watchdog=watchdog)
     box: dict[str, BaseException] = {}
 
     def target() -> None:
@@ -164,7 +176,7 @@ def run_job(
 
     t = threading.Thread(target=target, name="parabatch-job", daemon=True)
     t.start()
-    interrupted: BaseException | None = None
+    interrupted = False
     while True:
         try:
             while not job.done.wait(tick):
@@ -173,8 +185,8 @@ def run_job(
                 if on_tick is not None:
                     on_tick(job)
             break
-        except KeyboardInterrupt as e:
-            interrupted = e
+        except KeyboardInterrupt:
+            interrupted = True
             job.cancel()
     t.join()
     job.poll(None)
@@ -183,7 +195,6 @@ def run_job(
         on_tick(job)
     if "error" in box:
         raise box["error"]
-    if interrupted is not None:
-        raise interrupted
     assert job.report is not None
+    job.report.interrupted = interrupted
     return job, job.report

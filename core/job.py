@@ -1,15 +1,17 @@
-"""One job: the submit/watch loop that runs planned rows on the engine's pools, and the poll that
-feeds its tracker.
+"""One job: the submit/watch loop that runs planned rows on the engine's worker pool, and the poll
+that feeds its tracker.
 
 Threads: ``Job.run()`` (the submit/watch loop) runs in one thread — the GUI's QThread bridge or a
 CLI thread — and ``Job.poll()`` (draining progress into the tracker) in another: the GUI timer or
-the CLI loop. They share only thread-safe queues and the engine lock that guards which pool
-Queues may be drained.
+the CLI loop. They share only thread-safe queues and the engine lock that guards which progress
+Queue may be drained.
 
-Faults: a dead worker's chunk is written off (the file it was on is retried once, then failed;
-its neighbours are resubmitted) and its pool is retired and rebuilt, because a killed worker can
-take the Pool's locks with it. Every row ends in exactly one final state; the first final result
-of a row wins, so a resubmitted chunk never counts a file twice.
+Faults: a worker that dies fails only its chunk's current file (retried once, then failed; its
+neighbours are resubmitted) and is replaced. A worker that makes no progress for the watchdog's
+time (stopped, stuck in a system call) or runs one file past the per-file timeout is killed, and
+that file fails as hung or timed out. Workers that cannot even start make the job give up, and
+every row still ends in exactly one final state. The first final result of a row wins, so a
+resubmitted chunk never counts a file twice.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from core import operations
 from core.operations.base import Plan
 from core.outputs import remove_partials
 from core.plan import take_chunk
-from core.pool import PoolHandle, describe_exit
+from core.procpool import PoolBroken, ProcessPool, WorkerLost
 from core.progress import RUNNING_MSG, Tracker
 from core.records import (
     STATUSES,
@@ -37,30 +39,53 @@ from core.records import (
     Status,
     Task,
 )
-from core.worker import SLOT_WORDS, ChunkSpec, run_chunk
+from core.worker import ROW_BEAT, ROW_CHUNK, ROW_POS, ChunkSpec, run_chunk
 
 if TYPE_CHECKING:
     from core.engine import Engine
 
-CANCEL_GRACE = 0.8  # seconds workers get to stop on their own before the pool is terminated
+CANCEL_GRACE = 0.8  # seconds workers get to stop on their own before they are killed
+EXIT_WAIT = 2.0  # seconds to wait for killed workers to be reaped before writing them off
 WATCH_INTERVAL = 0.05
 MAX_CRASHES = 2  # a file that killed this many workers fails
 MAX_ATTEMPTS = 4  # resubmissions of a file because others in its chunk crashed
-MAX_BARREN_POOLS = 3  # pools in a row whose workers died before starting any work
-DELIVERY_TIMEOUT = 10.0  # a retired pool's chunk that processed everything but never returned
+DEFAULT_WATCHDOG = 300.0  # seconds without any progress from a busy worker before it is killed
+MAX_WATCH_STEP = 1.0  # a longer gap between watches (this process was stopped) counts as this
+
+# Why the job itself killed a worker (the tag given to ProcessPool.kill).
+KILL_TIMEOUT, KILL_HUNG, KILL_CANCEL = "timeout", "hung", "cancel"
+
+
+def describe_exit(code: int | None) -> str:
+    """'worker crashed (signal 11: SIGSEGV)' or 'worker exited unexpectedly with code 1'."""
+    import signal
+
+    if code is None:
+        return "worker lost"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "unknown signal"
+        if -code == getattr(signal, "SIGBUS", None):  # a mapped file shrank while being read
+            return f"worker crashed (signal {-code}: {name}, the file may have changed meanwhile)"
+        return f"worker crashed (signal {-code}: {name})"
+    return f"worker exited unexpectedly with code {code}"
 
 
 class JobReport(Record):
-    """How a job ended: ``lines`` from the operation's finish step, a job-level ``error`` if any,
-    whether it was ``cancelled``, and the plan's ``notes``."""
+    """How a job ended: ``lines`` from the operation's finish step, a job-level ``error`` if any
+    (then the finish step did not run: nothing job-level was written), whether it was
+    ``cancelled``, and the plan's ``notes``."""
 
-    __slots__ = ("lines", "error", "cancelled", "notes")
+    __slots__ = ("lines", "error", "cancelled", "notes", "interrupted")
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.error: str | None = None
         self.cancelled = False
         self.notes: list[str] = []
+        self.interrupted = False  # cancelled by a signal (Ctrl-C, SIGTERM, SIGHUP)
 
 
 class _NewRows(list[int]):
@@ -73,15 +98,25 @@ Source = Iterator[Sequence[FileEntry | SkippedEntry]]
 
 
 class _InFlight:
-    """A chunk submitted to a pool and not back yet."""
+    """A chunk submitted to the pool and not back yet."""
 
-    __slots__ = ("spec", "handle", "revoked", "done_since")
+    __slots__ = ("spec",)
 
-    def __init__(self, spec: ChunkSpec, handle: PoolHandle) -> None:
+    def __init__(self, spec: ChunkSpec) -> None:
         self.spec = spec
-        self.handle = handle
-        self.revoked = False  # resubmitted elsewhere: its pool lost a worker before it started
-        self.done_since: float | None = None  # when its slot said every file was processed
+
+
+class _Watch:
+    """What the watchdog last saw of one busy worker, in watch-clock seconds."""
+
+    __slots__ = ("chunk", "beat", "beat_at", "pos", "pos_at")
+
+    def __init__(self, chunk: int, beat: int, pos: int, now: float) -> None:
+        self.chunk = chunk
+        self.beat = beat
+        self.beat_at = now
+        self.pos = pos
+        self.pos_at = now
 
 
 class Job:
@@ -105,8 +140,13 @@ class Job:
         plan: Plan,
         source: Source | None = None,
         sizes: Sequence[int] | None = None,
+        *,
+        timeout: float | None = None,
+        watchdog: float | None = DEFAULT_WATCHDOG,
     ) -> None:
         self.engine = engine
+        self.timeout = timeout or None  # per-file limit in seconds (None: no limit)
+        self.watchdog = watchdog or None  # seconds without progress before a worker is killed
         self.op_name = op_name
         self.op = operations.get(op_name)
         self.options = options
@@ -137,8 +177,13 @@ class Job:
         self._retry: collections.deque[tuple[list[Task], int]] = collections.deque()
         self._pending: collections.deque[Task] = collections.deque()  # never submitted yet
         self._crashes: dict[int, int] = {}
-        self._barren_pools = 0
         self._attempts: dict[int, int] = {}
+        self._pool: ProcessPool | None = None
+        self._kills: dict[int, tuple[str, int]] = {}  # chunk id -> (why we killed it, position)
+        self._watches: dict[int, _Watch] = {}  # by pool slot
+        self._clock = 0.0  # watch-clock: seconds this loop ran (gaps capped, see _watch)
+        self._last_watch: float | None = None
+        self._gave_up: str | None = None
 
     # --- consumer side -----------------------------------------------------------------------
     def cancel(self) -> None:
@@ -168,18 +213,17 @@ class Job:
             if time.monotonic() > deadline:
                 return changed
         with self.engine.lock:
-            for h in self.engine.handles:
-                q = h.queue
-                while q is not None:
-                    try:
-                        msg = q.get_nowait()
-                    except queue.Empty:
-                        break
-                    if msg[0] == RUNNING_MSG and msg[1] == self.job_id:
-                        tracker.file_running(msg[2], msg[3])
-                        changed = True
-                    if time.monotonic() > deadline:
-                        return changed
+            q = self.engine.queue
+            while q is not None:
+                try:
+                    msg = q.get_nowait()
+                except queue.Empty:
+                    break
+                if msg[0] == RUNNING_MSG and msg[1] == self.job_id:
+                    tracker.file_running(msg[2], msg[3])
+                    changed = True
+                if time.monotonic() > deadline:
+                    return changed
         if self.done.is_set() and not out:
             tracker.mark_ended()
         return changed
@@ -209,8 +253,11 @@ class Job:
                 self._emit(r)
             self._loop()
             report.cancelled = self._cancel.is_set()
-            results = [r for r in self._results if r is not None]
-            report.lines = self.op.finish(self.options, self.tasks, results)
+            if self._gave_up is not None:
+                report.error = self._gave_up
+            else:
+                results = [r for r in self._results if r is not None]
+                report.lines = self.op.finish(self.options, self.tasks, results)
         except FileError as e:
             report.error = str(e)
         except BaseException as e:
@@ -226,16 +273,16 @@ class Job:
             self.done.set()
         return report
 
-    def _next_work(self, h: PoolHandle, busy: int) -> tuple[list[Task], int] | None:
+    def _next_work(self, workers: int, busy: int) -> tuple[list[Task], int] | None:
         """Retries first (a suspect alone, then resubmitted neighbours), then fresh chunks. While
-        discovery still runs, a chunk that is not full waits for more rows unless a worker of
-        ``h`` would otherwise idle (``busy`` chunks are on it)."""
+        discovery still runs, a chunk that is not full waits for more rows unless a worker would
+        otherwise idle (``busy`` chunks are in flight on ``workers`` workers)."""
         if self._retry:
             return self._retry.popleft()
         pending, limits = self._pending, self.op.limits
         if not pending:
             return None
-        if self._source is not None and len(pending) < limits.max_files and busy >= h.workers:
+        if self._source is not None and len(pending) < limits.max_files and busy >= workers:
             return None
         return take_chunk(pending, limits), 1
 
@@ -264,6 +311,10 @@ class Job:
         for r in part.settled:
             self._emit(r)
         final = self._final
+        if self._gave_up is not None:  # no worker can run them: every input still gets a row
+            left = [t for t in part.tasks if not final[t.index]]
+            self._end_rows(left, Status.FAILED, self._gave_up)
+            return
         self._pending.extend(t for t in part.tasks if not final[t.index])
 
     def _close_source(self) -> None:
@@ -288,9 +339,6 @@ class Job:
     def _loop(self) -> None:
         final = self._final
         self._pending.extend(t for t in self.tasks if not final[t.index])
-        with self.engine.lock:
-            for h in self.engine.handles:
-                h.cancel.clear()
         while self._remaining > 0 or self._source is not None:
             if self._cancel.is_set():
                 self._cancel_now()
@@ -307,47 +355,41 @@ class Job:
                 return
 
     def _top_up(self) -> None:
-        """Keep about 2 x workers chunks in flight on the current pool."""
+        """Keep about 2 x workers chunks in flight."""
         if not self._pending and not self._retry:
             return
-        h = self.engine.current_pool()
-        if self._cancel.is_set():
-            h.cancel.set()
-        cap = 2 * h.workers
-        busy = sum(1 for f in self._inflight.values() if f.handle is h)
+        if self._gave_up is not None:
+            self._retry.clear()
+            self._end_rows(list(self._pending), Status.FAILED, self._gave_up)
+            self._pending.clear()
+            return
+        pool = self._pool
+        if pool is None:
+            pool = self._pool = self.engine.current_pool()
+        workers = pool.processes
+        cap = 2 * workers
+        busy = len(self._inflight)
         final = self._final
-        while busy < cap and self.engine.free_slots:
-            item = self._next_work(h, busy)
+        while busy < cap:
+            item = self._next_work(workers, busy)
             if item is None:
                 return
             tasks = [t for t in item[0] if not final[t.index]]
             if tasks:
-                self._submit(h, tasks, item[1])
+                self._submit(pool, tasks, item[1])
                 busy += 1
 
-    def _submit(self, h: PoolHandle, tasks: list[Task], attempt: int) -> None:
-        slot = self.engine.free_slots.popleft()
-        base = slot * SLOT_WORDS
-        slots = self.engine.slots
-        slots[base], slots[base + 1], slots[base + 2] = 0, 0, -1
-        spec = ChunkSpec(
-            self.job_id,
-            next(self.engine.chunk_ids),
-            attempt,
-            slot,
-            self.engine.slot_table,
-            self.op_name,
-            self.options,
-            tuple(tasks),
-        )
-        cid = spec.chunk_id
-        self._inflight[cid] = _InFlight(spec, h)
+    def _submit(self, pool: ProcessPool, tasks: list[Task], attempt: int) -> None:
+        cid = next(self.engine.chunk_ids)
+        spec = ChunkSpec(self.job_id, cid, attempt, self.op_name, self.options, tuple(tasks))
+        self._inflight[cid] = _InFlight(spec)
         done = self._completions.put
-        h.pool.apply_async(
+        pool.apply_async(
             run_chunk,
             (spec,),
             callback=lambda res: done((cid, res, None)),
             error_callback=lambda err: done((cid, None, err)),
+            task_id=cid,
         )
 
     def _wait_and_handle(self, timeout: float) -> None:
@@ -368,10 +410,15 @@ class Job:
     def _complete(self, cid: int, results: Any, err: BaseException | None) -> None:
         rec = self._inflight.pop(cid, None)
         if rec is None:
-            return  # already written off (lost, or its pool was terminated)
-        self.engine.free_slots.append(rec.spec.slot)
-        rec.handle.completed += 1
-        self._barren_pools = 0
+            return  # already written off
+        kill = self._kills.pop(cid, None)
+        if isinstance(err, WorkerLost):
+            self._lost(rec, err, kill)
+            return
+        if isinstance(err, PoolBroken):
+            self._give_up(str(err))
+            self._end_rows(list(rec.spec.tasks), Status.FAILED, str(err))
+            return
         if err is not None:
             msg = f"internal error in the worker: {type(err).__name__}: {err}"
             self._end_rows(list(rec.spec.tasks), Status.FAILED, msg)
@@ -394,155 +441,154 @@ class Job:
         self._remaining -= len(fresh)
         self._out.append(fresh)
 
-    def _slot(self, spec: ChunkSpec) -> tuple[int, int, int]:
-        base = spec.slot * SLOT_WORDS
-        s = self.engine.slots
-        return s[base], s[base + 1], s[base + 2]
-
+    # --- the watchdog ------------------------------------------------------------------------
     def _watch(self) -> None:
-        """Find dead workers, write off what they held, retire and end pools as needed."""
-        with self.engine.lock:
-            handles = list(self.engine.handles)
-        for h in handles:
-            for pid, code in h.new_deaths():
-                self._worker_died(h, pid, code)
+        """Kill busy workers that ran one file past the timeout, or made no progress at all for
+        the watchdog's time. Time is counted by this loop (a gap longer than MAX_WATCH_STEP, as
+        when the whole program was stopped with Ctrl-Z, counts as MAX_WATCH_STEP), so a resumed
+        program does not kill workers that were stopped along with it."""
+        pool = self._pool
+        if pool is None or (self.timeout is None and self.watchdog is None):
+            return
         now = time.monotonic()
-        for h in handles:
-            if not h.retired or h.terminated:
+        if self._last_watch is not None:
+            self._clock += min(now - self._last_watch, MAX_WATCH_STEP)
+        self._last_watch = now
+        clock = self._clock
+        table = pool.table
+        header, row_words = self.engine.table_layout
+        seen = {}
+        for slot, _pid, cid in pool.busy():
+            if cid not in self._inflight or cid in self._kills:
                 continue
-            running = False
-            for rec in [r for r in self._inflight.values() if r.handle is h and not r.revoked]:
-                _cid, _pid, pos = self._slot(rec.spec)
-                if pos >= len(rec.spec.tasks):
-                    rec.done_since = rec.done_since or now
-                    if now - rec.done_since > DELIVERY_TIMEOUT:
-                        self._write_off(rec, "worker lost", suspect_pos=None)
-                        continue
-                running = True
-            if not running:
-                self._end_retired(h)
+            base = header + slot * row_words
+            beat = table[base + ROW_BEAT]
+            pos = table[base + ROW_POS] if table[base + ROW_CHUNK] == cid else -1
+            w = self._watches.get(slot)
+            if w is None or w.chunk != cid:
+                w = self._watches[slot] = _Watch(cid, beat, pos, clock)
+            if beat != w.beat:
+                w.beat, w.beat_at = beat, clock
+            if pos != w.pos:
+                w.pos, w.pos_at = pos, clock
+            seen[slot] = w
+            n = len(self._inflight[cid].spec.tasks)
+            on_file = 0 <= pos < n
+            if self.timeout is not None and on_file and clock - w.pos_at > self.timeout:
+                self._kills[cid] = (KILL_TIMEOUT, pos)
+                pool.kill(slot, KILL_TIMEOUT)
+            elif self.watchdog is not None and clock - w.beat_at > self.watchdog:
+                self._kills[cid] = (KILL_HUNG, pos)
+                pool.kill(slot, KILL_HUNG)
+        self._watches = seen
 
-    def _worker_died(self, h: PoolHandle, pid: int, code: int | None) -> None:
-        reason = describe_exit(code)
-        if not h.retired:
-            h.retired = True
-            if not self._pool_did_work(h):
-                # Workers that die before doing anything (a broken install, a frozen app without
-                # freeze_support) would otherwise be replaced forever: give up after a few pools.
-                self._barren_pools += 1
-                if self._barren_pools >= MAX_BARREN_POOLS:
-                    self._give_up(h, reason)
-                    return
-            # Chunks queued on this pool but not started may never be picked up (a worker killed
-            # while idle holds the task queue's lock): revoke them and run them on a new pool.
-            for rec in [r for r in self._inflight.values() if r.handle is h]:
-                cid, owner, _ = self._slot(rec.spec)
-                if cid != rec.spec.chunk_id or owner == 0:
-                    rec.revoked = True
-                    self._retry.append(([t for t in rec.spec.tasks], rec.spec.attempt + 1))
-        for rec in [r for r in self._inflight.values() if r.handle is h and not r.revoked]:
-            cid, owner, pos = self._slot(rec.spec)
-            if cid == rec.spec.chunk_id and owner == pid:
-                self._write_off(rec, reason, suspect_pos=pos, dead_pid=pid)
-
-    def _pool_did_work(self, h: PoolHandle) -> bool:
-        if h.completed:
-            return True
-        for rec in self._inflight.values():
-            if rec.handle is h:
-                cid, owner, _ = self._slot(rec.spec)
-                if cid == rec.spec.chunk_id and owner != 0:
-                    return True
-        return False
-
-    def _give_up(self, h: PoolHandle, reason: str) -> None:
-        """Fail every unfinished row: worker processes cannot even start."""
-        self._end_retired(h)
-        self._retry.clear()
-        self._close_source()
-        self._pending.clear()
-        message = (
-            f"the worker processes stop as soon as they start ({reason}); "
-            "the installation may be broken: see the log, or reinstall Parabatch"
-        )
-        self._end_rows(self.tasks, Status.FAILED, message)
-
-    def _write_off(
-        self, rec: _InFlight, reason: str, suspect_pos: int | None, dead_pid: int | None = None
-    ) -> None:
+    # --- faults ------------------------------------------------------------------------------
+    def _lost(self, rec: _InFlight, err: WorkerLost, kill: tuple[str, int] | None) -> None:
         """A chunk's worker died: fail or retry the file it was on, resubmit the others."""
-        self._inflight.pop(rec.spec.chunk_id, None)
-        self.engine.free_slots.append(rec.spec.slot)
-        tasks = list(rec.spec.tasks)
-        if dead_pid is not None:
-            remove_partials([t.output for t in tasks if t.output], [dead_pid])
-        suspect = (
-            tasks[suspect_pos]
-            if suspect_pos is not None and 0 <= suspect_pos < len(tasks)
-            else None
-        )
+        spec = rec.spec
+        tasks = list(spec.tasks)
+        remove_partials([t.output for t in tasks if t.output], [err.pid])
+        row = err.row
+        pos = row[ROW_POS] if row and row[ROW_CHUNK] == spec.chunk_id else -1
+        suspect = tasks[pos] if 0 <= pos < len(tasks) else None
+        if kill is not None and kill[0] == KILL_CANCEL:
+            self._end_rows(tasks, Status.CANCELLED, "cancelled while running")
+            return
+        if kill is not None and (suspect is None or kill[1] != pos):
+            # Killed for a file it had just finished (it moved on meanwhile), or before it began
+            # the chunk (stopped while idle): nobody is to blame; run them all again.
+            suspect = None
+        elif kill is not None and suspect is not None:
+            self._emit(FileResult(suspect.index, Status.FAILED, message=self._kill_text(kill[0])))
         others = []
         for t in tasks:
             if self._final[t.index]:
                 continue
             if t is suspect:
-                n = self._crashes.get(t.index, 0) + 1
-                self._crashes[t.index] = n
-                if n >= MAX_CRASHES:
-                    self._emit(
-                        FileResult(
-                            t.index,
-                            Status.FAILED,
-                            message=f"{reason} while processing this file, {n} times; "
-                            "the file may be corrupt or trigger a bug in a library",
-                        )
-                    )
-                else:
-                    self._retry.appendleft(([t], rec.spec.attempt + 1))
+                self._crashed(t, describe_exit(err.code), spec.attempt)
                 continue
             n = self._attempts.get(t.index, 0) + 1
             self._attempts[t.index] = n
             if n > MAX_ATTEMPTS:
+                reason = describe_exit(err.code)
                 self._emit(
                     FileResult(t.index, Status.FAILED, message=f"gave up: {reason} repeatedly")
                 )
             else:
                 others.append(t)
         if others:
-            self._retry.append((others, rec.spec.attempt + 1))
+            self._retry.append((others, spec.attempt + 1))
 
-    def _end_retired(self, h: PoolHandle) -> list[_InFlight]:
-        """Terminate a pool and drop the chunks still on it (a retired pool's are revoked and
-        already resubmitted). Temporaries its workers left are removed. Returns the dropped."""
-        pids = h.all_pids()
-        self.engine.end_pool(h)
-        dropped = [r for r in self._inflight.values() if r.handle is h]
-        for rec in dropped:
-            self._inflight.pop(rec.spec.chunk_id, None)
-            self.engine.free_slots.append(rec.spec.slot)
-            remove_partials([t.output for t in rec.spec.tasks if t.output], pids)
-        return dropped
+    def _kill_text(self, kind: str) -> str:
+        if kind == KILL_TIMEOUT:
+            return (
+                f"timed out: still running after {self.timeout:g} s (the per-file time limit); "
+                "the worker was stopped. Raise the limit if the file is just big or slow"
+            )
+        return (
+            f"hung: no progress for {self.watchdog:g} s, so its worker was stopped (it was "
+            "suspended, or stuck in a system call or a library); the other files went on"
+        )
 
-    def _cancel_now(self) -> None:
-        """Stop: workers see the Event; anything not back after a grace period is terminated."""
-        self._close_source()
-        with self.engine.lock:
-            handles = list(self.engine.handles)
-        for h in handles:
-            h.cancel.set()
+    def _crashed(self, t: Task, reason: str, attempt: int) -> None:
+        n = self._crashes.get(t.index, 0) + 1
+        self._crashes[t.index] = n
+        if n >= MAX_CRASHES:
+            self._emit(
+                FileResult(
+                    t.index,
+                    Status.FAILED,
+                    message=f"{reason} while processing this file, {n} times; "
+                    "the file may be corrupt or trigger a bug in a library",
+                )
+            )
+        else:
+            self._retry.appendleft(([t], attempt + 1))
+
+    def _give_up(self, reason: str) -> None:
+        """Worker processes cannot start: fail every unfinished row (and every row discovery
+        still finds, so each input ends in a final state), and write nothing job-level."""
+        if self._gave_up is not None:
+            return
+        self._gave_up = reason
+        self._retry.clear()
         self._pending.clear()
-        not_started = [t for t in self.tasks if not self._final[t.index]]
+        inflight = list(self._inflight.values())
+        self._inflight.clear()
+        for rec in inflight:
+            self._end_rows(list(rec.spec.tasks), Status.FAILED, reason)
+        self._end_rows(self.tasks, Status.FAILED, reason)
+
+    # --- cancel ------------------------------------------------------------------------------
+    def _cancel_now(self) -> None:
+        """Stop: workers see the flag; anything not back after a grace period is killed."""
+        self._close_source()
+        pool = self._pool
+        self.engine.cancel_job(self.job_id, pool)
+        self._pending.clear()
+        self._retry.clear()
+        if pool is not None and self._inflight:
+            for cid in pool.cancel_queued(set(self._inflight)):
+                rec = self._inflight.pop(cid)
+                self._end_rows(list(rec.spec.tasks), Status.CANCELLED, "cancelled before it started")
         inflight_rows = {t.index for rec in self._inflight.values() for t in rec.spec.tasks}
         self._end_rows(
-            [t for t in not_started if t.index not in inflight_rows],
+            [t for t in self.tasks if not self._final[t.index] and t.index not in inflight_rows],
             Status.CANCELLED,
             "cancelled before it started",
         )
         deadline = time.monotonic() + CANCEL_GRACE
         while self._inflight and time.monotonic() < deadline:
             self._wait_and_handle(WATCH_INTERVAL)
-            self._watch()
-        for h in {rec.handle for rec in self._inflight.values()}:
-            for rec in self._end_retired(h):
-                self._end_rows(list(rec.spec.tasks), Status.CANCELLED, "cancelled while running")
+        if pool is not None and self._inflight:
+            for slot, _pid, cid in pool.busy():
+                if cid in self._inflight:
+                    self._kills[cid] = (KILL_CANCEL, -1)
+                    pool.kill(slot, KILL_CANCEL)
+            deadline = time.monotonic() + EXIT_WAIT
+            while self._inflight and time.monotonic() < deadline:
+                self._wait_and_handle(WATCH_INTERVAL)
+        for rec in list(self._inflight.values()):  # a worker that would not even die
+            self._end_rows(list(rec.spec.tasks), Status.CANCELLED, "cancelled while running")
+        self._inflight.clear()
         self._end_rows(self.tasks, Status.CANCELLED, "cancelled")  # anything left (retries)

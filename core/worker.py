@@ -1,9 +1,10 @@
 """Code that runs inside a worker process: the Pool initializer and the per-chunk function.
 
 Imported by spawned workers, so it (and everything it imports) stays light and Qt-free. Workers
-report through the progress Queue they received once from the Pool initializer (a Queue cannot be
-an ``apply_async`` argument), and record where they are in a small shared slot table (a memory-
-mapped file) so the parent can tell, after a worker died, which file killed it.
+report through the progress Queue they received once from the pool initializer (a Queue cannot be
+an ``apply_async`` argument), and record where they are in their row of the pool's shared table
+(:mod:`core.procpool`), so the parent can tell which file a dead or silent worker was on. The
+table's header carries the cancel and pause flags: plain words, no lock a dying worker could keep.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from core import operations
+from core import operations, procpool
 from core.logsetup import ensure_std_streams
 from core.errors import describe_error
 from core.outputs import atomic_write
@@ -36,12 +37,17 @@ BLOCK_SIZE = 128 * 1024
 CANCEL_EVERY = 8  # blocks
 REPORT_INTERVAL = 0.2  # seconds between progress messages from one worker
 WORKER_NICENESS = 10  # os.nice() increment of worker processes (POSIX)
-CANCEL_CHECK_INTERVAL = 0.01  # seconds between looks at the cancel Event, between small files
 ANNOUNCE_SIZE = 4 * 1024 * 1024  # files this big announce themselves as soon as they start
 
-# A slot is four int64: chunk id, worker pid, position in the chunk (-1 before the first file;
-# len(tasks) when all files were processed), spare.
-SLOT_WORDS = 4
+# The shared table (int64 words). Header: the id of the newest cancelled job (a worker stops any
+# job whose id is not above it), and the pause flag. Each worker's row: the chunk id it runs
+# (written by the pool as it hands the chunk over), its position in the chunk (-1 before the
+# first file; len(tasks) when every file was processed), and a beat counter that grows with
+# every file and every MiB (the parent's watchdog reads it).
+HEADER_WORDS = 2
+CANCELLED_JOB, PAUSED = 0, 1
+ROW_WORDS = 3
+ROW_CHUNK, ROW_POS, ROW_BEAT = 0, 1, 2
 
 MAP_MIN_SIZE = 8 * 1024 * 1024  # files this big are memory-mapped (see Context._mapped_blocks)
 MAP_STEP = 1024 * 1024  # mapped bytes per block: cancel and progress every MiB, as for reads
@@ -51,19 +57,19 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 _readv: Callable[[int, list[memoryview]], int] | None = getattr(os, "readv", None)
 
 _queue: Any = None
-_cancel: Any = None
-_slot_tables: dict[str, tuple[mmap.mmap, memoryview]] = {}
 
 
-def init_worker(progress_queue: Any, cancel_event: Any) -> None:
-    """Pool initializer: keep the shared Queue and cancel Event; ignore Ctrl-C.
+def init_worker(progress_queue: Any) -> None:
+    """Pool initializer: keep the shared progress Queue; ignore Ctrl-C and hang-ups.
 
-    A terminal's Ctrl-C reaches the whole process group; a KeyboardInterrupt inside a Pool worker
-    would hang the pool, so the parent alone coordinates the cancel.
+    A terminal's Ctrl-C (and its closing, SIGHUP) reaches the whole process group; the parent
+    alone coordinates the cancel, and workers stop when it says so.
     """
-    global _queue, _cancel
+    global _queue
     ensure_std_streams()  # a windowed frozen app on Windows has no stdout/stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     if hasattr(os, "nice"):
         # Below the app's own priority: the window (or the command line feeding the workers)
         # gets a core as soon as it needs one, and so do other programs; the workers still use
@@ -76,7 +82,6 @@ def init_worker(progress_queue: Any, cancel_event: Any) -> None:
             target=_exit_with_parent, args=(parent.sentinel,), name="parent-watch", daemon=True
         ).start()
     _queue = progress_queue
-    _cancel = cancel_event
 
 
 def _exit_with_parent(sentinel: int) -> None:
@@ -92,24 +97,13 @@ def _exit_with_parent(sentinel: int) -> None:
 class ChunkSpec(Record):
     """Everything one ``run_chunk`` call needs; picklable and small."""
 
-    __slots__ = (
-        "job_id",
-        "chunk_id",
-        "attempt",
-        "slot",
-        "slot_table",
-        "op_name",
-        "options",
-        "tasks",
-    )
+    __slots__ = ("job_id", "chunk_id", "attempt", "op_name", "options", "tasks")
 
     def __init__(
         self,
         job_id: int,
         chunk_id: int,
         attempt: int,
-        slot: int,
-        slot_table: str,
         op_name: str,
         options: Any,
         tasks: tuple[Task, ...],
@@ -117,8 +111,6 @@ class ChunkSpec(Record):
         self.job_id = job_id
         self.chunk_id = chunk_id
         self.attempt = attempt
-        self.slot = slot
-        self.slot_table = slot_table
         self.op_name = op_name
         self.options = options
         self.tasks = tasks
@@ -130,12 +122,12 @@ class ChunkSpec(Record):
         outputs = [t.output for t in tasks] if any(t.output for t in tasks) else None
         expected = [t.expected for t in tasks] if any(t.expected for t in tasks) else None
         columns = ([t.index for t in tasks], [t.path for t in tasks], [t.size for t in tasks])
-        head = (self.job_id, self.chunk_id, self.attempt, self.slot, self.slot_table)
+        head = (self.job_id, self.chunk_id, self.attempt)
         return _chunk_spec, (head, self.op_name, self.options, columns, outputs, expected)
 
 
 def _chunk_spec(
-    head: tuple[int, int, int, int, str],
+    head: tuple[int, int, int],
     op_name: str,
     options: Any,
     columns: tuple[list[int], list[str], list[int]],
@@ -148,16 +140,6 @@ def _chunk_spec(
     return ChunkSpec(*head, op_name, options, tasks)
 
 
-def _slot_view(path: str) -> memoryview:
-    entry = _slot_tables.get(path)
-    if entry is None:
-        with open(path, "r+b") as f:
-            mm = mmap.mmap(f.fileno(), 0)
-        entry = (mm, memoryview(mm).cast("q"))
-        _slot_tables[path] = entry
-    return entry[1]
-
-
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO)"
@@ -168,37 +150,62 @@ def _kind(mode: int) -> str:
     return "a device or special file"
 
 
-class Context:
-    """The :class:`core.operations.base.WorkerContext` of one worker process."""
+class _Unshared:
+    """The table of a context used outside a pool (tests, in-process runs): never cancelled."""
 
-    def __init__(self, job_id: int, queue: Any, cancel: Any, *, map_large: bool = True) -> None:
+    def __getitem__(self, i: int) -> int:
+        return 0
+
+    def __setitem__(self, i: int, v: int) -> None:
+        pass
+
+
+def _changed(before: os.stat_result, after: os.stat_result) -> bool:
+    return before.st_size != after.st_size or before.st_mtime_ns != after.st_mtime_ns
+
+
+class Context:
+    """The :class:`core.operations.base.WorkerContext` of one worker process.
+
+    ``table`` is the pool's shared table and ``row`` the first word of this worker's row; without
+    them (outside a pool) nothing is ever cancelled and nothing is recorded.
+    """
+
+    def __init__(
+        self,
+        job_id: int,
+        queue: Any,
+        table: Any = None,
+        row: int = 0,
+        *,
+        map_large: bool = True,
+    ) -> None:
         self.job_id = job_id
         self._queue = queue
-        self._cancel = cancel
+        self._table: Any = table if table is not None else _Unshared()
+        self._beat = row + ROW_BEAT
         # Memory-map large files (see _mapped_blocks); off when retrying a chunk after a crash.
         self.map_large = map_large and _mmap_ok
         self._buf = bytearray(BLOCK_SIZE)
         self._view = memoryview(self._buf)
         self._index = -1
         self._last_report = 0.0
-        self._cancel_checked = -1.0
 
     def begin(self, task: Task) -> None:
-        """Before each file: look at the cancel Event (at most every CANCEL_CHECK_INTERVAL: a
-        cross-process Event costs a shared lock per look, and small files come by the
-        thousand) and announce the file if it is big or progress is due."""
-        now = time.monotonic()
-        if now - self._cancel_checked >= CANCEL_CHECK_INTERVAL:
-            self._cancel_checked = now
-            self.check_cancel()
+        """Before each file: look at the cancel flag, beat, and announce the file if it is big
+        or progress is due."""
+        table = self._table
+        if table[CANCELLED_JOB] >= self.job_id:
+            raise Cancelled()
+        table[self._beat] += 1
         self._index = task.index
+        now = time.monotonic()
         if task.size >= ANNOUNCE_SIZE or now - self._last_report >= REPORT_INTERVAL:
             self._send(0, now)
 
     def restart(self) -> None:
-        """A new job: look at the cancel Event and report progress at its first file."""
+        """A new job: report progress at its first file."""
         self._last_report = 0.0
-        self._cancel_checked = -1.0
 
     def _send(self, done: int, now: float) -> None:
         self._last_report = now
@@ -206,16 +213,20 @@ class Context:
             self._queue.put((RUNNING_MSG, self.job_id, self._index, done))
 
     def check_cancel(self) -> None:
-        if self._cancel is not None and self._cancel.is_set():
+        """Raise Cancelled if the job was cancelled; wait here while the job is paused."""
+        table = self._table
+        if table[CANCELLED_JOB] >= self.job_id:
             raise Cancelled()
+        table[self._beat] += 1
 
     def report_bytes(self, done: int) -> None:
+        self._table[self._beat] += 1
         now = time.monotonic()
         if now - self._last_report >= REPORT_INTERVAL:
             self._send(done, now)
 
-    def _open_fd(self, path: str) -> tuple[int, int]:
-        """(descriptor, size) of a regular file opened for reading."""
+    def _open_fd(self, path: str) -> tuple[int, os.stat_result]:
+        """(descriptor, status) of a regular file opened for reading."""
         # O_NONBLOCK: a FIFO swapped in after the scan must not block the open; it is refused below.
         # O_NONBLOCK has no effect on reads of a regular file, so it can stay set.
         fd = os.open(path, _OPEN_FLAGS)
@@ -226,10 +237,10 @@ class Context:
         except BaseException:
             os.close(fd)
             raise
-        return fd, st.st_size
+        return fd, st
 
     def open_source(self, path: str) -> IO[bytes]:
-        fd, _size = self._open_fd(path)
+        fd, _st = self._open_fd(path)
         try:
             return os.fdopen(fd, "rb", buffering=0)
         except BaseException:
@@ -237,24 +248,35 @@ class Context:
             raise
 
     def read_blocks(self, f: IO[bytes]) -> Iterator[memoryview]:
-        return self._blocks(f.readinto)  # type: ignore[attr-defined]
+        """The file's blocks; raises FileError if it changed (size, mtime) while being read."""
+        fd = f.fileno()
+        before = os.fstat(fd)
+        yield from self._blocks(f.readinto)  # type: ignore[attr-defined]
+        if _changed(before, os.fstat(fd)):
+            raise FileError(_CHANGED)
 
     def source_blocks(self, path: str) -> Iterator[memoryview]:
         """``open_source`` and ``read_blocks`` in one, on a bare file descriptor: no file object
-        per file, which counts when a batch is 100,000s of small files."""
-        fd, size = self._open_fd(path)
+        per file, which counts when a batch is 100,000s of small files. Raises FileError if the
+        file changed (grew, shrank, was rewritten) while it was read."""
+        fd, st = self._open_fd(path)
         try:
+            size = st.st_size
             if size >= MAP_MIN_SIZE and self.map_large:
                 mapped = self._mapped_blocks(fd, size)
                 if mapped is not None:
                     yield from mapped
+                    if _changed(st, os.fstat(fd)):
+                        raise FileError(_CHANGED)
                     return
             if _readv is None:  # Windows has no readv
                 with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
-                    yield from self.read_blocks(f)
+                    yield from self._blocks(f.readinto)  # type: ignore[attr-defined]
             else:
                 bufs = [self._view]
                 yield from self._blocks(lambda _view: _readv(fd, bufs))  # type: ignore[misc]
+            if _changed(st, os.fstat(fd)):
+                raise FileError(_CHANGED)
         finally:
             os.close(fd)
 
@@ -276,12 +298,10 @@ class Context:
 
     def _map_steps(self, m: mmap.mmap, size: int) -> Iterator[memoryview]:
         view = memoryview(m)
-        cancel = self._cancel
         try:
             for off in range(0, size, MAP_STEP):
                 if off:
-                    if cancel is not None and cancel.is_set():
-                        raise Cancelled()
+                    self.check_cancel()
                     self.report_bytes(off)
                 block = view[off : off + MAP_STEP]
                 yield block
@@ -295,12 +315,10 @@ class Context:
 
     def _blocks(self, readinto: Callable[[memoryview], int]) -> Iterator[memoryview]:
         view, done, blocks = self._view, 0, 0
-        cancel = self._cancel
         while True:
-            # run_file checked cancel just before the file; here about every MiB after that.
+            # begin() looked at cancel just before the file; here about every MiB after that.
             if blocks and blocks % CANCEL_EVERY == 0:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled()
+                self.check_cancel()
                 self.report_bytes(done)
             n = readinto(view)
             if not n:
@@ -311,6 +329,12 @@ class Context:
 
     def atomic_output(self, final_path: str) -> AbstractContextManager[IO[bytes]]:
         return atomic_write(final_path)
+
+
+_CHANGED = (
+    "changed while being read (its size or modification time moved): the result would match "
+    "neither the old nor the new contents; run it again once nothing writes to the file"
+)
 
 
 # What a chunk sends back: each file's status (one byte per file, in chunk order), value, and the
@@ -326,7 +350,8 @@ def _worker_context(spec: ChunkSpec) -> Context:
     """This worker's context, kept from chunk to chunk (its buffer and its report clock)."""
     global _context
     if _context is None:
-        _context = Context(spec.job_id, _queue, _cancel)
+        table, row, _header = procpool.worker_row()
+        _context = Context(spec.job_id, _queue, table, row)
     ctx = _context
     if ctx.job_id != spec.job_id:
         ctx.job_id = spec.job_id
@@ -358,11 +383,8 @@ def run_file(op: Any, task: Task, options: Any, ctx: Context) -> tuple[int, str,
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """Process a chunk file by file; the top-level function ``apply_async`` runs."""
-    slots = _slot_view(spec.slot_table)
-    base = spec.slot * SLOT_WORDS
-    slots[base + 2] = -1
-    slots[base] = spec.chunk_id
-    slots[base + 1] = os.getpid()
+    table, row, _header = procpool.worker_row()
+    pos_word = row + ROW_POS
     op = operations.get(spec.op_name)
     ctx = _worker_context(spec)
     options = spec.options
@@ -371,7 +393,7 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     messages: dict[int, str] | None = None
     outputs: dict[int, str] | None = None
     for pos, task in enumerate(spec.tasks):
-        slots[base + 2] = pos
+        table[pos_word] = pos
         status, value, message, output = run_file(op, task, options, ctx)
         statuses[pos] = status
         values.append(value)
@@ -383,5 +405,5 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
             if outputs is None:
                 outputs = {}
             outputs[pos] = output
-    slots[base + 2] = len(spec.tasks)
+    table[pos_word] = len(spec.tasks)
     return bytes(statuses), values, messages, outputs

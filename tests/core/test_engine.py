@@ -66,12 +66,10 @@ def pump_until(job: Job, cond: object, timeout: float = 20.0) -> None:
 
 def _state(job: Job) -> str:
     """What the job is waiting for, to make a timeout explain itself."""
-    h = [(h.generation, h.retired, h.terminated, h.pids()) for h in job.engine.handles]
-    inflight = {
-        c: (r.revoked, r.handle.generation, job._slot(r.spec)) for c, r in job._inflight.items()
-    }
+    pool = job._pool
+    busy = pool.busy() if pool is not None else []
     counts = job.tracker.counts
-    return f"counts={counts} inflight={inflight} handles={h} remaining={job._remaining}"
+    return f"counts={counts} inflight={list(job._inflight)} busy={busy} remaining={job._remaining}"
 
 
 def finish(job: Job, t: threading.Thread, timeout: float = 30.0) -> None:
@@ -236,7 +234,9 @@ def test_cancel_terminates_a_worker_that_ignores_it(engine: Engine, tmp_path: Pa
     finish(job, t)
     assert time.monotonic() - began < 3.0
     assert job.tracker.counts[Status.CANCELLED] == 2
-    assert engine.worker_pids() == []  # the stuck pool was terminated and discarded
+    # The stuck workers were killed (and replaced: the pool stays warm for the next job).
+    assert wait_for_exit(old, 3.0) == []
+    assert not old & set(engine.worker_pids())
     job2, _ = run_job(engine, HASH, None, plan)
     assert job2.tracker.counts[Status.DONE] == 2 and not old & set(engine.worker_pids())
 
@@ -313,7 +313,7 @@ def test_large_file_cut_short_while_mapped_is_read_again_without_the_map(
     assert by_name[big.name].status == Status.DONE
     assert by_name[big.name].value == hashlib.sha256(b"").hexdigest()  # what it holds now
     assert [by_name[p.name].value for p in small] == [sha(p) for p in small]
-    assert not before & set(engine.worker_pids())  # the mapped read did crash its worker
+    assert before - set(engine.worker_pids())  # the mapped read did crash its worker
     assert_all_final(job)
 
 
@@ -555,4 +555,4 @@ def test_shutdown_from_two_threads_at_once() -> None:
     for t in threads:
         t.join(30)
     assert errors == [] and engine.worker_pids() == []
-    assert all(h.terminated for h in engine.handles) and not engine.handles
+    assert engine.queue is None
