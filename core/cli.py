@@ -1,12 +1,14 @@
 """``parabatch-cli``: the headless command line over the same engine as the window.
 
 Exit codes: 0 every file done (skipped non-regular files are not failures), 1 some file failed,
-did not match or was cancelled, 2 usage error or unusable input, 130 interrupted (Ctrl-C).
+did not match or was cancelled, 2 usage error or unusable input, 130 interrupted (Ctrl-C, SIGTERM,
+SIGHUP: the job is cancelled cleanly, what finished is printed, no partial output is left).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import signal
@@ -18,7 +20,7 @@ from typing import IO, Any
 
 from core import __version__, operations
 from core.discover import Filters, Scanner
-from core.engine import Engine, Job, JobReport, run_job
+from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_job
 from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
 
@@ -32,10 +34,35 @@ def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
     )
     p.add_argument("--json", action="store_true", help="one JSON record per file, then a summary")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="fail a file that takes longer than this (its worker is stopped); default: no limit",
+    )
+    p.add_argument(
+        "--watchdog",
+        type=_seconds,
+        default=DEFAULT_WATCHDOG,
+        metavar="SECONDS",
+        help="stop a worker that shows no progress at all for this long and fail its file as "
+        "hung (default: %(default)g; 0 turns it off)",
+    )
     if takes_paths:
         p.add_argument("--include", action="append", default=[], metavar="GLOB")
         p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
         p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds: {text!r}")
+    return value
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -208,25 +235,68 @@ def _dry_run(op: Any, entries: list[Any], options: Any) -> int:
 GC_THRESHOLDS = (100_000, 50, 1000)
 
 
+# Signals that ask the command line to stop: Ctrl-C, ``kill``, the terminal closing.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _catch_stop_signals() -> None:
+    """SIGTERM and SIGHUP stop the command line as Ctrl-C does: the job is cancelled cleanly
+    (workers stop, temporaries are removed), what finished is printed, and it exits 130."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
+
+
+class _Deferred:
+    """Hold stop signals back while results are printed or workers are being ended, so that
+    output is never cut in the middle; a signal that came meanwhile is acted on afterwards."""
+
+    def __enter__(self) -> _Deferred:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # a pending one raises here
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(command if command in operations.names() else None)
-    args = parser.parse_args(argv)
-    if args.workers < 1:
-        parser.error("--workers must be at least 1")
-    op = operations.get(args.command)
+    _catch_stop_signals()
+    engine: Engine | None = None
     try:
-        options = op.options_from_args(args)
-    except ValueError as e:
-        parser.error(str(e))
-    # Start the workers now: they boot while the folders are scanned.
-    engine = Engine(args.workers)
-    try:
+        command = next((a for a in argv if not a.startswith("-")), None)
+        parser = build_parser(command if command in operations.names() else None)
+        args = parser.parse_args(argv)
+        if args.workers < 1:
+            parser.error("--workers must be at least 1")
+        op = operations.get(args.command)
+        try:
+            options = op.options_from_args(args)
+        except ValueError as e:
+            parser.error(str(e))
+        engine = Engine(args.workers)
         return _run(args, parser, op, options, engine)
+    except KeyboardInterrupt:
+        with _Deferred():
+            if engine is not None:
+                engine.shutdown()
+        sys.stderr.write("parabatch-cli: interrupted before any file was processed\n")
+        return EXIT_INTERRUPTED
     finally:
-        engine.shutdown()
+        if engine is not None:
+            try:
+                with _Deferred():
+                    engine.shutdown()
+            except KeyboardInterrupt:  # came while the workers were ended: they are gone now
+                pass
 
 
 def _run(
@@ -242,6 +312,7 @@ def _run(
         missing = [p for p in args.paths if not os.path.lexists(p)]
         if missing:
             parser.error(f"no such file or folder: {', '.join(map(_text, missing))}")
+        # Start the workers now: they boot while the folders are scanned.
         engine.warm_up()
         scanner = Scanner(args.paths, Filters(tuple(args.include), tuple(args.exclude)))
         own_stdout = _stdout_stat()
@@ -253,7 +324,8 @@ def _run(
                 entries.extend(batch)
         if getattr(args, "dry_run", False):
             try:
-                return _dry_run(op, entries, options)
+                with _Deferred():
+                    return _dry_run(op, entries, options)
             except FileError as e:
                 sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
                 return EXIT_USAGE
@@ -265,27 +337,62 @@ def _run(
     for note in plan.notes:
         sys.stderr.write(f"parabatch-cli: note: {_text(note)}\n")
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
-    # SIGTERM is a request to stop like Ctrl-C: cancel cleanly, no partial output.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    job, report = run_job(
+        engine,
+        args.command,
+        options,
+        plan,
+        on_tick=progress,
+        source=source,
+        timeout=args.timeout,
+        watchdog=args.watchdog,
+    )
     try:
-        job, report = run_job(engine, args.command, options, plan, on_tick=progress, source=source)
+        with _Deferred():
+            if progress:
+                progress.close()
+            # The workers are done: let them exit while the results are printed (main() still
+            # waits for them before the program ends).
+            closing = threading.Thread(target=engine.shutdown, name="parabatch-close", daemon=True)
+            closing.start()
+            try:
+                _print_results(args, job, report)
+                if report.interrupted:
+                    sys.stderr.write(_interrupted_text(args, job) + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:  # the reader went away (``| head``): say nothing more there
+                _silence_stdout()
+            closing.join()
     except KeyboardInterrupt:
-        if progress:
-            progress.close()
-        sys.stderr.write("parabatch-cli: interrupted; finished results were kept\n")
+        pass  # a stop signal while the complete results were printed: they are out; exit as is
+    if report.interrupted:
         return EXIT_INTERRUPTED
-    if progress:
-        progress.close()
-    # The workers are done: let them exit while the results are printed (main() still waits
-    # for them before the program ends).
-    closing = threading.Thread(target=engine.shutdown, name="parabatch-close", daemon=True)
-    closing.start()
-    _print_results(args, job, report)
-    closing.join()
     counts = job.tracker.counts
     if report.error or counts[Status.FAILED] or counts[Status.CANCELLED]:
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _interrupted_text(args: argparse.Namespace, job: Job) -> str:
+    """What an interrupt kept, and where."""
+    counts = job.tracker.counts
+    done, n = counts[Status.DONE], job.tracker.n
+    head = f"parabatch-cli: interrupted: {done} of {n} files were finished"
+    if args.json:
+        return head + "; each file's result, finished or cancelled, is in the JSON output above"
+    if args.command == "checksum":
+        if args.output:
+            return head + f"; the manifest {_text(args.output)} was not written or changed"
+        return head + "; the manifest on standard output lists only those"
+    if args.command == "verify":
+        return head + "; their results are listed above"
+    return head + "; their outputs are in place, no partial output was left"
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

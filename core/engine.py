@@ -124,9 +124,7 @@ class Engine:
         timeout: float | None = None,
         watchdog: float | None = DEFAULT_WATCHDOG,
     ) -> Job:
-        return Job(
-            self, op_name, options, plan, source, sizes, timeout=timeout, watchdog=watchdog
-        )
+        return Job(self, op_name, options, plan, source, sizes, timeout=timeout, watchdog=watchdog)
 
     def shutdown(self) -> None:
         """Stop the pool and reap its workers: no child process outlives this. Bounded (every
@@ -188,11 +186,16 @@ def run_job(
         except KeyboardInterrupt:
             interrupted = True
             job.cancel()
-    t.join()
-    job.poll(None)
-    job.tracker.mark_ended()
-    if on_tick is not None:
-        on_tick(job)
+    while True:  # the job has ended: collect the last results, whatever signals come now
+        try:
+            t.join()
+            job.poll(None)
+            job.tracker.mark_ended()
+            if on_tick is not None:
+                on_tick(job)
+            break
+        except KeyboardInterrupt:
+            interrupted = True
     if "error" in box:
         raise box["error"]
     assert job.report is not None

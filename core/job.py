@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 CANCEL_GRACE = 0.8  # seconds workers get to stop on their own before they are killed
 EXIT_WAIT = 2.0  # seconds to wait for killed workers to be reaped before writing them off
 WATCH_INTERVAL = 0.05
+DRAIN_BUDGET = 1.0  # seconds a stopping job keeps listing what discovery still finds
 MAX_CRASHES = 2  # a file that killed this many workers fails
 MAX_ATTEMPTS = 4  # resubmissions of a file because others in its chunk crashed
 DEFAULT_WATCHDOG = 300.0  # seconds without any progress from a busy worker before it is killed
@@ -331,10 +332,26 @@ class Job:
                     f"the source held {len(self.tasks)} rows, not the {self.tracker.n} announced"
                 )
             return
+        if self._cancel.is_set() or self._gave_up is not None:
+            self._drain_source(source)
         close = getattr(source, "close", None)
         if close is not None:
             close()
         self._out.append(_INPUT_DONE)
+
+    def _drain_source(self, source: Source) -> None:
+        """A stopping job still gives the inputs discovery would find next a row (cancelled or
+        failed), so that every input ends in a final state; within a time budget, so that a
+        huge tree does not delay a cancel (then the report says the list is incomplete)."""
+        deadline = time.monotonic() + DRAIN_BUDGET
+        for batch in source:
+            self._plan_batch(batch)
+            if time.monotonic() > deadline:
+                self.notes.append(
+                    "the job stopped before every folder was scanned: files not found yet are "
+                    "not listed"
+                )
+                return
 
     def _loop(self) -> None:
         final = self._final
@@ -570,7 +587,9 @@ class Job:
         if pool is not None and self._inflight:
             for cid in pool.cancel_queued(set(self._inflight)):
                 rec = self._inflight.pop(cid)
-                self._end_rows(list(rec.spec.tasks), Status.CANCELLED, "cancelled before it started")
+                self._end_rows(
+                    list(rec.spec.tasks), Status.CANCELLED, "cancelled before it started"
+                )
         inflight_rows = {t.index for rec in self._inflight.values() for t in rec.spec.tasks}
         self._end_rows(
             [t for t in self.tasks if not self._final[t.index] and t.index not in inflight_rows],

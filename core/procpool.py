@@ -44,6 +44,7 @@ from typing import Any
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to import and initialize
 EXIT_TIMEOUT = 2.0  # seconds to wait for a killed process to be reaped
+IDLE_CHECK = 0.5  # seconds between looks at whether an idle worker is still alive
 INIT_FAILED = 3  # exit code of a worker whose initializer raised
 MAX_BROKEN_STARTS = 3  # workers in a row that die by themselves before they are ready
 MAX_KILLED_STARTS = 30  # ... or are killed from outside before they are ready
@@ -256,6 +257,7 @@ class ProcessPool:
         header_words: int = 0,
         row_words: int = 0,
         start_timeout: float = START_TIMEOUT,
+        max_killed_starts: int = MAX_KILLED_STARTS,
     ) -> None:
         self._ctx = multiprocessing.get_context("spawn")
         self.processes = processes
@@ -263,6 +265,7 @@ class ProcessPool:
         self._initargs = initargs
         self._layout = (header_words, row_words)
         self._start_timeout = start_timeout
+        self._max_killed_starts = max_killed_starts
         self._raw = self._ctx.RawArray("q", max(1, header_words + processes * row_words))
         self.table = memoryview(self._raw).cast("B").cast("q")
         self._lock = threading.Condition()
@@ -420,14 +423,18 @@ class ProcessPool:
             finally:
                 s.started.set()
             s.process, s.conn, s.kill_reason = proc, parent_conn, None
-            s.pids.append(proc.pid)
+            s.pids.append(proc.pid or 0)
         child_conn.close()  # the worker holds the only other end: its death is our EOF
+        timed_out = False
         try:
-            ready = parent_conn.poll(self._start_timeout) and parent_conn.recv() is None
+            if parent_conn.poll(self._start_timeout):
+                ready = parent_conn.recv() is None
+            else:
+                ready, timed_out = False, True
         except (EOFError, OSError):
-            ready = False
+            ready = False  # it died before it was ready
         if not ready:
-            if proc.exitcode is None and s.kill_reason is None:
+            if timed_out and s.kill_reason is None:
                 s.kill_reason = "start timeout"
             _kill(proc)
             proc.join(EXIT_TIMEOUT)
@@ -454,7 +461,7 @@ class ProcessPool:
                 return
             if code is not None and code < 0 and -code in EXTERNAL_SIGNALS and reason is None:
                 self._killed_starts += 1
-                if self._killed_starts >= MAX_KILLED_STARTS:
+                if self._killed_starts >= self._max_killed_starts:
                     self._break(
                         f"worker processes were killed as they started ({_exit_text(code)}), "
                         f"{self._killed_starts} times in a row: something on this system is "
@@ -482,9 +489,13 @@ class ProcessPool:
         while True:
             with self._lock:
                 while not self._queue and not self._closing and s.kill_reason is None:
-                    self._lock.wait()
+                    if self._dead_while_idle(conn):
+                        break
+                    self._lock.wait(IDLE_CHECK)
                 if self._closing or s.kill_reason is not None:
                     task = None
+                elif self._dead_while_idle(conn):
+                    return  # died while idle: _serve reaps it and starts another
                 else:
                     task = self._queue.popleft()
                     s.task = task
@@ -518,6 +529,14 @@ class ProcessPool:
                 task.succeed(value)
             else:
                 task.fail(value)
+
+    @staticmethod
+    def _dead_while_idle(conn: Any) -> bool:
+        """An idle worker never writes, so a readable pipe means it ended (EOF)."""
+        try:
+            return bool(conn.poll(0))
+        except (OSError, EOFError):
+            return True
 
     def _reap(self, s: _Slot) -> None:
         proc, conn = s.process, s.conn

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from core import operations, procpool
-from core.logsetup import ensure_std_streams
 from core.errors import describe_error
+from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
 from core.records import RUNNING_MSG, Cancelled, FileError, FileSkipped, Record, Status, Task
 
@@ -154,7 +154,7 @@ class _Unshared:
     """The table of a context used outside a pool (tests, in-process runs): never cancelled."""
 
     def __getitem__(self, i: int) -> int:
-        return 0
+        return -1  # below every job id: never cancelled
 
     def __setitem__(self, i: int, v: int) -> None:
         pass
@@ -213,7 +213,7 @@ class Context:
             self._queue.put((RUNNING_MSG, self.job_id, self._index, done))
 
     def check_cancel(self) -> None:
-        """Raise Cancelled if the job was cancelled; wait here while the job is paused."""
+        """Raise Cancelled if the job was cancelled (and beat for the watchdog)."""
         table = self._table
         if table[CANCELLED_JOB] >= self.job_id:
             raise Cancelled()

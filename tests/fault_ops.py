@@ -102,3 +102,35 @@ class TruncatingHashOperation(HashOperation):
             if k == 0 and "TRUNCATE" in os.path.basename(task.path):
                 os.truncate(task.path, 0)
         return Outcome(h.hexdigest())
+
+
+class GrowingHashOperation(HashOperation):
+    """Hashes through ``source_blocks`` and appends to files named GROW after the first block,
+    as a program still writing the file would."""
+
+    limits = ChunkLimits(max_files=8, max_bytes=1 << 30, large_file=1 << 30)
+
+    def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
+        h = hashlib.sha256()
+        for k, block in enumerate(ctx.source_blocks(task.path)):
+            h.update(block)
+            if k == 0 and "GROW" in os.path.basename(task.path):
+                with open(task.path, "ab") as f:
+                    f.write(b"more")
+        return Outcome(h.hexdigest())
+
+
+def exit_at_start() -> None:
+    """A pool initializer standing for a broken install: the worker exits before it is ready."""
+    os._exit(3)
+
+
+def killed_at_start() -> None:
+    """A pool initializer standing for workers killed from outside as they start."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def square(x: int) -> int:
+    return x * x

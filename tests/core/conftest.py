@@ -20,4 +20,4 @@ def engine() -> Iterator[Engine]:
 
 def worker_context() -> Context:
     """The real worker context, used in this process (no progress queue, no cancel event)."""
-    return Context(job_id=0, queue=None, cancel=None)
+    return Context(job_id=1, queue=None)

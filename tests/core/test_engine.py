@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import signal
 import threading
@@ -421,30 +422,57 @@ def test_rows_found_while_the_job_runs_start_before_discovery_ends(
     assert_all_final(job)
 
 
-def test_cancel_during_discovery_stops_the_scan(engine: Engine, tmp_path: Path) -> None:
+def test_cancel_during_discovery_lists_the_rest_as_cancelled(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Inputs that discovery finds after a cancel still get a row (cancelled): every input ends
+    in exactly one final state."""
     make_files(tmp_path / "in", 4, size=2 << 20)
     entries = scan([str(tmp_path / "in")])
     pulled: list[int] = []
+
+    def discovery() -> Iterator[list[FileEntry | SkippedEntry]]:
+        for k in range(1000):
+            pulled.append(k)
+            if k == 3:
+                job.cancel()  # the user cancels while folders are still being scanned
+            yield entries
+
+    job, t = start_streaming(engine, SLOW, discovery(), 60)
+    finish(job, t, timeout=10)
+    assert len(pulled) == 1000
+    assert job.report is not None and job.report.cancelled
+    assert job.tracker.n == 4000 and not job.tracker.input_open
+    assert_all_final(job)
+    assert job.tracker.counts[Status.CANCELLED] >= 3990
+
+
+def test_cancel_during_endless_discovery_stops_within_its_budget(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A tree too big to list within the cancel budget: the scan is closed, the report says so."""
+    make_files(tmp_path / "in", 4, size=2 << 20)
+    entries = scan([str(tmp_path / "in")])
     closed = threading.Event()
 
     def discovery() -> Iterator[list[FileEntry | SkippedEntry]]:
         try:
-            for k in range(1000):
-                pulled.append(k)
+            for k in itertools.count():
                 if k == 3:
-                    job.cancel()  # the user cancels while folders are still being scanned
+                    job.cancel()
                 yield entries
         except GeneratorExit:
             closed.set()
             raise
 
     job, t = start_streaming(engine, SLOW, discovery(), 60)
+    began = time.monotonic()
     finish(job, t, timeout=10)
-    assert closed.is_set() and len(pulled) == 4
+    assert time.monotonic() - began < 4.0
+    assert closed.is_set()
     assert job.report is not None and job.report.cancelled
-    assert job.tracker.n == 16 and not job.tracker.input_open
+    assert any("before every folder was scanned" in n for n in job.report.notes)
     assert_all_final(job)
-    assert job.tracker.counts[Status.CANCELLED] >= 1
 
 
 def test_listed_rows_are_all_in_the_tracker_at_once_and_planned_while_running(
