@@ -20,7 +20,7 @@ import collections
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from core import operations
@@ -39,6 +39,7 @@ from core.records import (
     Status,
     Task,
 )
+from core.results import ResultStore, TaskList
 from core.worker import ROW_BEAT, ROW_CHUNK, ROW_POS, ChunkSpec, run_chunk
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class Job:
         self.op_name = op_name
         self.op = operations.get(op_name)
         self.options = options
-        self.tasks: list[Task] = plan.tasks
+        self.tasks = TaskList(plan.tasks)
         self.settled = plan.settled
         self.notes = plan.notes
         self.job_id = engine.new_job_id()
@@ -161,15 +162,18 @@ class Job:
             raise ValueError("known row sizes go with a source and an empty plan")
         self._source = source
         self._known = sizes is not None  # every row is counted already; the source plans them
-        self.tracker = Tracker(sizes if sizes is not None else [t.size for t in self.tasks])
+        self._results = ResultStore(len(sizes) if sizes is not None else len(self.tasks))
+        # The tracker reads row results from the store this job writes (one owner per datum).
+        self.tracker = Tracker(
+            sizes if sizes is not None else self.tasks.sizes, results=self._results
+        )
         self.tracker.input_open = source is not None and not self._known
         self.done = threading.Event()
         self.report: JobReport | None = None
         self._cancel = threading.Event()
         # run() -> poll(): a FileResult, a chunk's list of them, _NewRows or _INPUT_DONE
         self._out: collections.deque[Any] = collections.deque()
-        self._final = bytearray(self.tracker.n)
-        self._results: list[FileResult | None] = [None] * self.tracker.n
+        self._final = self._results.status  # non-zero once a row has its final result
         self._remaining = self.tracker.n
         self._completions: queue.SimpleQueue[tuple[int, Any, BaseException | None]] = (
             queue.SimpleQueue()
@@ -231,15 +235,12 @@ class Job:
 
     # --- run side ----------------------------------------------------------------------------
     def _emit(self, r: FileResult) -> None:
-        i = r.index
-        if self._final[i]:
+        if not self._results.put(r):
             return
-        self._final[i] = 1
-        self._results[i] = r
         self._remaining -= 1
         self._out.append(r)
 
-    def _end_rows(self, tasks: list[Task], status: Status, message: str) -> None:
+    def _end_rows(self, tasks: Iterable[Task], status: Status, message: str) -> None:
         for t in tasks:
             self._emit(FileResult(t.index, status, message=message))
 
@@ -257,8 +258,7 @@ class Job:
             if self._gave_up is not None:
                 report.error = self._gave_up
             else:
-                results = [r for r in self._results if r is not None]
-                report.lines = self.op.finish(self.options, self.tasks, results)
+                report.lines = self.op.finish(self.options, self.tasks, self._results.finals())
         except FileError as e:
             report.error = str(e)
         except BaseException as e:
@@ -304,10 +304,9 @@ class Job:
             if len(self.tasks) > self.tracker.n:
                 raise RuntimeError("the source holds more rows than the job was given sizes for")
         else:
-            self._final.extend(bytes(k))
-            self._results.extend([None] * k)
+            self._results.extend(k)
             self._remaining += k
-            self._out.append(_NewRows([t.size for t in part.tasks]))  # before their results
+            self._out.append(_NewRows(self.tasks.sizes[-k:] if k else []))  # before results
         self.notes.extend(part.notes)
         for r in part.settled:
             self._emit(r)
@@ -445,7 +444,6 @@ class Job:
         for pos, t in enumerate(rec.spec.tasks):
             i = t.index
             if not final[i]:
-                final[i] = 1
                 r = FileResult(
                     i,
                     STATUSES[statuses[pos]],
@@ -453,7 +451,7 @@ class Job:
                     messages.get(pos, "") if messages else "",
                     outputs.get(pos) if outputs else None,
                 )
-                store[i] = r
+                store.put(r)
                 fresh.append(r)
         self._remaining -= len(fresh)
         self._out.append(fresh)

@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Sequence
 
 from core.records import RUNNING_MSG, FileResult, Status
+from core.results import ResultStore
 
 __all__ = ["RUNNING_MSG", "Tracker", "format_bytes", "format_duration"]
 
@@ -19,14 +20,22 @@ __all__ = ["RUNNING_MSG", "Tracker", "format_bytes", "format_duration"]
 class Tracker:
     """Per-file state and totals for one job of ``len(sizes)`` rows."""
 
-    def __init__(self, sizes: Sequence[int], *, clock: object = time.monotonic) -> None:
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        *,
+        clock: object = time.monotonic,
+        results: ResultStore | None = None,
+    ) -> None:
         self._clock = clock  # type: ignore[assignment]
         self.n = len(sizes)
         self.sizes = array("q", sizes)
         self.total_bytes = int(sum(self.sizes))
         self.state = bytearray(self.n)  # Status per row
         self.partial = array("q", bytes(8 * self.n))  # bytes done of running files
-        self.results: list[FileResult | None] = [None] * self.n
+        # Row results: a job's store (the job writes it, the tracker only counts), or its own.
+        self._owns_results = results is None
+        self.results = results if results is not None else ResultStore(self.n)
         self._counts = [0] * len(Status)  # by Status value: a list, as this is per-file hot
         self._counts[Status.PENDING] = self.n
         self.final_bytes = 0  # bytes of files that ended (any final state)
@@ -78,19 +87,15 @@ class Tracker:
         self.running_bytes -= self.partial[i]
         self.partial[i] = 0
         self.final_bytes += self.sizes[i]
-        self.results[i] = r
+        if self._owns_results:
+            self.results.put(r)
         self._move(i, r.status)
         return True
 
     def file_results(self, batch: Sequence[FileResult]) -> None:
         """:meth:`file_result` for a chunk's results at once (the per-file hot path, kept lean)."""
-        state, partial, sizes, results, counts = (
-            self.state,
-            self.partial,
-            self.sizes,
-            self.results,
-            self._counts,
-        )
+        state, partial, sizes, counts = self.state, self.partial, self.sizes, self._counts
+        put = self.results.put if self._owns_results else None
         lo, hi, done_bytes, running = self._lo, self._hi, 0, 0
         for r in batch:
             i = r.index
@@ -101,7 +106,8 @@ class Tracker:
                 running += partial[i]
                 partial[i] = 0
             done_bytes += sizes[i]
-            results[i] = r
+            if put is not None:
+                put(r)
             new = r.status
             counts[old] -= 1
             counts[new] += 1
@@ -122,7 +128,8 @@ class Tracker:
         self.total_bytes += sum(sizes)
         self.state.extend(bytes(k))
         self.partial.frombytes(bytes(8 * k))
-        self.results.extend([None] * k)
+        if self._owns_results:
+            self.results.extend(k)
         self._counts[Status.PENDING] += k
 
     def take_changed(self) -> tuple[int, int] | None:

@@ -8,7 +8,7 @@ arguments. Register it with one line in ``core/operations/__init__.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from core.records import FileEntry, FileResult, Record, SkippedEntry, Status, Task
@@ -130,7 +130,7 @@ class Operation:
         return plan
 
     def finish(
-        self, options: Any, tasks: Sequence[Task], results: Sequence[FileResult]
+        self, options: Any, tasks: Sequence[Task], results: Collection[FileResult]
     ) -> list[str]:
         """Run once after all files ended (e.g. write the manifest). Returns lines for the user.
 

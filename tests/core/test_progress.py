@@ -31,7 +31,7 @@ def test_new_tracker_is_all_pending() -> None:
     assert sum(t.counts.values()) == 3
     assert list(t.state) == [Status.PENDING] * 3
     assert list(t.sizes) == [10, 20, 30]
-    assert t.results == [None, None, None]
+    assert list(t.results) == [None, None, None]
     assert not t.all_final
     assert t.take_changed() is None
 
@@ -189,7 +189,7 @@ def test_duplicate_final_result_is_ignored_first_wins() -> None:
     first = FileResult(0, Status.FAILED, message="worker crashed")
     assert t.file_result(first) is True
     assert t.file_result(done(0, "abc")) is False
-    assert t.results[0] is first
+    assert t.results[0] == first
     assert t.status(0) == Status.FAILED
     assert (t.counts[Status.FAILED], t.counts[Status.DONE]) == (1, 0)
     assert t.bytes_done == 10

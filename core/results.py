@@ -1,0 +1,163 @@
+"""Compact per-row storage for a job: the tasks and the final results, in columns.
+
+A job of a million files must stay far below a gigabyte, so no object per row is kept: a row's
+task is a path in a list plus its size in an array (outputs and expected values, which most jobs
+lack, in dicts), and a row's result is one status byte plus its value (messages and outputs
+again in dicts, by row). :class:`Task` and :class:`FileResult` objects are made when they are
+read, and thrown away again. Both read like sequences of those records.
+
+Written by one thread (the job's run thread), read by any: item assignments on lists, arrays,
+dicts and bytearrays are atomic in CPython.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import overload
+
+from core.records import STATUSES, FileResult, Status, Task
+
+
+class TaskList(Sequence[Task]):
+    """The tasks of a job's rows, ``tasks[i].index == i``, stored as columns."""
+
+    __slots__ = ("paths", "sizes", "_outputs", "_expected")
+
+    def __init__(self, tasks: Iterable[Task] = ()) -> None:
+        self.paths: list[str] = []
+        self.sizes = array("q")
+        self._outputs: dict[int, str] = {}
+        self._expected: dict[int, str] = {}
+        self.extend(tasks)
+
+    def extend(self, tasks: Iterable[Task]) -> None:
+        """Append tasks; each one's index must be the next row number."""
+        paths, sizes = self.paths, self.sizes
+        for t in tasks:
+            i = len(paths)
+            if t.index != i:
+                raise ValueError(f"task index {t.index} where row {i} was expected")
+            paths.append(t.path)
+            sizes.append(t.size)
+            if t.output is not None:
+                self._outputs[i] = t.output
+            if t.expected is not None:
+                self._expected[i] = t.expected
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @overload
+    def __getitem__(self, i: int) -> Task: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Task]: ...
+
+    def __getitem__(self, i: int | slice) -> Task | list[Task]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.paths)))]
+        if i < 0:
+            i += len(self.paths)
+        return Task(i, self.paths[i], self.sizes[i], self._outputs.get(i), self._expected.get(i))
+
+    def __iter__(self) -> Iterator[Task]:
+        outputs, expected = self._outputs, self._expected
+        if not outputs and not expected:
+            return map(Task, range(len(self.paths)), self.paths, self.sizes)
+        return (
+            Task(i, p, s, outputs.get(i), expected.get(i))
+            for i, (p, s) in enumerate(zip(self.paths, self.sizes, strict=True))
+        )
+
+
+class ResultStore:
+    """The final result of every row, or ``None`` while it has none. The first result of a row
+    wins: a resubmitted chunk never overwrites (or counts twice) a row that already ended."""
+
+    __slots__ = ("status", "values", "_messages", "_outputs")
+
+    def __init__(self, n: int = 0) -> None:
+        self.status = bytearray(n)  # 0 while the row has no final result; else its Status
+        self.values: list[str] = [""] * n
+        self._messages: dict[int, str] = {}
+        self._outputs: dict[int, str] = {}
+
+    def extend(self, k: int) -> None:
+        """``k`` more rows, without results yet."""
+        self.status.extend(bytes(k))
+        self.values.extend([""] * k)
+
+    def set(
+        self, i: int, status: int, value: str = "", message: str = "", output: str | None = None
+    ) -> bool:
+        """Record row ``i``'s final result unless it has one; returns whether it was recorded."""
+        if self.status[i]:
+            return False
+        if value:
+            self.values[i] = value
+        if message:
+            self._messages[i] = message
+        if output is not None:
+            self._outputs[i] = output
+        self.status[i] = status  # last: a reader that sees the status sees the rest
+        return True
+
+    def put(self, r: FileResult) -> bool:
+        return self.set(r.index, r.status, r.value, r.message, r.output)
+
+    def final(self, i: int) -> bool:
+        return self.status[i] != 0
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def __getitem__(self, i: int) -> FileResult | None:
+        if i < 0:
+            i += len(self.status)
+        st = self.status[i]
+        if not st:
+            return None
+        return FileResult(
+            i, STATUSES[st], self.values[i], self._messages.get(i, ""), self._outputs.get(i)
+        )
+
+    def __iter__(self) -> Iterator[FileResult | None]:
+        return map(self.__getitem__, range(len(self.status)))
+
+    def finals(self) -> FinalResults:
+        """The rows that have a final result, as a sequence that can be iterated many times."""
+        return FinalResults(self)
+
+    def indices(self, status: Status) -> list[int]:
+        """Rows whose final status is ``status``, in row order."""
+        code = int(status)
+        st = self.status
+        if st.count(code) == len(st):
+            return list(range(len(st)))
+        return [i for i, s in enumerate(st) if s == code]
+
+
+class FinalResults(Collection[FileResult]):
+    """The final results of a store (what an operation's finish step gets): ``len`` and
+    repeated iteration, each making :class:`FileResult` records on the fly."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: ResultStore) -> None:
+        self.store = store
+
+    def __len__(self) -> int:
+        st = self.store.status
+        return len(st) - st.count(0)
+
+    def __contains__(self, r: object) -> bool:
+        return isinstance(r, FileResult) and self.store[r.index] == r
+
+    def __iter__(self) -> Iterator[FileResult]:
+        store = self.store
+        for i, s in enumerate(store.status):
+            if s:
+                r = store[i]
+                assert r is not None
+                yield r
