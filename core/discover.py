@@ -2,12 +2,15 @@
 
 Folders recurse in natural order ("img2" before "img10") with include/exclude globs; symlinked
 folders are followed once (loops are detected by device and inode); FIFOs, sockets and devices are
-skipped with a reason and never opened; duplicates are dropped. Runs off the GUI thread: it only
-calls ``os.scandir``/``os.stat``, and checks ``cancel`` between folders.
+skipped with a reason and never opened; duplicates are dropped. Broken links and link loops are
+skipped; a folder that cannot be listed or an input that cannot be read becomes a
+``SkippedEntry(..., error=True)`` naming it, whose row fails: its files were not processed. Runs
+off the GUI thread: it only calls ``os.scandir``/``os.stat``, and checks ``cancel`` between folders.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -96,6 +99,40 @@ class Filters(Record):
         return not (self.exclude and self._match(self.exclude, name, rel))
 
 
+BROKEN_LINK = "broken symbolic link: its target does not exist"
+LINK_LOOP = "symbolic link loop: the link points back to itself (through other links)"
+
+
+def _cannot_list(e: OSError) -> str:
+    return (
+        f"cannot list this folder ({e.strerror or e}): its files were not processed; "
+        "check its permissions"
+    )
+
+
+def _unreadable(path: str, e: OSError) -> SkippedEntry:
+    """What an input whose ``stat`` failed becomes: a skip for a bad link, else a failure."""
+    if e.errno == errno.ELOOP:
+        return SkippedEntry(path, LINK_LOOP)
+    if isinstance(e, FileNotFoundError) and os.path.islink(path):
+        return SkippedEntry(path, BROKEN_LINK)
+    why = e.strerror or str(e)
+    if e.errno == errno.ENAMETOOLONG:
+        advice = "rename it or move it to a folder with a shorter path"
+    else:
+        advice = "check the permissions of its folder"
+    reason = f"cannot read this path ({why}): it was not processed; {advice}"
+    return SkippedEntry(path, reason, error=True)
+
+
+def _listed_as_dir(d: os.DirEntry[str]) -> bool:
+    """Whether the folder listing itself says ``d`` is a folder (no ``stat`` that could fail)."""
+    try:
+        return d.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO)"
@@ -158,12 +195,12 @@ class Scanner:
                 st = os.stat(path)
             except FileNotFoundError:
                 if os.path.islink(path):
-                    yield self._found(SkippedEntry(path, "broken symbolic link"))
+                    yield self._found(SkippedEntry(path, BROKEN_LINK))
                 else:
                     yield self._found(SkippedEntry(path, "not found: it was moved or deleted"))
                 continue
             except OSError as e:
-                yield self._found(SkippedEntry(path, f"cannot read: {e.strerror}"))
+                yield self._found(_unreadable(path, e))
                 continue
             if stat.S_ISDIR(st.st_mode):
                 key = (st.st_dev, st.st_ino)
@@ -186,7 +223,7 @@ class Scanner:
             with os.scandir(folder) as it:
                 children = sort_natural(list(it))
         except OSError as e:
-            yield self._found(SkippedEntry(folder, f"cannot list folder: {e.strerror}"))
+            yield self._found(SkippedEntry(folder, _cannot_list(e), error=True))
             return
         subdirs: list[tuple[str, str, os.stat_result]] = []
         filters = self.filters
@@ -196,10 +233,13 @@ class Scanner:
             name = d.name
             try:
                 st = d.stat()  # follows symlinks
-            except OSError:
+            except OSError as e:
+                if isinstance(e, FileNotFoundError) and not d.is_symlink():
+                    continue  # deleted since the listing: simply not there any more
                 child_rel = f"{rel}/{name}" if rel else name
-                if d.is_symlink() and filters.wants_file(name, child_rel) and self._take(d.path):
-                    yield self._found(SkippedEntry(d.path, "broken symbolic link"))
+                wanted = filters.wants_dir if _listed_as_dir(d) else filters.wants_file
+                if wanted(name, child_rel) and self._take(d.path):
+                    yield self._found(_unreadable(d.path, e))
                 continue
             mode = st.st_mode
             if is_reg(mode) and plain:  # the common case, kept lean: 100,000s of files

@@ -23,7 +23,7 @@ import os
 import re
 import string
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 FIELDS = ("name", "ext", "parent", "counter", "width", "height")
@@ -40,6 +40,7 @@ _FOLD_CASE = sys.platform in ("darwin", "win32")  # case-insensitive file system
 _DIGITS = re.compile(r"\d+")
 _ADVICE = "choose another folder, name template or collision policy"
 _REFUSE_SOURCE = f"output would overwrite a source file; {_ADVICE}"
+_OTHER = "choose another output folder"
 
 
 class Collision(enum.StrEnum):
@@ -321,3 +322,62 @@ def plan_outputs(
     inputs passes the common folder of them all). Raises ``ValueError`` for a bad template."""
     planner = _Planner(rule, Template(rule.template), sources, root)
     return [planner.place(i, src, ext_for(src)) for i, src in enumerate(sources, 1)]
+
+
+def output_folders(planned: Iterable[PlannedOutput]) -> list[str]:
+    """The distinct folders that planned outputs go to, in plan order."""
+    return list(dict.fromkeys(os.path.dirname(p.output) or "." for p in planned if p.output))
+
+
+def _read_only(folder: str) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): say "no permission"
+        return False
+
+
+def _folder_problem(folder: str, probe: str) -> str:
+    """Why outputs cannot go to ``folder`` whose nearest existing path is ``probe`` ("" if they
+    can), with what to do."""
+    exists = probe == folder
+    if not os.path.isdir(probe):
+        if not os.path.lexists(probe):
+            return f"the output folder {folder} does not exist; create it or choose another"
+        if exists:
+            return f"the output folder {folder} is a file; choose a folder"
+        return (
+            f"cannot create the output folder {folder}: {probe} is a file, not a folder; {_OTHER}"
+        )
+    if os.access(probe, os.W_OK | os.X_OK):
+        return ""
+    head = (
+        f"cannot write into the output folder {folder}"
+        if exists
+        else f"cannot create the output folder {folder} in {probe}"
+    )
+    if _read_only(probe):
+        return f"{head}: it is on a read-only disk; {_OTHER}"
+    fix = "its permissions" if exists else f"the permissions of {probe}"
+    return f"{head}: permission denied; {_OTHER} or change {fix}"
+
+
+def check_folders(folders: Iterable[str], *, creates: bool = True) -> None:
+    """Raise ``ValueError`` naming the first output folder that cannot be written.
+
+    A folder must exist, or (``creates``: the writer makes missing folders) its nearest existing
+    ancestor must be a folder one may write in. Reads only (``os.access``), never writes."""
+    verdicts: dict[str, bool] = {}  # nearest existing path -> writable folder
+    for folder in dict.fromkeys(folders):
+        target = os.path.abspath(folder or ".")
+        probe = target
+        while creates and not os.path.lexists(probe):
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                break
+            probe = parent
+        if verdicts.get(probe):
+            continue
+        problem = _folder_problem(target, probe)
+        if problem:
+            raise ValueError(problem)
+        verdicts[probe] = True

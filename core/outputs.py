@@ -24,8 +24,10 @@ def partial_path(final_path: str, pid: int | None = None) -> str:
 def atomic_write(final_path: str, *, fsync: bool = False) -> Iterator[IO[bytes]]:
     """Yield a binary file; on normal exit it replaces ``final_path`` atomically.
 
-    On any exception (including cancel) the temporary file is removed and the final name is
-    untouched. ``fsync`` trades speed for durability across power loss.
+    On any exception (including cancel, and a full disk surfacing only at flush, fsync, close or
+    replace) the temporary file is removed and the final name is untouched; the first error is
+    the one raised, an ``OSError`` without a file name gets ``final_path`` as its name.
+    ``fsync`` trades speed for durability across power loss.
     """
     tmp = partial_path(final_path)
     f = open(tmp, "xb")  # noqa: SIM115 - closed below on every path
@@ -36,11 +38,25 @@ def atomic_write(final_path: str, *, fsync: bool = False) -> Iterator[IO[bytes]]
             os.fsync(f.fileno())
         f.close()
         os.replace(tmp, final_path)
-    except BaseException:
-        f.close()
+    except BaseException as e:
+        _discard(f, tmp)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = final_path
+        raise
+
+
+def _discard(f: IO[bytes], tmp: str) -> None:
+    """Close ``f`` and remove ``tmp`` whatever ``close`` does.
+
+    Closing flushes what is still buffered, so on a full disk it fails again; that second error
+    says nothing new (the file descriptor is closed all the same), so it is dropped.
+    """
+    try:
+        with contextlib.suppress(Exception):
+            f.close()
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise
 
 
 def remove_partials(final_paths: Iterable[str], pids: Iterable[int]) -> int:

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import naming
+from core.errors import describe_write_error
 from core.naming import Action, Collision, NamingRule, PlannedOutput
 from core.operations import image_formats as formats
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
+from core.outputs import remove_stale_partials
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
 
 FRAMES = ("all", "first")
@@ -81,7 +83,10 @@ def plan_names(
     sources: Sequence[str], options: ImageOptions, root: str | None = None
 ) -> list[PlannedOutput]:
     """Every source's planned output (shared by the plan, the dry run and the GUI preview).
-    Raises FileError with a sentence for the user."""
+
+    Every distinct output folder is checked up front: it must exist or be creatable (the writer
+    makes missing folders), and be writable. Raises FileError with a sentence for the user,
+    before any file is read."""
     if options.format == "AVIF" and "AVIF" not in formats.available():
         raise FileError("this Pillow cannot write AVIF; choose another output format")
     out_dir = options.naming.output_dir
@@ -89,9 +94,11 @@ def plan_names(
         raise FileError(f"the output folder {out_dir} is a file; choose a folder")
     ext_for: Callable[[str], str] = functools.partial(formats.output_ext, fmt=options.format)
     try:
-        return naming.plan_outputs(sources, options.naming, ext_for, root)
+        planned = naming.plan_outputs(sources, options.naming, ext_for, root)
+        naming.check_folders(naming.output_folders(planned))
     except ValueError as e:
         raise FileError(str(e)) from None
+    return planned
 
 
 def _summary(planned: Sequence[PlannedOutput]) -> list[str]:
@@ -125,12 +132,15 @@ class ImageOperation(Operation):
         decided by the collision policy are settled before Start."""
         files = [e.path for e in entries if isinstance(e, FileEntry)]
         planned_all = plan_names(files, options)
+        # Temporaries of writers that died (a crashed worker, a killed app) are cleared now.
+        remove_stale_partials(f for f in naming.output_folders(planned_all) if os.path.isdir(f))
         planned = iter(planned_all)
         plan = Plan([], notes=_summary(planned_all))
         for i, e in enumerate(entries):
             if isinstance(e, SkippedEntry):
                 plan.tasks.append(Task(i, e.path, 0))
-                plan.settled.append(FileResult(i, Status.SKIPPED, message=e.reason))
+                status = Status.FAILED if e.error else Status.SKIPPED
+                plan.settled.append(FileResult(i, status, message=e.reason))
                 continue
             p = next(planned)
             plan.tasks.append(Task(i, e.path, e.size, output=p.output))
@@ -149,7 +159,7 @@ class ImageOperation(Operation):
         rows: list[tuple[str, str | None, str]] = []
         for e in entries:
             if isinstance(e, SkippedEntry):
-                rows.append((e.path, None, f"skip: {e.reason}"))
+                rows.append((e.path, None, f"{'failed' if e.error else 'skip'}: {e.reason}"))
             else:
                 p = next(planned)
                 rows.append((p.source, p.output, p.note))
@@ -186,13 +196,14 @@ class ImageOperation(Operation):
                     write,
                 )
             except OSError as e:
-                raise FileError(f"cannot write the output: {e.strerror or e}") from None
+                target = naming.size_name(task.output, *first.size) if deferred else task.output
+                raise FileError(describe_write_error(e, target)) from None
         ctx.report_bytes(task.size)
         (w0, h0), (w, h) = prepared.source_size, first.size
         value = f"{w0}x{h0} → {w}x{h} {spec.name}"
         if len(prepared.frames) > 1:
             value += f", {len(prepared.frames)} frames"
-        return Outcome(value, final, "; ".join(n for n in (note, note2) if n))
+        return Outcome(value, final, "; ".join(n for n in (prepared.note, note, note2) if n))
 
     # --- command line ------------------------------------------------------------------------
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

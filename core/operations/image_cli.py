@@ -114,11 +114,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     g.add_argument(
         "--frames", choices=FRAMES, default=d.frames,
-        help="animated input: keep all frames (GIF/WebP output) or take the first",
+        help="animated input: keep all frames (GIF, WebP or animated PNG output; other formats "
+        "keep the first and say so) or take the first",
     )  # fmt: skip
     g.add_argument(
         "--max-pixels", type=_int_in(1), metavar="N",
-        help="decompression-bomb limit in pixels (default: Pillow's, about 89 million)",
+        help="decompression-bomb guard: refuse images with more pixels than N "
+        f"(default: {formats.DEFAULT_MAX_PIXELS:,}, Pillow's)",
     )  # fmt: skip
     o = parser.add_argument_group("outputs (planned before the run)")
     o.add_argument("--output-dir", metavar="DIR", help="output folder (default: beside each input)")

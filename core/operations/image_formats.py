@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass
 
 SAME = "same"  # keep each input's format (by its extension)
+# The decompression-bomb limit when none is chosen: Pillow's default (its MAX_IMAGE_PIXELS), set
+# on every open so that the limit in effect is exactly the one the help and the messages state.
+DEFAULT_MAX_PIXELS = 89_478_485
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ class FormatSpec:
     name: str  # Pillow's format name
     ext: str  # canonical extension, with the dot
     alpha: bool = True  # keeps transparency (else flattened on the background colour)
-    animation: bool = False  # keeps frames with --frames all
+    animation: bool = False  # keeps frames with --frames all (PNG: as an animated PNG)
     quality: bool = False  # takes a 0-100 quality setting
     exif: bool = True
     icc: bool = True
@@ -32,7 +35,7 @@ FORMATS: dict[str, FormatSpec] = {
     f.name: f
     for f in (
         FormatSpec("JPEG", ".jpg", alpha=False, quality=True),
-        FormatSpec("PNG", ".png", sixteen_bit=True, palette=True),
+        FormatSpec("PNG", ".png", animation=True, sixteen_bit=True, palette=True),  # APNG
         FormatSpec("WEBP", ".webp", animation=True, quality=True),
         FormatSpec("TIFF", ".tif", sixteen_bit=True, palette=True),
         FormatSpec("BMP", ".bmp", alpha=False, exif=False, icc=False),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,14 +20,17 @@ from typing import IO, TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
-from core.operations.image_formats import HEIF_EXTS, FormatSpec
+from core.operations.image_formats import DEFAULT_MAX_PIXELS, HEIF_EXTS, FormatSpec
 from core.operations.image_meta import ORIENTATION, cmyk_to_rgb, exif_bytes, icc_for
 from core.records import Cancelled, FileError
 
 if TYPE_CHECKING:
     from core.operations.image import ImageOptions
 
-PILLOW_LIMIT: int = Image.MAX_IMAGE_PIXELS or 89_478_485  # Pillow's default bomb limit
+PILLOW_LIMIT: int = DEFAULT_MAX_PIXELS  # the bomb limit when none is chosen (Pillow's default)
+# Where the limit is changed, by both front ends (the window calls it "Pixel limit").
+RAISE_LIMIT = "raise the limit with --max-pixels (or the Pixel limit in the window)"
+_BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
@@ -45,6 +49,7 @@ _INPUTS = (
     *("XBM", "XPM", "IM"),
 )
 _ANIMATED = frozenset({"GIF", "WEBP", "PNG", "AVIF"})  # MPO and multi-page TIFF are no animation
+_SHOWN = {"WEBP": "WebP"}
 _heif: bool | None = None
 
 
@@ -57,6 +62,7 @@ class Prepared:
     icc: bytes | None = None
     durations: list[int] = field(default_factory=list)
     loop: int | None = None
+    note: str = ""  # for the user, e.g. frames that the output format could not keep
 
 
 def _heif_ready() -> bool:
@@ -83,7 +89,7 @@ def decoding() -> Iterator[None]:
         except (Cancelled, FileError):
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-            raise FileError(f"refused by the decompression-bomb guard: {e}") from None
+            raise FileError(bomb_message(str(e))) from None
         except UnidentifiedImageError:
             raise FileError("not an image, or not a format this operation reads") from None
         except MemoryError:
@@ -93,6 +99,25 @@ def decoding() -> Iterator[None]:
             raise FileError(f"{what}: {e}") from None
         except Exception as e:  # plugins raise many types on damaged data (SyntaxError, ...)
             raise FileError(f"damaged or unsupported image ({type(e).__name__}: {e})") from None
+
+
+def pixel_limit() -> int:
+    """The decompression-bomb limit in effect (set by :func:`open_image` for each file).
+
+    Pillow refuses an image above twice ``MAX_IMAGE_PIXELS`` and only warns above it; the
+    warning is an error here, so the limit really is ``MAX_IMAGE_PIXELS``."""
+    return Image.MAX_IMAGE_PIXELS or PILLOW_LIMIT
+
+
+def bomb_message(pillow_text: str) -> str:
+    """The sentence for an image refused by the bomb guard (Pillow's own text states twice the
+    limit when it raises instead of warning)."""
+    m = _BOMB_SIZE.search(pillow_text)
+    size = f"has {int(m.group(1)):,} pixels" if m else "is"
+    return (
+        f"refused: the image {size}, larger than the limit of {pixel_limit():,} pixels "
+        f"(a decompression-bomb guard); if you trust this file, {RAISE_LIMIT}"
+    )
 
 
 def open_image(f: IO[bytes], path: str, max_pixels: int | None) -> Image.Image:
@@ -154,21 +179,29 @@ def prepare(
     w, h = im.size
     upright = (h, w) if orientation >= 5 else (w, h)
     size = target_size(upright, options)
-    limit = Image.MAX_IMAGE_PIXELS or PILLOW_LIMIT
+    limit = pixel_limit()
     if size[0] * size[1] > limit:  # enlarging is bounded like decoding
         raise FileError(
-            f"the output would be {size[0]}x{size[1]}, above the limit of {limit} pixels; "
-            "choose a smaller size"
+            f"the output would be {size[0]}x{size[1]}, above the limit of {limit:,} pixels; "
+            f"choose a smaller size, or {RAISE_LIMIT}"
         )
     keep_exif = options.keep_metadata and spec.exif
     kept = exif_bytes(exif, size, flat=spec.name == "TIFF") if keep_exif else None
     icc = im.info.get("icc_profile")  # used for CMYK even when not kept
     keep_icc = options.keep_metadata and spec.icc
-    if frames > 1 and options.frames == "all" and spec.animation and im.format in _ANIMATED:
+    animated = frames > 1 and options.frames == "all" and im.format in _ANIMATED
+    if animated and spec.animation:
         out = _animation(im, size, orientation, frames, check_cancel)
         out.source_size = upright
         out.icc = icc_for(icc, out.frames[0].mode) if keep_icc else None
         return out, kept
+    note = ""
+    if animated:
+        shown = _SHOWN.get(spec.name, spec.name)
+        note = (
+            f"animated {_SHOWN.get(str(im.format), im.format)} with {frames} frames: only the "
+            f"first frame was written ({shown} has no animation)"
+        )
     resizing = size != upright
     if resizing and im.format in ("JPEG", "MPO"):
         im.draft(None, (size[1], size[0]) if orientation >= 5 else size)
@@ -182,7 +215,7 @@ def prepare(
         im = im.resize(size, Image.Resampling.LANCZOS)
     check_cancel()
     im, icc = _post(im, spec, options.background, icc)
-    return Prepared([im], upright, icc_for(icc, im.mode) if keep_icc else None), kept
+    return Prepared([im], upright, icc_for(icc, im.mode) if keep_icc else None, note=note), kept
 
 
 def _animation(
@@ -193,11 +226,11 @@ def _animation(
     check_cancel: Callable[[], None],
 ) -> Prepared:
     """Every frame, composited to RGBA, upright and resized; bounded by the pixel limit."""
-    limit = Image.MAX_IMAGE_PIXELS or PILLOW_LIMIT
+    limit = pixel_limit()
     if count * size[0] * size[1] > limit:
         raise FileError(
             f"animation too large: {count} frames of {size[0]}x{size[1]} exceed the "
-            f"limit of {limit} pixels; use --frames first or a smaller size"
+            f"limit of {limit:,} pixels; use --frames first or a smaller size, or {RAISE_LIMIT}"
         )
     out = Prepared([], size)
     for i in range(count):

@@ -63,14 +63,19 @@ def save_params(
 
 
 def encode(f: IO[bytes], frame: Image.Image, spec: FormatSpec, params: dict[str, Any]) -> None:
-    """Encode into ``f``; encoder and disk failures become a FileError."""
+    """Encode into ``f``; encoder failures become a FileError.
+
+    A system error (a full disk, ...) carries an errno and passes through as the ``OSError`` it
+    is: the caller words it with the output's name (see :func:`core.errors.describe_write_error`).
+    """
     try:
         frame.save(f, spec.name, **params)
     except (ValueError, TypeError, KeyError, RuntimeError) as e:  # RuntimeError: libtiff
-        raise FileError(f"cannot write {spec.name}: {e}") from None
+        raise FileError(f"cannot encode {spec.name}: {e}") from None
     except OSError as e:
-        reason = e.strerror if e.errno is not None else str(e)
-        raise FileError(f"cannot write {spec.name}: {reason}") from None
+        if e.errno is not None:
+            raise
+        raise FileError(f"cannot encode {spec.name}: {e}") from None
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -1,5 +1,5 @@
 """Discovery on real trees in tmp_path: order, filters, duplicates, special files, symlink loops,
-undecodable names, cancel and the scanner's counters."""
+undecodable names, cancel and the scanner's counters; unreadable folders as the user nobody."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core import operations
 from core.discover import Filters, Found, Scanner, natural_key, scan, sort_natural
-from core.records import FileEntry, SkippedEntry
+from core.engine import Engine, run_job
+from core.operations.checksum import ChecksumOptions
+from core.records import FileEntry, SkippedEntry, Status
+from tests.core.as_nobody import run_as_nobody, shared_dir
 
 
 def touch(path: Path, data: bytes = b"x") -> Path:
@@ -456,3 +460,95 @@ def test_counters_add_up(tmp_path: Path) -> None:
     found = [e for b in s.batches() for e in b]
     assert (s.files, s.skipped, s.folders) == (3, 3, 3)
     assert s.files + s.skipped == len(found)
+
+
+# --- what cannot be read: as the unprivileged user nobody ---------------------------------------
+
+
+@pytest.fixture
+def locked_tree() -> Iterator[Path]:
+    """``locked/`` (mode 000), ``noexec/`` (listable, not enterable) and ``normal.txt``, in a
+    folder that user nobody may enter."""
+    with shared_dir() as base:
+        touch(base / "locked" / "a.txt")
+        touch(base / "noexec" / "b.txt")
+        touch(base / "normal.txt")
+        (base / "locked").chmod(0o000)
+        (base / "noexec").chmod(0o644)
+        yield base
+
+
+def test_unreadable_folder_is_a_failed_entry_naming_it(locked_tree: Path) -> None:
+    locked, normal = str(locked_tree / "locked"), str(locked_tree / "normal.txt")
+    found = run_as_nobody("core.discover:scan", [locked, normal])
+    assert files(found) == [normal]
+    (entry,) = [e for e in found if isinstance(e, SkippedEntry)]
+    assert entry.path == locked and entry.error
+    assert entry.reason == (
+        "cannot list this folder (Permission denied): its files were not processed; "
+        "check its permissions"
+    )
+    inside = run_as_nobody("core.discover:scan", [str(locked_tree)])  # met while walking
+    assert files(inside) == [normal]
+    assert {e.path: e.error for e in inside if isinstance(e, SkippedEntry)} == {
+        locked: True,
+        str(locked_tree / "noexec" / "b.txt"): True,
+    }
+
+
+def test_unreadable_input_given_directly_is_a_failed_entry(locked_tree: Path) -> None:
+    path = str(locked_tree / "locked" / "a.txt")
+    (entry,) = run_as_nobody("core.discover:scan", [path])
+    assert isinstance(entry, SkippedEntry) and entry.path == path and entry.error
+    assert entry.reason.startswith(
+        "cannot read this path (Permission denied): it was not processed"
+    )
+
+
+def test_files_of_a_folder_that_cannot_be_entered_are_failed_not_dropped(
+    locked_tree: Path,
+) -> None:
+    found = run_as_nobody("core.discover:scan", [str(locked_tree / "noexec")])
+    (entry,) = found  # the name is listed, its details cannot be read
+    assert isinstance(entry, SkippedEntry) and entry.error
+    assert entry.path == str(locked_tree / "noexec" / "b.txt")
+    assert "Permission denied" in entry.reason and "not processed" in entry.reason
+    only_jpg = Filters(include=("*.jpg",))  # what the filters leave out is not reported
+    assert run_as_nobody("core.discover:scan", [str(locked_tree / "noexec")], only_jpg) == []
+
+
+def test_unreadable_folder_fails_the_checksum_job(engine: Engine, locked_tree: Path) -> None:
+    """checksum -o S locked/ normal.txt: the folder's row fails (exit 1), naming the folder."""
+    locked, normal = str(locked_tree / "locked"), str(locked_tree / "normal.txt")
+    found = run_as_nobody("core.discover:scan", [locked, normal])
+    options = ChecksumOptions(manifest=str(locked_tree / "S"))
+    plan = operations.get("checksum").plan(found, options)
+    job, report = run_job(engine, "checksum", options, plan)
+    by_path = {t.path: r for t, r in zip(job.tasks, job.tracker.results, strict=True)}
+    assert by_path[normal] is not None and by_path[normal].status == Status.DONE
+    row = by_path[locked]
+    assert row is not None and row.status == Status.FAILED
+    assert row.message.startswith("cannot list this folder (Permission denied)")
+    assert "1 failed file left out of the manifest" in report.lines
+    assert not any("skipped" in line for line in report.lines)
+
+
+# --- symbolic link loops (ELOOP) -----------------------------------------------------------------
+
+
+def test_link_to_itself_is_a_loop_not_a_broken_link(tmp_path: Path) -> None:
+    os.symlink("me", tmp_path / "me")
+    for found in (scan([str(tmp_path)]), scan([str(tmp_path / "me")])):
+        (entry,) = found
+        assert isinstance(entry, SkippedEntry) and not entry.error
+        assert entry.reason.startswith("symbolic link loop"), entry.reason
+        assert "broken" not in entry.reason
+
+
+def test_two_links_pointing_at_each_other_are_loops(tmp_path: Path) -> None:
+    os.symlink("b", tmp_path / "a")
+    os.symlink("a", tmp_path / "b")
+    for paths in ([str(tmp_path)], [str(tmp_path / "a"), str(tmp_path / "b")]):
+        reasons = skipped(scan(paths))
+        assert set(reasons) == {str(tmp_path / "a"), str(tmp_path / "b")}
+        assert all(r.startswith("symbolic link loop") for r in reasons.values()), reasons

@@ -7,7 +7,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -18,10 +21,12 @@ from core import operations
 from core.discover import scan
 from core.engine import Engine, run_job
 from core.naming import Collision, NamingRule
-from core.operations import image_ops
+from core.operations import image_formats, image_ops
 from core.operations.image import ImageOperation, ImageOptions
-from core.records import FileError, FileResult, Status
+from core.outputs import PARTIAL_MARK
+from core.records import FileError, FileResult, SkippedEntry, Status
 from core.worker import Context
+from tests.core.as_nobody import run_as_nobody, shared_dir
 from tests.support import in_ci
 
 OP = ImageOperation()
@@ -204,9 +209,10 @@ def animated_gif(path: Path) -> None:
     [
         ("gif", "all", 3),
         ("webp", "all", 3),
+        ("png", "all", 3),  # an animated PNG (APNG)
         ("jpeg", "all", 1),
-        ("png", "all", 1),
         ("gif", "first", 1),
+        ("png", "first", 1),
     ],
 )
 def test_animation_keeps_frames_where_the_format_can(
@@ -232,6 +238,43 @@ def test_animation_keeps_frames_where_the_format_can(
             want = ((255, 0, 0), (0, 255, 0), (0, 0, 255))[i]
             assert close(im.convert("RGB").getpixel((20, 10)), want), i  # type: ignore[arg-type]
         assert durations == [100, 200, 300]
+
+
+def test_animated_gif_becomes_an_animated_png_with_every_frame(
+    engine: Engine, tmp_path: Path
+) -> None:
+    src = tmp_path / "spin.gif"
+    colours = [(20 * i, 255 - 20 * i, (70 * i) % 256) for i in range(12)]
+    frames = [Image.new("RGB", (30, 20), c) for c in colours]
+    frames[0].save(src, save_all=True, append_images=frames[1:], duration=50, loop=0)
+    with Image.open(src) as original:
+        assert original.n_frames == 12
+    r = run(engine, opts(tmp_path / "out", format="png"), src)["spin.gif"]
+    assert r.value == "30x20 → 30x20 PNG, 12 frames" and r.message == ""
+    im = output_of(r, load=False)
+    assert im.format == "PNG" and getattr(im, "n_frames", 1) == 12
+    assert im.info.get("loop") == 0
+    for i, colour in enumerate(colours):
+        im.seek(i)
+        assert close(im.convert("RGB").getpixel((15, 10)), colour), i  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "bmp", "tiff"])
+def test_animation_the_format_cannot_hold_keeps_the_first_frame_and_says_so(
+    engine: Engine, tmp_path: Path, fmt: str
+) -> None:
+    src = tmp_path / "anim.gif"
+    animated_gif(src)
+    r = run(engine, opts(tmp_path / "out", format=fmt), src)["anim.gif"]
+    im = output_of(r)
+    assert getattr(im, "n_frames", 1) == 1
+    assert close(im.convert("RGB").getpixel((40, 20)), (255, 0, 0))  # type: ignore[arg-type]
+    name = image_formats.FORMATS[image_formats.parse_format(fmt)].name
+    assert r.message == (
+        f"animated GIF with 3 frames: only the first frame was written ({name} has no animation)"
+    )
+    first = run(engine, opts(tmp_path / "o2", format=fmt, frames="first"), src)["anim.gif"]
+    assert first.status == Status.DONE and first.message == ""  # asked for: nothing to say
 
 
 def test_multi_picture_jpeg_is_not_an_animation(engine: Engine, tmp_path: Path) -> None:
@@ -291,16 +334,39 @@ def test_decompression_bomb_guard_trips_before_decoding(engine: Engine, tmp_path
     photo(100, 100).save(tmp_path / "fine.png")
     assert (tmp_path / "warn.png").stat().st_size < 200_000
     res = run(engine, opts(tmp_path / "out", format="jpeg"), *sorted(tmp_path.glob("*.png")))
-    for name in ("warn.png", "huge.png"):
+    for name, pixels in (("warn.png", "100,000,000"), ("huge.png", "1,600,000,000")):
         assert res[name].status == Status.FAILED
-        assert res[name].message.startswith("refused by the decompression-bomb guard: Image size (")
+        assert res[name].message == (  # the limit in effect, even where Pillow states twice it
+            f"refused: the image has {pixels} pixels, larger than the limit of 89,478,485 pixels "
+            "(a decompression-bomb guard); if you trust this file, raise the limit with "
+            "--max-pixels (or the Pixel limit in the window)"
+        )
     assert res["fine.png"].status == Status.DONE
     low = run(engine, opts(tmp_path / "o2", max_pixels=5_000), tmp_path / "fine.png")["fine.png"]
-    assert low.status == Status.FAILED and "exceeds limit of 5000 pixels" in low.message
+    assert low.status == Status.FAILED
+    assert "has 10,000 pixels, larger than the limit of 5,000 pixels" in low.message
+    twice = run(engine, opts(tmp_path / "o4", max_pixels=3_000), tmp_path / "fine.png")["fine.png"]
+    assert "larger than the limit of 3,000 pixels" in twice.message  # Pillow's error says 6000
     big = opts(tmp_path / "o3", scale=1000, max_pixels=500_000)  # 100x100 -> 1000x1000
     r = run(engine, big, tmp_path / "fine.png")["fine.png"]
     assert r.status == Status.FAILED
-    assert r.message.startswith("the output would be 1000x1000, above the limit of 500000")
+    assert r.message.startswith("the output would be 1000x1000, above the limit of 500,000")
+    assert "--max-pixels" in r.message
+
+
+def test_help_and_messages_state_the_same_pixel_limit() -> None:
+    parser = argparse.ArgumentParser()
+    OP.add_arguments(parser)
+    help_text = " ".join(parser.format_help().split())
+    assert "(default: 89,478,485, Pillow's)" in help_text
+    assert "89,478,485" in image_ops.bomb_message("Image size (99 pixels) exceeds limit of 2")
+    fresh = subprocess.run(  # Pillow's own default, untouched by the opens of this process
+        [sys.executable, "-c", "from PIL import Image; print(Image.MAX_IMAGE_PIXELS)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(fresh.stdout) == image_formats.DEFAULT_MAX_PIXELS == image_ops.PILLOW_LIMIT
 
 
 @pytest.mark.parametrize(
@@ -492,7 +558,7 @@ def test_process_in_this_process_through_the_real_context(tmp_path: Path) -> Non
     photo(90, 60).save(tmp_path / "a.png")
     options = opts(tmp_path / "out", format="gif", max_height=30)
     plan = OP.plan(scan([str(tmp_path / "a.png")]), options)
-    out = OP.process(plan.tasks[0], options, Context(job_id=0, queue=None, cancel=None))
+    out = OP.process(plan.tasks[0], options, Context(job_id=1, queue=None))
     assert out.value == "90x60 → 45x30 GIF" and out.output == str(tmp_path / "out/a.gif")
 
 
@@ -562,3 +628,90 @@ def test_command_line_arguments() -> None:
             parser.parse_args(bad)
     with pytest.raises(ValueError, match="--scale cannot be combined"):
         OP.options_from_args(parser.parse_args(["--scale", "50", "--max-width", "9"]))
+
+
+# --- output folders, checked before the run ------------------------------------------------------
+
+
+def test_output_folder_that_cannot_be_written_is_refused_at_plan_time() -> None:
+    """As the user nobody: a folder of root's (mode 755) cannot take outputs, nor new folders."""
+    with shared_dir() as base:
+        src = base / "in" / "a.png"
+        src.parent.mkdir()
+        photo(20, 10).save(src)
+        src.chmod(0o000)  # never read: the refusal comes first
+        open_dir = base / "open"
+        open_dir.mkdir()
+        open_dir.chmod(0o777)
+        closed = base / "closed"
+        closed.mkdir()
+        cases = {
+            str(closed): f"cannot write into the output folder {closed}: permission denied; "
+            "choose another output folder or change its permissions",
+            str(closed / "new" / "deeper"): f"cannot create the output folder {closed}/new/deeper "
+            f"in {closed}: permission denied; choose another output folder or change the "
+            f"permissions of {closed}",
+        }
+        for out, message in cases.items():
+            with pytest.raises(FileError) as e:
+                run_as_nobody("core.operations.image:plan_names", [str(src)], opts(Path(out)))
+            assert str(e.value) == message
+        beside = ImageOptions(format="jpeg")  # beside the input, in root's folder "in"
+        with pytest.raises(FileError, match=f"output folder {base / 'in'}: permission denied"):
+            run_as_nobody("core.operations.image:plan_names", [str(src)], beside)
+        for out in (open_dir, open_dir / "new"):  # writable, or creatable in a writable folder
+            (p,) = run_as_nobody("core.operations.image:plan_names", [str(src)], opts(out))
+            assert p.output == str(out / "a.png")
+        assert not (open_dir / "new").exists()  # planning never writes
+
+
+def test_each_distinct_output_folder_is_checked(tmp_path: Path) -> None:
+    """Mirrored folders: the one whose place is taken by a file is named."""
+    for sub in ("x", "y"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        photo(8, 8).save(tmp_path / "in" / sub / "a.png")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "y").write_bytes(b"a file where the folder y should go")
+    rule = NamingRule(output_dir=str(out), mirror_tree=True)
+    entries = scan([str(tmp_path / "in")])
+    with pytest.raises(FileError) as e:
+        OP.plan(entries, opts(out, naming=rule))
+    assert str(e.value) == f"the output folder {out / 'y'} is a file; choose a folder"
+    deeper = NamingRule(output_dir=str(out), mirror_tree=True, template="{name}/{counter}")
+    with pytest.raises(FileError, match=f"{out / 'y'} is a file, not a folder"):
+        OP.plan(entries, opts(out, naming=deeper))
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited and been reaped."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_plan_removes_temporaries_of_dead_writers_only(tmp_path: Path) -> None:
+    src = tmp_path / "a.png"
+    photo(8, 8).save(src)
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = out / f".a.png{PARTIAL_MARK}{dead_pid()}-abcdef"
+    live = out / f".b.png{PARTIAL_MARK}{os.getpid()}-abcdef"
+    for p in (dead, live):
+        p.write_bytes(b"half an image")
+    options = opts(out)
+    dry = OP.dry_run(scan([str(src)]), options)
+    assert dead.exists()  # a dry run only looks
+    assert [row[1] for row in dry] == [str(out / "a.png")]
+    OP.plan(scan([str(src)]), options)
+    assert not dead.exists()
+    assert live.read_bytes() == b"half an image"  # a live process may still be writing it
+
+
+def test_unreadable_folder_fails_its_row_in_an_image_job(tmp_path: Path) -> None:
+    entries = [SkippedEntry(str(tmp_path / "locked"), "cannot list this folder", error=True)]
+    plan = OP.plan(entries, opts(tmp_path / "out"))
+    assert [(r.status, r.message) for r in plan.settled] == [
+        (Status.FAILED, "cannot list this folder")
+    ]
+    assert OP.dry_run(entries, opts(tmp_path / "out"))[0][2] == "failed: cannot list this folder"

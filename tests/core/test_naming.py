@@ -240,3 +240,33 @@ def test_many_inputs_with_one_name_are_numbered_in_order() -> None:
     assert outs[0] == "/nonexistent/out/same.jpg"
     assert outs[-1] == "/nonexistent/out/same (2999).jpg"
     assert len(set(outs)) == len(outs)
+
+
+# --- output folders ---------------------------------------------------------------------------
+def test_output_folders_are_distinct_in_plan_order(tmp_path: Path) -> None:
+    srcs = touch(tmp_path / "b" / "1.png", tmp_path / "a" / "2.png", tmp_path / "b" / "3.png")
+    planned = plan_outputs(srcs, NamingRule(), jpg)
+    assert naming.output_folders(planned) == [str(tmp_path / "b"), str(tmp_path / "a")]
+    skip = plan_outputs(srcs, NamingRule(template="same", collision=Collision.SKIP), jpg)
+    assert len(naming.output_folders(skip)) == 2  # the skipped ones write nowhere
+
+
+def test_check_folders_accepts_existing_and_creatable_folders(tmp_path: Path) -> None:
+    before = tree_snapshot(tmp_path)
+    naming.check_folders([str(tmp_path), str(tmp_path / "new" / "deeper"), ""])
+    assert tree_snapshot(tmp_path) == before  # nothing created
+    with pytest.raises(ValueError) as e:
+        naming.check_folders([str(tmp_path / "new")], creates=False)
+    assert str(e.value) == (
+        f"the output folder {tmp_path / 'new'} does not exist; create it or choose another"
+    )
+
+
+def test_check_folders_names_a_file_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"")
+    with pytest.raises(ValueError) as e:
+        naming.check_folders([str(tmp_path), str(tmp_path / "f" / "sub")])
+    assert str(e.value) == (
+        f"cannot create the output folder {tmp_path / 'f' / 'sub'}: {tmp_path / 'f'} is a file, "
+        "not a folder; choose another output folder"
+    )
