@@ -8,18 +8,28 @@ does: the line starts with ``\\`` and the name has ``\\\\``, ``\\n``, ``\\r``.
 ``b3sum --check`` (1.2.0) reads the same format with three limits, measured here: it knows only
 the ``\\\\`` and ``\\n`` escapes (a name holding CR makes it stop with "Invalid backslash
 escape"), it refuses a manifest that is not valid UTF-8 as a whole, and it rejects blank lines,
-``*`` binary markers, BSD tag lines and upper-case hex. Our writer emits none of the last three.
+``*`` binary markers, BSD tag lines and upper-case hex. Our writer emits none of the last three;
+:func:`b3sum_unreadable` finds the names of the first two kinds.
+
+Reading streams the file line by line and refuses anything but a regular file (a FIFO would
+block, ``/dev/zero`` never ends) before reading from it. A line that cannot be checked (not a
+checksum line, a NUL in its name, a digest of the wrong length, longer than :data:`MAX_LINE`)
+does not stop the others: it is returned as a :class:`BadLine`, as ``sha256sum -c`` warns about
+it and checks the rest; ``strict`` refuses the manifest instead.
 
 No hashing of files happens here and nothing here imports Qt.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import re
+import stat
 import sys
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Protocol
 
 from core.records import FileError, Record
 
@@ -119,12 +129,21 @@ def get_algorithm(name: str) -> Algorithm:
         ) from None
 
 
+_NUMBERED = re.compile(r"(.+)\.[0-9]+")
+
+
 def algorithm_from_filename(path: str) -> Algorithm | None:
-    """The algorithm a manifest's name implies (``SHA256SUMS``, ``x.md5``...), if any."""
+    """The algorithm a manifest's name implies (``SHA256SUMS``, ``x.md5``...), if any.
+
+    A numbered copy (``SHA256SUMS.1``, ``x.md5.2``, as the checksum operation writes beside a
+    manifest that changed while it ran) implies the same as the name it was made beside.
+    """
     name = os.path.basename(path)
-    for a in ALGORITHMS.values():
-        if name.upper() == a.sums_name.upper() or name.lower().endswith(a.suffixes):
-            return a
+    numbered = _NUMBERED.fullmatch(name)
+    for candidate in (name, numbered.group(1)) if numbered else (name,):
+        for a in ALGORITHMS.values():
+            if candidate.upper() == a.sums_name.upper() or candidate.lower().endswith(a.suffixes):
+                return a
     return None
 
 
@@ -225,10 +244,52 @@ class ManifestEntry(Record):
         self.guessed = guessed
 
 
+class BadLine(Record):
+    """A manifest line that cannot be checked. ``line`` is 1-based; ``reason`` says what is wrong
+    ("it is not a checksum line ..."); ``advice`` what else than fixing the line could make it
+    usable ("" if nothing); ``name`` and ``path`` the file it names, resolved as an entry's
+    would be, when one can be recovered from the line (else ``None``)."""
+
+    __slots__ = ("line", "reason", "advice", "name", "path")
+
+    def __init__(
+        self,
+        line: int,
+        reason: str,
+        advice: str = "",
+        name: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.line = line
+        self.reason = reason
+        self.advice = advice
+        self.name = name
+        self.path = path
+
+
+class Manifest(list[ManifestEntry]):
+    """A manifest's usable entries in line order (it is a list of them), and in ``bad`` its
+    lines that cannot be checked, in line order too."""
+
+    def __init__(self, entries: Iterable[ManifestEntry] = (), bad: Iterable[BadLine] = ()) -> None:
+        super().__init__(entries)
+        self.bad: list[BadLine] = list(bad)
+
+
+MAX_LINE = 64 * 1024
+"""Bytes in a manifest line at most (a name is at most a few KiB); a longer one is a bad line."""
+PROBE_LINES = 1000
+"""A file whose first this many non-blank lines are all bad is not a manifest: reading stops."""
+MAX_BAD_LINES = 100_000
+"""Bad lines one manifest may hold before it is refused as a whole."""
+_BLOCK = 1 << 20
+
 _BSD = re.compile(rb"([A-Z][A-Za-z0-9-]*) ?\((.+)\) ?= ?([0-9A-Fa-f]+)")
 _GNU = re.compile(rb"([0-9A-Fa-f]+)[ \t]([ *]?)(.+)")
 _ESCAPE = re.compile(rb"\\(.?)")
 _UNESCAPED = {b"\\": b"\\", b"n": b"\n", b"r": b"\r"}
+_TOO_LONG = f"it is longer than {MAX_LINE // 1024} KiB, so it is not a checksum line"
+_CHOOSE = "choose the algorithm with --algorithm"
 
 
 def _unescape(name: bytes) -> bytes | None:
@@ -237,8 +298,18 @@ def _unescape(name: bytes) -> bytes | None:
     return _ESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], name)
 
 
-def _split_line(line: bytes) -> tuple[str | None, bytes, str] | str:
-    """(BSD tag or None, name, hex) for a checksum line, or the reason it is not one."""
+class _Unusable(Record):
+    """Why a line is not a checksum line, and the name it gives if that much can be told."""
+
+    __slots__ = ("reason", "name")
+
+    def __init__(self, reason: str, name: bytes | None = None) -> None:
+        self.reason = reason
+        self.name = name
+
+
+def _split_line(line: bytes) -> tuple[str | None, bytes, str] | _Unusable:
+    """(BSD tag or None, name, hex) for a checksum line, or why it is not one."""
     escaped = line.startswith(b"\\")
     body = line[1:] if escaped else line
     m = _BSD.fullmatch(body)
@@ -248,17 +319,153 @@ def _split_line(line: bytes) -> tuple[str | None, bytes, str] | str:
         tag, digest, name = None, g.group(1), g.group(3)
     elif m:
         tags = ", ".join(_BY_TAG)
-        return f"the algorithm {m.group(1).decode()!r} is not supported (known: {tags})"
+        name = m.group(2)
+        return _Unusable(
+            f"the algorithm {m.group(1).decode()!r} is not supported (known: {tags})",
+            None if escaped or b"\0" in name else name,
+        )
     else:
-        return "it is not a checksum line (expected 'HEX  NAME' or 'SHA256 (NAME) = HEX')"
+        return _Unusable(
+            "it is not a checksum line (expected 'HEX  NAME' or 'SHA256 (NAME) = HEX')"
+        )
     if escaped:
         unescaped = _unescape(name)
         if unescaped is None:
-            return "its name has a backslash escape other than \\\\, \\n or \\r"
+            return _Unusable("its name has a backslash escape other than \\\\, \\n or \\r")
         name = unescaped
+    if b"\0" in name:
+        return _Unusable("its name holds a NUL byte, which no file name can hold")
     if len(digest) not in _BY_LENGTH:
-        return f"its digest has {len(digest)} hex digits, which fits no supported algorithm"
+        return _Unusable(
+            f"its digest has {len(digest)} hex digits, which fits no supported algorithm", name
+        )
     return tag, name, digest.decode("ascii").lower()
+
+
+class _Reader:
+    """Parses a manifest line by line (first pass), then settles each line's algorithm."""
+
+    def __init__(self, source: str, algorithm: str | None) -> None:
+        self.source = source
+        self.explicit = get_algorithm(algorithm) if algorithm else None
+        self.parsed: list[tuple[int, str | None, bytes, str]] = []
+        self.bad: list[tuple[int, str, str, bytes | None]] = []  # line, reason, advice, name
+
+    def feed(self, number: int, line: bytes | None) -> None:
+        """Take line ``number`` (without its LF); ``None`` stands for a line over MAX_LINE."""
+        if line is None:
+            self._bad(number, _TOO_LONG, "", None)
+            return
+        line = line.removesuffix(b"\r").lstrip()
+        if not line or line.startswith(b"#"):
+            return
+        split = _split_line(line)
+        if isinstance(split, _Unusable):
+            self._bad(number, split.reason, "", split.name)
+        else:
+            self.parsed.append((number, *split))
+
+    def _bad(self, number: int, reason: str, advice: str, name: bytes | None) -> None:
+        bad = self.bad
+        bad.append((number, reason, advice, name))
+        if len(bad) >= PROBE_LINES and not self.parsed:
+            raise ManifestError(
+                f"{self.source}: none of its first {PROBE_LINES} lines is a checksum line; is "
+                "this a checksum manifest (lines like 'HEX  NAME' as written by sha256sum)?"
+            )
+        if len(bad) > MAX_BAD_LINES:
+            raise ManifestError(
+                f"{self.source}: more than {MAX_BAD_LINES:,} of its lines are improperly "
+                "formatted; is this a checksum manifest? Fix or remove those lines"
+            )
+
+    def result(self, base_dir: str | os.PathLike[str], strict: bool) -> Manifest:
+        """The entries and bad lines; raises ManifestError as :func:`parse_manifest` says."""
+        explicit, by_name = self.explicit, algorithm_from_filename(self.source)
+        tags = {tag for _, tag, _, _ in self.parsed if tag is not None}
+        file_tag = _BY_TAG[tags.pop()] if len(tags) == 1 else None
+        base = os.path.abspath(base_dir)
+        entries = Manifest()
+        bad = self.bad
+        for number, tag, raw_name, digest in self.parsed:
+            alg = explicit or (_BY_TAG[tag] if tag else None) or by_name or file_tag
+            guessed = alg is None
+            alg = alg or ALGORITHMS[_BY_LENGTH[len(digest)]]
+            if explicit and tag and tag != explicit.tag:
+                reason = f"it is tagged {tag} but the algorithm {explicit.name} was chosen"
+                advice = f"choose {_BY_TAG[tag].name} with --algorithm, or leave --algorithm out"
+                bad.append((number, reason, advice, raw_name))
+            elif len(digest) != alg.hex_len:
+                reason = f"its digest has {len(digest)} hex digits, {alg.name} has {alg.hex_len}"
+                advice = ""  # a tagged line contradicts itself: only fixing it helps
+                if not tag:
+                    origin = (
+                        "was chosen with --algorithm"
+                        if explicit
+                        else "is implied by the manifest's name"
+                        if alg is by_name
+                        else "is the tag of the manifest's other lines"
+                    )
+                    reason += f" ({alg.name} {origin})"
+                    advice = (
+                        "choose the right algorithm with --algorithm, or leave it out"
+                        if explicit
+                        else _CHOOSE
+                    )
+                bad.append((number, reason, advice, raw_name))
+            else:
+                try:
+                    name = os.fsdecode(raw_name)
+                except UnicodeDecodeError:
+                    bad.append((number, "its file name cannot be decoded on this system", "", None))
+                    continue
+                path = os.path.join(base, name)
+                entries.append(ManifestEntry(path, name, digest, alg.name, number, guessed))
+        bad.sort(key=lambda b: b[0])
+        entries.bad.extend(_bad_line(base, *b) for b in bad)
+        if not entries:
+            if entries.bad:
+                raise ManifestError(
+                    _bad_lines_message(self.source, entries.bad)
+                    + ". It holds no line that can be checked: fix or remove these lines"
+                    + _advice(entries.bad)
+                )
+            raise ManifestError(
+                f"{self.source}: no checksum lines found; is this a checksum manifest "
+                "(lines like 'HEX  NAME' as written by sha256sum)?"
+            )
+        if strict and entries.bad:
+            raise ManifestError(
+                _bad_lines_message(self.source, entries.bad)
+                + ". Fix or remove these lines"
+                + _advice(entries.bad)
+                + " (without --strict, the other lines are checked and these are reported)"
+            )
+        return entries
+
+
+def _bad_line(base: str, number: int, reason: str, advice: str, raw: bytes | None) -> BadLine:
+    if raw is None:
+        return BadLine(number, reason, advice)
+    try:
+        name = os.fsdecode(raw)
+    except UnicodeDecodeError:  # Windows: a name in another code page
+        return BadLine(number, reason, advice)
+    return BadLine(number, reason, advice, name, os.path.join(base, name))
+
+
+def _bad_lines_message(source: str, bad: Sequence[BadLine]) -> str:
+    first = bad[0]
+    text = f"{source}: line {first.line}: {first.reason}"
+    if len(bad) > 1:
+        more = ", ".join(str(b.line) for b in bad[1:6]) + (", ..." if len(bad) > 6 else "")
+        text += f"; {len(bad) - 1} more bad line(s): {more}"
+    return text
+
+
+def _advice(bad: Sequence[BadLine]) -> str:
+    """``", or ADVICE"`` for the first bad line that has advice, else ``""``."""
+    return next((f", or {b.advice}" for b in bad if b.advice), "")
 
 
 def parse_manifest(
@@ -267,82 +474,154 @@ def parse_manifest(
     *,
     source: str = "manifest",
     algorithm: str | None = None,
-) -> list[ManifestEntry]:
+    strict: bool = False,
+) -> Manifest:
     """Read GNU (``HEX  NAME``, ``HEX *NAME``, escaped) and BSD (``TAG (NAME) = HEX``) lines.
 
     The algorithm of a line is, in order: ``algorithm`` if given; its BSD tag; the one the
     ``source`` file name implies (``*.md5``, ``SHA256SUMS``...); the tag used elsewhere in the
     file; the one its digest length implies (32 md5, 40 sha1, 64 sha256, 128 sha512). Blank
-    lines and ``#`` comments are ignored; a trailing CR is dropped (as coreutils does).
+    lines and ``#`` comments are ignored; a trailing CR is dropped (as coreutils does). Lines
+    that cannot be checked (not checksum lines, NUL in a name, a digest of the wrong length,
+    longer than :data:`MAX_LINE`...) are returned in the result's ``bad``, as ``sha256sum -c``
+    reports them and checks the rest.
 
     Raises:
-        ManifestError: naming ``source`` and the bad lines, if any line is not usable.
+        ManifestError: naming ``source`` and the bad lines: no line can be checked, or
+            ``strict`` and some line cannot; or the file is clearly not a manifest.
     """
-    explicit = get_algorithm(algorithm) if algorithm else None
-    by_name = algorithm_from_filename(source)
-    parsed: list[tuple[int, str | None, bytes, str]] = []
-    bad: list[tuple[int, str]] = []
+    reader = _Reader(source, algorithm)
     for number, line in enumerate(data.split(b"\n"), 1):
-        line = line.removesuffix(b"\r").lstrip()
-        if not line or line.startswith(b"#"):
-            continue
-        split = _split_line(line)
-        if isinstance(split, str):
-            bad.append((number, split))
-        else:
-            parsed.append((number, *split))
-    tags = {tag for _, tag, _, _ in parsed if tag is not None}
-    file_tag = _BY_TAG[tags.pop()] if len(tags) == 1 else None
-    base = os.path.abspath(base_dir)
-    entries: list[ManifestEntry] = []
-    for number, tag, raw_name, digest in parsed:
-        alg = explicit or (_BY_TAG[tag] if tag else None) or by_name or file_tag
-        guessed = alg is None
-        alg = alg or ALGORITHMS[_BY_LENGTH[len(digest)]]
-        if explicit and tag and tag != explicit.tag:
-            bad.append((number, f"it is tagged {tag} but the algorithm {explicit.name} was chosen"))
-        elif len(digest) != alg.hex_len:
-            bad.append(
-                (number, f"its digest has {len(digest)} hex digits, {alg.name} has {alg.hex_len}")
-            )
-        else:
-            try:
-                name = os.fsdecode(raw_name)
-            except UnicodeDecodeError:
-                bad.append((number, "its file name cannot be decoded on this system"))
+        reader.feed(number, None if len(line) > MAX_LINE else line)
+    return reader.result(base_dir, strict)
+
+
+def _read_lines(f: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of ``f`` without their LF, read in blocks; ``None`` for each line longer than
+    :data:`MAX_LINE` (its bytes are dropped as they come, never held)."""
+    head = b""  # the start of a line that goes on in the next block
+    too_long = False  # the current line is over the limit: its bytes are dropped
+    while block := f.read(_BLOCK):
+        if too_long:
+            end = block.find(b"\n")
+            if end < 0:
                 continue
-            path = os.path.join(base, name)
-            entries.append(ManifestEntry(path, name, digest, alg.name, number, guessed))
-    if bad:
-        raise ManifestError(_bad_lines_message(source, sorted(bad)))
-    if not entries:
-        raise ManifestError(
-            f"{source}: no checksum lines found; is this a checksum manifest "
-            "(lines like 'HEX  NAME' as written by sha256sum)?"
-        )
-    return entries
+            yield None
+            too_long = False
+            block = block[end + 1 :]
+        parts = block.split(b"\n")
+        tail = parts.pop()  # after the block's last LF: the start of the next line
+        if parts:
+            first = head + parts[0] if head else parts[0]
+            yield None if len(first) > MAX_LINE else first
+            head = b""
+            for part in itertools.islice(parts, 1, None):
+                yield None if len(part) > MAX_LINE else part
+        if len(head) + len(tail) > MAX_LINE:
+            head, too_long = b"", True
+        else:
+            head += tail
+    if too_long:
+        yield None
+    elif head:
+        yield head
 
 
-def _bad_lines_message(source: str, bad: list[tuple[int, str]]) -> str:
-    number, reason = bad[0]
-    text = f"{source}: line {number}: {reason}"
-    if len(bad) > 1:
-        more = ", ".join(str(n) for n, _ in bad[1:6]) + (", ..." if len(bad) > 6 else "")
-        text += f"; {len(bad) - 1} more bad line(s): {more}"
-    return text + ". Fix or remove these lines, or choose the algorithm with --algorithm."
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
-def read_manifest(path: str, algorithm: str | None = None) -> list[ManifestEntry]:
-    """Read and parse the manifest at ``path``; names resolve against its folder."""
+def _not_regular(path: str, mode: int) -> ManifestError:
+    if stat.S_ISDIR(mode):
+        return ManifestError(f"{path}: is a folder; choose the checksum file inside it")
+    link = f" (it links to {os.path.realpath(path)})" if os.path.islink(path) else ""
+    return ManifestError(
+        f"{path}: is {_kind(mode)}{link}, not a regular file; choose the checksum file itself"
+    )
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open until a writer comes
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_manifest(path: str, algorithm: str | None = None, *, strict: bool = False) -> Manifest:
+    """Read and parse the manifest at ``path`` as :func:`parse_manifest` does, streaming it;
+    names resolve against its folder. Anything but a regular file (a FIFO, a device such as
+    ``/dev/zero``, a socket) is refused without reading from it.
+
+    Raises:
+        ManifestError: the file cannot be opened or read, is not a regular file, or holds no
+            usable line (see :func:`parse_manifest`).
+    """
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise ManifestError(f"{path}: no such manifest; check the path and try again") from None
     except IsADirectoryError:
         raise ManifestError(f"{path}: is a folder; choose the checksum file inside it") from None
     except OSError as e:
+        try:  # a socket cannot be opened at all (ENXIO): say what it is
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode) from None
         raise ManifestError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
-    return parse_manifest(
-        data, os.path.dirname(os.path.abspath(path)), source=path, algorithm=algorithm
-    )
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        if hasattr(os, "set_blocking"):
+            with contextlib.suppress(OSError):
+                os.set_blocking(fd, True)
+        f = open(fd, "rb", buffering=0)  # noqa: SIM115 - closed below; blocks are read whole
+    except BaseException:
+        os.close(fd)
+        raise
+    reader = _Reader(path, algorithm)
+    try:
+        with f:
+            for number, line in enumerate(_read_lines(f), 1):
+                reader.feed(number, line)
+    except OSError as e:
+        raise ManifestError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
+    return reader.result(os.path.dirname(os.path.abspath(path)), strict)
+
+
+def b3sum_unreadable(data: bytes) -> list[bytes]:
+    """The names in manifest text ``data`` (as :func:`format_manifest` writes it) that
+    ``b3sum --check`` 1.2.0 cannot read: not UTF-8 (it then stops reading), or holding a CR
+    (it has no ``\\r`` escape). Returned as written in the manifest (escaped)."""
+    if b"\\r" not in data:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return []
+    found = []
+    for line in data.split(b"\n"):
+        escaped = line.startswith(b"\\")
+        _, sep, name = line.partition(b"  ")
+        if not sep:
+            continue
+        try:
+            name.decode("utf-8")
+        except UnicodeDecodeError:
+            found.append(name)
+            continue
+        if escaped and b"\r" in (_unescape(name) or b""):
+            found.append(name)
+    return found

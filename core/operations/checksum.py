@@ -3,37 +3,65 @@
 ``process`` runs in a worker and returns the hex digest; ``finish`` runs in the parent and
 writes the manifest (see :mod:`core.manifest` for the format) atomically, listing only the files
 that were hashed. :func:`hash_file` is shared with the "verify" operation.
+
+A manifest is never replaced by a worse one: not after a cancel, not by an empty one when every
+file failed, and not when the manifest changed while the job ran (another program or job wrote
+it): the job's manifest then goes beside it under a new numbered name (``SUMS.1``...).
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from core import manifest
 from core.manifest import get_algorithm
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
-from core.outputs import atomic_write
+from core.outputs import partial_path, remove_stale_partials
 from core.records import FileEntry, FileError, FileResult, Record, SkippedEntry, Status, Task
 
 if TYPE_CHECKING:
     import argparse
 
 
+Identity = tuple[int, ...]
+"""What a file was: ``(st_dev, st_ino, st_size, st_mtime_ns)``; ``()`` when there was none."""
+
+
 class ChecksumOptions(Record):
     """``manifest``: where to write the manifest; ``None`` leaves it to the caller (the CLI
-    prints it to stdout, the GUI picks a default). Raises ValueError for an unknown algorithm."""
+    prints it to stdout, the GUI picks a default). Raises ValueError for an unknown algorithm.
 
-    __slots__ = ("algorithm", "manifest")
+    ``manifest_seen`` is set by :meth:`ChecksumOperation.plan`, and by ``finish`` after it wrote
+    the manifest: what the manifest file was then, so that ``finish`` does not replace it if it
+    changed since (``None``: not recorded, the manifest is replaced as it is). A rerun with the
+    same options (the window's retry of failed rows, planned without ``plan``) thus replaces the
+    manifest its first run wrote, and nothing another program wrote."""
+
+    __slots__ = ("algorithm", "manifest", "manifest_seen")
 
     def __init__(
-        self, algorithm: str = manifest.DEFAULT_ALGORITHM, manifest: str | None = None
+        self,
+        algorithm: str = manifest.DEFAULT_ALGORITHM,
+        manifest: str | None = None,
+        manifest_seen: Identity | None = None,
     ) -> None:
         get_algorithm(algorithm)  # ValueError naming the choices
         self.algorithm = algorithm
         self.manifest = manifest
+        self.manifest_seen = manifest_seen
+
+
+def identity(path: str) -> Identity:
+    """What the file at ``path`` is now (see :data:`Identity`); ``()`` if there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def hash_file(path: str, algorithm: str, ctx: WorkerContext) -> str:
@@ -56,6 +84,66 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _place(tmp: str, final: str) -> bool:
+    """Give the written file ``tmp`` the name ``final`` unless that exists (then False)."""
+    try:
+        os.link(tmp, final)  # fails if ``final`` exists: nothing is ever replaced
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links on this file system (FAT, some network shares)
+        if os.path.lexists(final):
+            return False
+        os.replace(tmp, final)
+    return True
+
+
+MAX_SIBLINGS = 999
+
+
+def _save(path: str, data: bytes, seen: Identity | None) -> str:
+    """Write ``data`` as the manifest ``path``; returns the name it went to.
+
+    That is ``path``, replaced atomically, when the file there is still what ``seen`` says (or
+    ``seen`` is ``None``) or there is none; else (another program wrote it since) the first free
+    name of ``path.1``, ``path.2``... beside it, so that the other manifest is kept.
+    """
+    tmp = partial_path(path)
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+        now = identity(path)
+        if now and (seen is None or now == seen):
+            os.replace(tmp, path)
+            return path
+        if not now and _place(tmp, path):
+            return path
+        for n in range(1, MAX_SIBLINGS + 1):
+            if _place(tmp, f"{path}.{n}"):
+                return f"{path}.{n}"
+        raise FileError(
+            f"{path} changed while this job ran (another program or job wrote it) and was not "
+            f"replaced, and {path}.1 to {path}.{MAX_SIBLINGS} all exist, so this job's manifest "
+            "was not written; remove some of them or choose another place"
+        )
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _b3sum_warning(data: bytes) -> list[str]:
+    """A line naming the names of a blake3 manifest that ``b3sum --check`` cannot read."""
+    names = manifest.b3sum_unreadable(data)
+    if not names:
+        return []
+    shown = ", ".join(f'"{n.decode("utf-8", "backslashreplace")}"' for n in names[:3])
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return [
+        f"WARNING: b3sum --check cannot read {_plural(len(names), 'name')} in this manifest "
+        f"(not UTF-8 or holding a carriage return): {shown}{more}; parabatch-cli verify and "
+        "other readers of sha256sum-style manifests can"
+    ]
+
+
 class ChecksumOperation(Operation):
     """Compute a digest per file (sha256 by default) and optionally a manifest of them all."""
 
@@ -70,6 +158,8 @@ class ChecksumOperation(Operation):
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per input; the manifest being written is skipped, never listed in itself.
 
+        Also notes what the manifest file is now (``options.manifest_seen``), for ``finish``.
+
         Raises:
             FileError: the manifest's folder cannot be written (said before any file is read).
         """
@@ -80,6 +170,8 @@ class ChecksumOperation(Operation):
                     f"cannot write the manifest {options.manifest}: the folder {folder} "
                     "does not exist or is not writable; choose another place"
                 )
+            remove_stale_partials([folder])  # temporaries of writers that died
+            options.manifest_seen = identity(os.path.abspath(options.manifest))
         return self.rows(entries, options, 0)
 
     def rows(self, entries: Sequence[FileEntry | SkippedEntry], options: Any, start: int) -> Plan:
@@ -99,11 +191,17 @@ class ChecksumOperation(Operation):
         return Outcome(value=hash_file(task.path, options.algorithm, ctx))
 
     def finish(
-        self, options: Any, tasks: Sequence[Task], results: Sequence[FileResult]
+        self, options: Any, tasks: Sequence[Task], results: Collection[FileResult]
     ) -> list[str]:
         """Write the manifest (if one was asked for) with the files that were hashed.
 
-        A cancelled job writes nothing, so a complete manifest is never replaced by a partial one.
+        A cancelled job writes nothing, so a complete manifest is never replaced by a partial one;
+        nor does a job that hashed no file while some failed. If the manifest changed since the
+        job was planned, it is kept and this job's manifest is written beside it.
+
+        Raises:
+            FileError: the manifest could not be written, or it went beside the requested one
+                because that changed while the job ran (the message names both).
         """
         if not options.manifest:
             return []
@@ -112,15 +210,23 @@ class ChecksumOperation(Operation):
         if count[Status.CANCELLED]:
             return ["Manifest not written: the job was cancelled before all files were hashed"]
         done = [(r.value, tasks[r.index].path) for r in results if r.status == Status.DONE]
+        if not done and count[Status.FAILED]:
+            return [f"Manifest not written: no file was hashed ({count[Status.FAILED]} failed)"]
         data = manifest.format_manifest(done, os.path.dirname(path))
         try:
-            with atomic_write(path) as f:
-                f.write(data)
+            written = _save(path, data, getattr(options, "manifest_seen", None))
         except OSError as e:
             raise FileError(
                 f"could not write the manifest {path}: {e.strerror or e}; "
                 "check that the folder exists and is writable, or choose another place"
             ) from None
+        if written == path:  # what this job wrote is the manifest a rerun (retry) may replace
+            options.manifest_seen = identity(path)
+        else:
+            raise FileError(
+                f"{path} changed while this job ran (another program or job wrote it); it was "
+                f"not replaced: this job's manifest ({_plural(len(done), 'file')}) is in {written}"
+            )
         lines = [f"Manifest written: {path} ({_plural(len(done), 'file')})"]
         if count[Status.FAILED]:
             lines.append(f"{_plural(count[Status.FAILED], 'failed file')} left out of the manifest")
@@ -132,6 +238,8 @@ class ChecksumOperation(Operation):
         )
         if skipped:
             lines.append(f"{_plural(skipped, 'skipped file')} left out of the manifest")
+        if options.algorithm == "blake3":
+            lines.extend(_b3sum_warning(data))
         return lines
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

@@ -1,15 +1,21 @@
 """The "verify" operation: check files against a checksum manifest, like ``sha256sum -c``.
 
 ``plan`` reads the manifest (the dropped inputs are ignored) and makes one row per checksum line;
-each row's ``Task.expected`` is ``"ALGORITHM:HEX"`` so the worker needs nothing else. ``finish``
-sums up like coreutils and can list files in the manifest's folder that the manifest lacks.
+each row's ``Task.expected`` is ``"ALGORITHM:HEX"`` so the worker needs nothing else. Like
+``sha256sum -c``, a line that is not a usable checksum line does not stop the others: it gets a
+row of its own, failed before the run (``strict`` refuses such a manifest as a whole instead).
+Names may point outside the manifest's folder (absolute or ``../``), as ``sha256sum -c`` allows;
+the summary counts them, and ``inside_only`` refuses them (their rows fail without being read).
+``finish`` sums up like coreutils and can list files in the manifest's folder that the manifest
+lacks.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,17 +32,26 @@ from core.records import (
     Task,
 )
 
-MISMATCH_PREFIX = "FAILED:"
+MISMATCH_PREFIX = "checksum does not match the manifest"
+"""How a mismatch's message starts (``finish`` counts mismatches by it)."""
 MISSING = "missing: no such file; was it moved or deleted?"
+OUTSIDE_REFUSED = "not read: its name leads outside the manifest's folder"
+"""How the message of a row refused by ``inside_only`` starts."""
+_IMPROPER = re.compile(r"line [0-9]+ of .* is improperly formatted: ", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class VerifyOptions:
-    """``algorithm`` ``None`` means: detect it (BSD tag, manifest name, digest length)."""
+    """``algorithm`` ``None`` means: detect it (BSD tag, manifest name, digest length).
+    ``strict``: refuse a manifest holding any improperly formatted line, instead of checking
+    the other lines. ``inside_only``: do not read names that lead outside the manifest's folder
+    (absolute, ``../`` or through a symbolic link); their rows fail."""
 
     manifest: str = ""
     algorithm: str | None = None
     list_unlisted: bool = False
+    strict: bool = False
+    inside_only: bool = False
 
     def __post_init__(self) -> None:
         if self.algorithm is not None:
@@ -86,6 +101,47 @@ def _plural(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
+def _within(path: str, base: str) -> bool:
+    """Whether ``path`` (absolute, normalised) is ``base`` or under it."""
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    return path == base or path.startswith(prefix)
+
+
+def points_outside(path: str, base: str) -> bool:
+    """Whether ``path`` (a listed name joined to the manifest's folder ``base``) names a file
+    outside that folder by its letters alone (an absolute or ``../`` name; links not followed)."""
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if path.startswith(prefix) and os.sep + ".." not in path and "/.." not in path:
+        return False  # the common case, with no normpath per row
+    norm = os.path.normcase
+    return not _within(norm(os.path.normpath(path)), norm(base))
+
+
+def _refusal(path: str, base: str, real_base: str) -> str:
+    """Why ``inside_only`` refuses to read ``path``, or ``""`` if it leads inside ``base``."""
+    if points_outside(path, base):
+        return (
+            f"{OUTSIDE_REFUSED}, as an absolute or ../ name, and --inside-only was given; "
+            "run without --inside-only to check it"
+        )
+    real = os.path.realpath(path)
+    if not _within(os.path.normcase(real), os.path.normcase(real_base)):
+        return (
+            f"{OUTSIDE_REFUSED} through a symbolic link (to {real}), and --inside-only was given; "
+            "run without --inside-only to check it"
+        )
+    return ""
+
+
+def improper_message(bad: manifest.BadLine, manifest_path: str) -> str:
+    """The failed row's message for a manifest line that cannot be checked."""
+    text = (
+        f"line {bad.line} of {os.path.basename(manifest_path)} is improperly formatted: "
+        f"{bad.reason}"
+    )
+    return f"{text}; {bad.advice}" if bad.advice else text
+
+
 class VerifyOperation(Operation):
     """Hash each file a manifest lists and compare with the digest it records."""
 
@@ -96,22 +152,50 @@ class VerifyOperation(Operation):
     limits = HASHING_LIMITS
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
-        """One row per manifest line; ``entries`` are ignored (the manifest says what to check).
+        """One row per manifest line, in line order; ``entries`` are ignored (the manifest says
+        what to check). A line that cannot be checked, and with ``inside_only`` a name leading
+        outside the manifest's folder, gets a row settled as failed.
 
         Raises:
-            FileError: no manifest was given, or it cannot be read or parsed.
+            FileError: no manifest was given, it cannot be read, no line of it can be checked,
+                or (``strict``) some line cannot.
         """
         if not options.manifest:
             raise FileError("no manifest given; choose the checksum file to verify (SHA256SUMS...)")
-        listing = manifest.read_manifest(options.manifest, options.algorithm)
-        tasks = []
-        for i, e in enumerate(listing):
+        listing = manifest.read_manifest(options.manifest, options.algorithm, strict=options.strict)
+        own_path = os.path.abspath(options.manifest)
+        base = os.path.dirname(own_path)
+        real_base = os.path.realpath(base) if options.inside_only else ""
+        rows: list[manifest.ManifestEntry | manifest.BadLine] = [*listing, *listing.bad]
+        if listing.bad:
+            rows.sort(key=lambda r: r.line)
+        tasks: list[Task] = []
+        settled: list[FileResult] = []
+        for i, row in enumerate(rows):
+            if isinstance(row, manifest.BadLine):
+                tasks.append(Task(i, row.path or own_path, 0))
+                message = improper_message(row, options.manifest)
+                settled.append(FileResult(i, Status.FAILED, message=message))
+                continue
+            expected = f"{row.algorithm}:{row.digest}"
+            refusal = _refusal(row.path, base, real_base) if options.inside_only else ""
+            if refusal:  # never read, not even its size
+                tasks.append(Task(i, row.path, 0, expected=expected))
+                settled.append(FileResult(i, Status.FAILED, message=refusal))
+                continue
             try:
-                size = os.stat(e.path).st_size
-            except OSError:
+                size = os.stat(row.path).st_size
+            except (OSError, ValueError):
                 size = 0
-            tasks.append(Task(i, e.path, size, expected=f"{e.algorithm}:{e.digest}"))
+            tasks.append(Task(i, row.path, size, expected=expected))
         notes = []
+        if listing.bad:
+            n = len(listing.bad)
+            notes.append(
+                f"{_plural(n, 'line', 'lines')} of {options.manifest} "
+                f"{'is' if n == 1 else 'are'} improperly formatted: each gets a failed row and "
+                "the other lines are checked (--strict refuses such a manifest)"
+            )
         guessed = {e.algorithm for e in listing if e.guessed}
         for name in sorted(guessed):
             same = [
@@ -124,7 +208,7 @@ class VerifyOperation(Operation):
                 f"({' and '.join(same) or 'no other'} digests are as long). "
                 "If every file fails, choose the right one with --algorithm."
             )
-        return Plan(tasks, notes=notes)
+        return Plan(tasks, settled, notes)
 
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
         algorithm, expected = split_expected(task.expected or "")
@@ -136,28 +220,50 @@ class VerifyOperation(Operation):
             raise FileError(f"cannot verify: {str(e).removeprefix('skipped: ')}") from None
         if actual.lower() != expected.lower():
             raise FileError(
-                f"{MISMATCH_PREFIX} checksum does not match the manifest "
-                f"(expected {_short(expected)}, got {_short(actual)}); "
+                f"{MISMATCH_PREFIX} (expected {_short(expected)}, got {_short(actual)}); "
                 "the file changed since the manifest was made, or it is damaged"
             )
         return Outcome(value="OK")
 
     def finish(
-        self, options: Any, tasks: Sequence[Task], results: Sequence[FileResult]
+        self, options: Any, tasks: Sequence[Task], results: Collection[FileResult]
     ) -> list[str]:
         """A coreutils-like summary, then ``UNLISTED: name`` lines if asked for."""
         ok = sum(1 for r in results if r.status == Status.DONE)
         failed = [r for r in results if r.status == Status.FAILED]
+        improper = {r.index for r in failed if _IMPROPER.match(r.message)}
+        refused = sum(1 for r in failed if r.message.startswith(OUTSIDE_REFUSED))
         mismatched = sum(1 for r in failed if r.message.startswith(MISMATCH_PREFIX))
-        unreadable = len(failed) - mismatched
+        unreadable = len(failed) - len(improper) - refused - mismatched
         unchecked = len(tasks) - ok - len(failed)
-        lines = [f"{ok} of {_plural(len(tasks), 'listed file', 'listed files')} OK"]
+        listed = len(tasks) - len(improper)
+        lines = [f"{ok} of {_plural(listed, 'listed file', 'listed files')} OK"]
         if mismatched:
             counted = _plural(mismatched, "computed checksum", "computed checksums")
             lines.append(f"WARNING: {counted} did NOT match")
         if unreadable:
             counted = _plural(unreadable, "listed file", "listed files")
             lines.append(f"WARNING: {counted} could not be read")
+        if improper:
+            counted = _plural(len(improper), "line is", "lines are")
+            lines.append(f"WARNING: {counted} improperly formatted")
+        if refused:
+            counted = _plural(refused, "listed entry leads", "listed entries lead")
+            lines.append(
+                f"{counted} outside the manifest's folder and {'was' if refused == 1 else 'were'} "
+                "not read (--inside-only)"
+            )
+        elif not getattr(options, "inside_only", False):
+            base = os.path.dirname(os.path.abspath(options.manifest))
+            outside = sum(
+                1 for t in tasks if t.index not in improper and points_outside(t.path, base)
+            )
+            if outside:
+                counted = _plural(outside, "listed entry points", "listed entries point")
+                lines.append(
+                    f"{counted} outside the manifest's folder (absolute or ../ names); "
+                    "--inside-only refuses them"
+                )
         if unchecked:
             lines.append(f"{_plural(unchecked, 'file was', 'files were')} not checked (cancelled)")
         if options.list_unlisted:
@@ -182,10 +288,24 @@ class VerifyOperation(Operation):
             action="store_true",
             help="also list files in the manifest's folder that the manifest does not list",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse the manifest if any line is improperly formatted "
+            "(default: such lines fail, the others are checked)",
+        )
+        parser.add_argument(
+            "--inside-only",
+            action="store_true",
+            help="do not read names leading outside the manifest's folder "
+            "(absolute, ../ or through a symbolic link); they fail",
+        )
 
     def options_from_args(self, args: argparse.Namespace) -> VerifyOptions:
         return VerifyOptions(
             manifest=getattr(args, "manifest", "") or "",
             algorithm=args.algorithm,
             list_unlisted=args.list_unlisted,
+            strict=getattr(args, "strict", False),
+            inside_only=getattr(args, "inside_only", False),
         )

@@ -8,7 +8,6 @@ import argparse
 import hashlib
 import os
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,16 @@ from core.discover import scan
 from core.engine import Engine, run_job
 from core.operations.checksum import ChecksumOperation, ChecksumOptions
 from core.records import Cancelled, FileError, FileResult, Status, Task
-from core.worker import BLOCK_SIZE, CANCEL_EVERY, MAP_MIN_SIZE, MAP_STEP, Context
+from core.worker import (
+    BLOCK_SIZE,
+    CANCEL_EVERY,
+    CANCELLED_JOB,
+    HEADER_WORDS,
+    MAP_MIN_SIZE,
+    MAP_STEP,
+    ROW_WORDS,
+    Context,
+)
 from tests.core.conftest import worker_context as ctx
 from tests.support import needs_tool
 
@@ -62,7 +70,7 @@ def test_large_file_digest_is_the_same_mapped_or_read(mapped: bool, tmp_path: Pa
     data = os.urandom(MAP_MIN_SIZE + MAP_STEP + 7)
     path = tmp_path / "large.bin"
     path.write_bytes(data)
-    context = Context(job_id=0, queue=None, cancel=None, map_large=mapped)
+    context = Context(job_id=1, queue=None, map_large=mapped)
     out = OP.process(Task(0, str(path), len(data)), ChecksumOptions(), context)
     assert out.value == hashlib.sha256(data).hexdigest()
 
@@ -73,7 +81,7 @@ def test_reads_without_readv_as_on_windows(monkeypatch: pytest.MonkeyPatch, tmp_
     data = os.urandom(3 * BLOCK_SIZE + 5)
     path = tmp_path / "f.bin"
     path.write_bytes(data)
-    context = Context(job_id=0, queue=None, cancel=None, map_large=False)
+    context = Context(job_id=1, queue=None, map_large=False)
     assert b"".join(bytes(b) for b in context.source_blocks(str(path))) == data
     out = OP.process(Task(0, str(path), len(data)), ChecksumOptions(), context)
     assert out.value == hashlib.sha256(data).hexdigest()
@@ -83,11 +91,11 @@ def test_reads_without_readv_as_on_windows(monkeypatch: pytest.MonkeyPatch, tmp_
 def test_cancel_stops_inside_a_large_file(size: int, tmp_path: Path) -> None:
     path = tmp_path / "large.bin"
     path.write_bytes(bytes(size))
-    cancel = threading.Event()
-    context = Context(job_id=0, queue=None, cancel=cancel)
+    table = [0] * (HEADER_WORDS + ROW_WORDS)  # as the pool's shared table is laid out
+    context = Context(job_id=1, queue=None, table=table, row=HEADER_WORDS)
     blocks = context.source_blocks(str(path))
     next(blocks)
-    cancel.set()
+    table[CANCELLED_JOB] = 1  # what Engine.cancel_job writes
     with pytest.raises(Cancelled):
         for _ in blocks:
             pass

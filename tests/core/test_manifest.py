@@ -270,23 +270,40 @@ def test_format_then_parse_round_trips_any_name(names: list[bytes]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "reason"),
+    ("line", "reason", "advice"),
     [
-        (b"not a checksum line at all", "not a checksum line"),
-        (b"abc  short", "3 hex digits, which fits no supported algorithm"),
-        (b"\\" + b"ab" * 32 + b"  bad\\tescape", "backslash escape other than"),
-        (b"SHA384 (x) = " + b"ab" * 48, "'SHA384' is not supported"),
-        (b"MD5 (x) = " + b"ab" * 20, "40 hex digits, md5 has 32"),
+        (b"not a checksum line at all", "not a checksum line", ""),
+        (b"abc  short", "3 hex digits, which fits no supported algorithm", ""),
+        (b"\\" + b"ab" * 32 + b"  bad\\tescape", "backslash escape other than", ""),
+        (b"SHA384 (x) = " + b"ab" * 48, "'SHA384' is not supported", ""),
+        (b"MD5 (x) = " + b"ab" * 20, "40 hex digits, md5 has 32", ""),
+        (
+            b"ab" * 20 + b"  x",
+            "40 hex digits, md5 has 32 (md5 is implied by the manifest's name)",
+            "choose the algorithm with --algorithm",
+        ),
+        (b"ab" * 32 + b"  nul\0name", "its name holds a NUL byte", ""),
+        (b"ab" * 16 + b"  " + b"x" * manifest.MAX_LINE, "longer than 64 KiB", ""),
     ],
 )
-def test_bad_lines_are_reported_with_file_and_line(line: bytes, reason: str) -> None:
+def test_bad_lines_are_reported_with_file_and_line(line: bytes, reason: str, advice: str) -> None:
     data = b"ab" * 16 + b"  good\n\n" + line + b"\n"
+    # By default the good lines are read and the bad ones returned, as sha256sum -c checks the
+    # rest of a manifest.
+    entries = parse_manifest(data, "/x", source="/x/MD5SUMS")
+    assert [(e.name, e.line) for e in entries] == [("good", 1)]
+    (bad,) = entries.bad
+    assert (bad.line, bad.advice) == (3, advice)
+    assert reason in bad.reason
+    assert "--algorithm" not in bad.reason  # advice only where it applies, and apart
+    # strict refuses the whole manifest, naming the file and the line.
     with pytest.raises(ManifestError) as info:
-        parse_manifest(data, "/x", source="/x/MD5SUMS")
+        parse_manifest(data, "/x", source="/x/MD5SUMS", strict=True)
     message = str(info.value)
     assert message.startswith("/x/MD5SUMS: line 3: ")
     assert reason in message
     assert "Fix or remove these lines" in message
+    assert ("--algorithm" in message) == bool(advice)
     assert isinstance(info.value, FileError)
 
 
@@ -294,8 +311,10 @@ def test_many_bad_lines_are_counted() -> None:
     data = b"".join(b"junk %d\n" % i for i in range(10))
     with pytest.raises(
         ManifestError, match=r"line 1: .*; 9 more bad line\(s\): 2, 3, 4, 5, 6, \.\.\."
-    ):
-        parse_manifest(data, "/x", source="SUMS")
+    ) as info:
+        parse_manifest(data, "/x", source="SUMS")  # no line can be checked: refused whole
+    assert "no line that can be checked" in str(info.value)
+    assert "--algorithm" not in str(info.value)  # these are simply not checksum lines
 
 
 def test_empty_manifest_is_an_error() -> None:

@@ -96,7 +96,10 @@ def test_plan_refuses_a_bad_or_missing_manifest(tmp_path: Path) -> None:
     bad = tmp_path / "SHA256SUMS"
     bad.write_bytes(b"ab" * 32 + b"  ok\nthis is not a checksum line\n")
     with pytest.raises(FileError, match=f"{bad}: line 2: it is not a checksum line"):
-        OP.plan([], VerifyOptions(manifest=str(bad)))
+        OP.plan([], VerifyOptions(manifest=str(bad), strict=True))
+    bad.write_bytes(b"this is not a checksum line\n")
+    with pytest.raises(FileError, match=f"{bad}: line 1: it is not a checksum line"):
+        OP.plan([], VerifyOptions(manifest=str(bad)))  # no line to check at all
 
 
 def check(path: str, expected: str) -> FileResult:
@@ -117,7 +120,7 @@ def test_process_ok_mismatch_missing_and_folder(tmp_path: Path) -> None:
     bad = check(path, f"blake3:{'0' * 64}")
     assert bad.status == Status.FAILED
     assert bad.message == (
-        f"FAILED: checksum does not match the manifest (expected 000000000000…, got {hexd[:12]}…); "
+        f"checksum does not match the manifest (expected 000000000000…, got {hexd[:12]}…); "
         "the file changed since the manifest was made, or it is damaged"
     )
     missing = check(str(tmp_path / "nope"), f"blake3:{hexd}")
@@ -160,7 +163,7 @@ def test_finish_summarises_like_coreutils(tmp_path: Path) -> None:
     results = [
         FileResult(0, Status.DONE, "OK"),
         FileResult(1, Status.DONE, "OK"),
-        FileResult(2, Status.FAILED, message="FAILED: checksum does not match the manifest"),
+        FileResult(2, Status.FAILED, message="checksum does not match the manifest (...)"),
         FileResult(3, Status.FAILED, message="missing: no such file; was it moved or deleted?"),
         FileResult(4, Status.FAILED, message="permission denied: cannot read the file"),
         FileResult(5, Status.CANCELLED, message="cancelled"),
@@ -173,7 +176,8 @@ def test_finish_summarises_like_coreutils(tmp_path: Path) -> None:
         "1 file was not checked (cancelled)",
     ]
     tasks, results = tasks[:1], results[:1]
-    assert OP.finish(VerifyOptions(manifest="SUMS"), tasks, results) == ["1 of 1 listed file OK"]
+    options = VerifyOptions(manifest=str(tmp_path / "SUMS"))
+    assert OP.finish(options, tasks, results) == ["1 of 1 listed file OK"]
 
 
 def test_command_line_arguments() -> None:
@@ -182,6 +186,8 @@ def test_command_line_arguments() -> None:
     args = parser.parse_args(["-a", "md5", "--unlisted"])
     args.manifest = "MD5SUMS"  # set by the CLI from the first path
     assert OP.options_from_args(args) == VerifyOptions("MD5SUMS", "md5", True)
+    args = parser.parse_args(["--strict", "--inside-only"])
+    assert OP.options_from_args(args) == VerifyOptions(strict=True, inside_only=True)
     assert OP.options_from_args(parser.parse_args([])) == VerifyOptions()
 
 
@@ -207,7 +213,8 @@ def test_verify_job_reports_ok_failed_missing_and_unlisted(engine: Engine, tmp_p
     job, report = run_job(engine, "verify", options, OP.plan([], options))
     assert report.error is None
     got = statuses(job)
-    assert got[paths[0]][0] == Status.FAILED and got[paths[0]][1].startswith("FAILED: ")
+    assert got[paths[0]][0] == Status.FAILED
+    assert got[paths[0]][1].startswith("checksum does not match the manifest (expected ")
     assert got[paths[2]] == (Status.FAILED, "missing: no such file; was it moved or deleted?")
     assert all(got[p] == (Status.DONE, "") for p in paths[1:2] + paths[3:])
     assert all(job.tracker.results[i].value == "OK" for i in (1, 3, 4, 5))
