@@ -167,18 +167,20 @@ def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> Non
     elif args.command == "checksum" and not args.output:
         from core import manifest
 
-        done = Status.DONE  # a local: looking up an enum member costs more than the comparison
-        pairs = [
-            (r.value, t.path)
-            for t, r in zip(job.tasks, results, strict=True)
-            if r is not None and r.status is done
-        ]
+        rows = results.indices(Status.DONE)
+        paths = job.tasks.paths
         out.flush()
-        sys.stdout.buffer.write(manifest.format_manifest(pairs, os.getcwd()))
+        manifest.write_manifest(
+            sys.stdout.buffer, results.packed_values(rows), [paths[i] for i in rows], os.getcwd()
+        )
         sys.stdout.buffer.flush()
-    for task, r in zip(job.tasks, results, strict=True):
-        if r is not None and r.status == Status.FAILED and args.command != "verify":
-            err.write(f"parabatch-cli: {_text(task.path)}: {r.message}\n")
+    if args.command != "verify":
+        for i in results.indices(Status.FAILED):
+            r = results[i]
+            assert r is not None
+            if report.error and r.message == report.error:
+                continue  # the job-level error, said once below
+            err.write(f"parabatch-cli: {_text(job.tasks.paths[i])}: {r.message}\n")
     for line in report.lines:
         err.write(_text(line) + "\n")
     if report.error:

@@ -143,6 +143,13 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _is_dir(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 class Scanner:
     """One scan over some paths. Iterate :meth:`batches`; read counters from any thread."""
 
@@ -158,12 +165,18 @@ class Scanner:
         self.filters = filters if filters is not None else Filters()
         self.cancel = cancel or threading.Event()
         self.seen: set[str] = seen if seen is not None else set()
+        # Each folder is walked once (by device and inode), so a walk never yields a path
+        # twice: remembering every file (40 bytes each, for a million files) is needed only
+        # when a path given is itself a file, or the caller keeps the set across scans.
+        self._dedupe = seen is not None or not all(map(_is_dir, self.paths))
         self.files = 0
         self.skipped = 0
         self.folders = 0
         self._entered: set[tuple[int, int]] = set()  # folders walked, by (device, inode)
 
     def _take(self, path: str) -> bool:
+        if not self._dedupe:
+            return True
         if path in self.seen:
             return False
         self.seen.add(path)
@@ -228,7 +241,7 @@ class Scanner:
         subdirs: list[tuple[str, str, os.stat_result]] = []
         filters = self.filters
         plain = not (filters.include or filters.exclude) and filters.hidden
-        seen, is_reg = self.seen, stat.S_ISREG
+        seen, is_reg, dedupe = self.seen, stat.S_ISREG, self._dedupe
         for d in children:
             name = d.name
             try:
@@ -244,8 +257,9 @@ class Scanner:
             mode = st.st_mode
             if is_reg(mode) and plain:  # the common case, kept lean: 100,000s of files
                 path = d.path
-                if path not in seen:
-                    seen.add(path)
+                if not dedupe or path not in seen:
+                    if dedupe:
+                        seen.add(path)
                     self.files += 1
                     yield FileEntry(path, st.st_size, st.st_mtime)
                 continue

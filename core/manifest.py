@@ -178,49 +178,92 @@ def relative_name(path: str, base_dir: str | os.PathLike[str]) -> str:
 
 
 def format_manifest(entries: Iterable[tuple[str, str]], base_dir: str | os.PathLike[str]) -> bytes:
-    """GNU coreutils manifest text for ``(hexdigest, absolute_path)`` pairs.
+    """GNU coreutils manifest text for ``(hexdigest, absolute_path)`` pairs (see
+    :func:`write_manifest`, which writes the same bytes without holding them all)."""
+    import io
+
+    pairs = list(entries)
+    out = io.BytesIO()
+    write_manifest(out, [d for d, _ in pairs], [p for _, p in pairs], base_dir)
+    return out.getvalue()
+
+
+WRITE_BATCH = 4096  # lines formatted and written at a time
+
+
+def write_manifest(
+    out: IO[bytes],
+    digests: Sequence[str | bytes],
+    paths: Sequence[str],
+    base_dir: str | os.PathLike[str],
+    *,
+    b3sum_check: bool = False,
+) -> list[bytes]:
+    """Write the manifest of ``digests[i]`` for ``paths[i]`` (absolute) to ``out``.
 
     Names are relative to ``base_dir`` (the manifest's folder) and sorted by their bytes, so the
-    same files always give the same manifest. It runs after the last file of a job, so it works
-    on whole columns (C-level joins, splits and sorts) rather than line by line.
+    same files always give the same manifest. Lines are formatted a batch at a time: a million
+    files never need the whole text, or a record per line, in memory (only the sort order).
+    A digest may be given as its bytes (as a job's result store keeps it) or as hex.
+    With ``b3sum_check``, returns the names (as written) that ``b3sum --check`` cannot read.
     """
-    pairs = list(entries)
-    if not pairs:
-        return b""
+    n = len(paths)
+    if not n:
+        return []
     base = os.path.abspath(base_dir)
-    digests = [d for d, _ in pairs]
-    paths = [p for _, p in pairs]
     prefix = base if base.endswith(os.sep) else base + os.sep
-    if all(p.startswith(prefix) for p in paths):  # the usual case: everything under the folder
-        cut = len(prefix)
-        names = [p[cut:] for p in paths]
-        if os.sep != "/":
-            names = [n.replace(os.sep, "/") for n in names]
-    else:  # some or all outside it (``../photos/a.jpg``): relpath once per folder, not per file
-        folders: dict[str, str] = {}
-        names = []
-        for path in paths:
-            folder, _, name = path.rpartition(os.sep)
+    cut = len(prefix)
+    enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    raw: list[bytes] | None = None
+    if os.sep == "/" and all(p.startswith(prefix) for p in paths) and all(map(str.isascii, paths)):
+        # The usual case. ASCII code points sort as their bytes do, and every path shares the
+        # prefix, so the paths themselves give the order: no copy of the names is kept.
+        order = sorted(range(n), key=paths.__getitem__)
+    else:  # names outside the folder, or not ASCII: sort by the names' real bytes
+        raw = [n_.encode(enc, errors) for n_ in _names(paths, base, prefix)]
+        order = sorted(range(n), key=raw.__getitem__)
+    unreadable: list[bytes] = []
+    for k in range(0, n, WRITE_BATCH):
+        idx = order[k : k + WRITE_BATCH]
+        hexes = "\0".join([_hex(digests[i]) for i in idx]).lower().encode("ascii").split(b"\0")
+        if raw is None:
+            names = "\0".join([paths[i][cut:] for i in idx]).encode("ascii").split(b"\0")
+        else:
+            names = [raw[i] for i in idx]
+        joined = b"\0".join(names)
+        if b"\\" in joined or b"\n" in joined or b"\r" in joined:
+            lines = []
+            for raw_name, hexd in zip(names, hexes, strict=True):
+                escaped, needs_mark = escape_name(raw_name)
+                lines.append((b"\\" if needs_mark else b"") + hexd + b"  " + escaped)
+            chunk = b"\n".join(lines) + b"\n"
+        else:
+            chunk = b"\n".join(map(b"  ".join, zip(hexes, names, strict=True))) + b"\n"
+        out.write(chunk)
+        if b3sum_check:
+            unreadable.extend(b3sum_unreadable(chunk))
+    return unreadable
+
+
+def _hex(digest: str | bytes) -> str:
+    return digest.hex() if type(digest) is bytes else digest  # type: ignore[return-value]
+
+
+def _names(paths: Sequence[str], base: str, prefix: str) -> Iterator[str]:
+    """Each path relative to ``base`` with ``/`` separators; relpath once per folder."""
+    cut = len(prefix)
+    folders: dict[str, str] = {}
+    for path in paths:
+        if path.startswith(prefix):
+            name = path[cut:]
+        else:  # outside the folder (``../photos/a.jpg``)
+            folder, _, leaf = path.rpartition(os.sep)
             rel = folders.get(folder)
             if rel is None:
                 r = relative_name(folder or os.sep, base)
                 rel = folders[folder] = "" if r == "." else r + "/"
-            names.append(rel + name)
-    enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
-    # Names cannot hold NUL, so one encode and one split give each name's bytes.
-    raw = "\0".join(names).encode(enc, errors).split(b"\0")
-    hexes = "\0".join(digests).lower().encode("ascii").split(b"\0")
-    order = sorted(range(len(raw)), key=raw.__getitem__)
-    raw = [raw[i] for i in order]
-    hexes = [hexes[i] for i in order]
-    joined = b"\0".join(raw)
-    if b"\\" in joined or b"\n" in joined or b"\r" in joined:
-        lines = []
-        for raw_name, hexd in zip(raw, hexes, strict=True):
-            escaped, needs_mark = escape_name(raw_name)
-            lines.append((b"\\" if needs_mark else b"") + hexd + b"  " + escaped)
-        return b"\n".join(lines) + b"\n"
-    return b"\n".join(map(b"  ".join, zip(hexes, raw, strict=True))) + b"\n"
+            name = rel + leaf
+        yield name.replace(os.sep, "/") if os.sep != "/" else name
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -14,14 +14,15 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from core import manifest
 from core.manifest import get_algorithm
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
 from core.outputs import partial_path, remove_stale_partials
 from core.records import FileEntry, FileError, FileResult, Record, SkippedEntry, Status, Task
+from core.results import ResultStore, TaskList
 
 if TYPE_CHECKING:
     import argparse
@@ -100,8 +101,34 @@ def _place(tmp: str, final: str) -> bool:
 MAX_SIBLINGS = 999
 
 
-def _save(path: str, data: bytes, seen: Identity | None) -> str:
-    """Write ``data`` as the manifest ``path``; returns the name it went to.
+def _rows(tasks: Sequence[Task], results: Collection[FileResult], status: Status) -> list[int]:
+    """Rows with this final status: straight from a job's status column when it has one."""
+    store = getattr(results, "store", None)
+    if isinstance(store, ResultStore):
+        return store.indices(status)
+    return [r.index for r in results if r.status == status]
+
+
+def _done_columns(
+    tasks: Sequence[Task], results: Collection[FileResult]
+) -> tuple[collections.Counter[Status], list[str | bytes], list[str]]:
+    """(count of each status, digests, paths) of the hashed files, without a record per row
+    when the results are a job's columns (a million rows are routine)."""
+    store = getattr(results, "store", None)
+    if isinstance(store, ResultStore) and isinstance(tasks, TaskList):
+        st = store.status
+        count = collections.Counter({s: st.count(int(s)) for s in Status if s.final})
+        rows = store.indices(Status.DONE)
+        task_paths = tasks.paths
+        return count, store.packed_values(rows), [task_paths[i] for i in rows]
+    count = collections.Counter(r.status for r in results)
+    done = [r for r in results if r.status == Status.DONE]
+    values: list[str | bytes] = [r.value for r in done]
+    return count, values, [tasks[r.index].path for r in done]
+
+
+def _save(path: str, write: Callable[[IO[bytes]], object], seen: Identity | None) -> str:
+    """Write the manifest ``path`` through ``write(file)``; returns the name it went to.
 
     That is ``path``, replaced atomically, when the file there is still what ``seen`` says (or
     ``seen`` is ``None``) or there is none; else (another program wrote it since) the first free
@@ -110,7 +137,7 @@ def _save(path: str, data: bytes, seen: Identity | None) -> str:
     tmp = partial_path(path)
     try:
         with open(tmp, "xb") as f:
-            f.write(data)
+            write(f)
         now = identity(path)
         if now and (seen is None or now == seen):
             os.replace(tmp, path)
@@ -130,9 +157,8 @@ def _save(path: str, data: bytes, seen: Identity | None) -> str:
             os.unlink(tmp)
 
 
-def _b3sum_warning(data: bytes) -> list[str]:
+def _b3sum_warning(names: list[bytes]) -> list[str]:
     """A line naming the names of a blake3 manifest that ``b3sum --check`` cannot read."""
-    names = manifest.b3sum_unreadable(data)
     if not names:
         return []
     shown = ", ".join(f'"{n.decode("utf-8", "backslashreplace")}"' for n in names[:3])
@@ -206,15 +232,21 @@ class ChecksumOperation(Operation):
         if not options.manifest:
             return []
         path = os.path.abspath(options.manifest)
-        count = collections.Counter(r.status for r in results)
+        count, digests, paths = _done_columns(tasks, results)
         if count[Status.CANCELLED]:
             return ["Manifest not written: the job was cancelled before all files were hashed"]
-        done = [(r.value, tasks[r.index].path) for r in results if r.status == Status.DONE]
+        done = digests
         if not done and count[Status.FAILED]:
             return [f"Manifest not written: no file was hashed ({count[Status.FAILED]} failed)"]
-        data = manifest.format_manifest(done, os.path.dirname(path))
+        folder = os.path.dirname(path)
+        check = options.algorithm == "blake3"
+        unreadable: list[bytes] = []
+
+        def write(f: IO[bytes]) -> None:
+            unreadable.extend(manifest.write_manifest(f, digests, paths, folder, b3sum_check=check))
+
         try:
-            written = _save(path, data, getattr(options, "manifest_seen", None))
+            written = _save(path, write, getattr(options, "manifest_seen", None))
         except OSError as e:
             raise FileError(
                 f"could not write the manifest {path}: {e.strerror or e}; "
@@ -233,13 +265,13 @@ class ChecksumOperation(Operation):
         itself = os.path.normcase(path)
         skipped = sum(
             1
-            for r in results
-            if r.status == Status.SKIPPED and os.path.normcase(tasks[r.index].path) != itself
+            for i in _rows(tasks, results, Status.SKIPPED)
+            if os.path.normcase(tasks[i].path) != itself
         )
         if skipped:
             lines.append(f"{_plural(skipped, 'skipped file')} left out of the manifest")
-        if options.algorithm == "blake3":
-            lines.extend(_b3sum_warning(data))
+        if check:
+            lines.extend(_b3sum_warning(unreadable))
         return lines
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
