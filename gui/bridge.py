@@ -48,9 +48,17 @@ class JobBridge(ThreadWorker):
     planned = Signal(object, bool)
     plan_failed = Signal(str)
 
-    def __init__(self, engine: Engine, op_name: str, options: Any, inputs: Snapshot | Plan) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        op_name: str,
+        options: Any,
+        inputs: Snapshot | Plan,
+        timeout: float | None = None,
+    ) -> None:
         super().__init__()
         self.engine, self.op_name, self.options, self.inputs = engine, op_name, options, inputs
+        self.timeout = timeout
         self.job: Job | None = None
         self._cancel = threading.Event()
 
@@ -71,11 +79,14 @@ class JobBridge(ThreadWorker):
                     first,
                     source=self.inputs.batches(),
                     sizes=self.inputs.sizes,
+                    timeout=self.timeout,
                 )
                 return job, True
             plan = op.plan(self.inputs.entries(), self.options)
             same_rows = self.inputs.matches(plan.tasks)
-        return self.engine.new_job(self.op_name, self.options, plan), same_rows
+        return self.engine.new_job(
+            self.op_name, self.options, plan, timeout=self.timeout
+        ), same_rows
 
     def cancel(self) -> None:
         """Thread-safe: stop the job, or do not start it if it is still being planned."""

@@ -106,14 +106,22 @@ class JobControl(QObject):
             return self.runner.job.tracker
         return self.last.tracker if self.last is not None else None
 
-    def start(self, op_name: str, options: Any, inputs: Snapshot | Plan, workers: int) -> None:
-        """Plan (off the GUI thread) and run ``op_name`` over ``inputs``."""
+    def start(
+        self,
+        op_name: str,
+        options: Any,
+        inputs: Snapshot | Plan,
+        workers: int,
+        timeout: float | None = None,
+    ) -> None:
+        """Plan (off the GUI thread) and run ``op_name`` over ``inputs``; ``timeout`` is the
+        per-file time limit in seconds (None: no limit)."""
         if self.runner is not None:
             raise RuntimeError("a job is already running")
         self.engine.workers = workers
         self.plan_error = None
         self._op = (op_name, options)
-        bridge = JobBridge(self.engine, op_name, options, inputs)
+        bridge = JobBridge(self.engine, op_name, options, inputs, timeout)
         self.runner = JobRunner(bridge, self.model, self)
         self.runner.started.connect(self.started)
         self.runner.ticked.connect(self.ticked)

@@ -52,6 +52,7 @@ class MainWindow(FileActions, JobActions, QMainWindow):
     panel_stack: QStackedWidget
     panels: dict[str, OperationPanel]
     workers: QSpinBox
+    time_limit: QSpinBox
     include: QLineEdit
     exclude: QLineEdit
     hidden: QCheckBox
@@ -141,7 +142,7 @@ class MainWindow(FileActions, JobActions, QMainWindow):
         a.reveal.setEnabled(selected)
         self.start_button.setEnabled(a.start.isEnabled())
         self.cancel_button.setEnabled(a.cancel.isEnabled())
-        for w in (self.op_combo, self.panel_stack, self.workers):
+        for w in (self.op_combo, self.panel_stack, self.workers, self.time_limit):
             w.setEnabled(not running)
         self.setAcceptDrops(not running)
         self.view.setAcceptDrops(not running)

@@ -76,7 +76,8 @@ class JobActions:
         self.message_bar.hide()
         self.overall.setValue(0)
         self.status_label.setText("Preparing…")
-        self.jobs.start(op_name, options, inputs, self.workers.value())
+        limit = self.time_limit.value()
+        self.jobs.start(op_name, options, inputs, self.workers.value(), limit or None)
         self._update_state()
 
     def cancel(self: MainWindow) -> None:

@@ -20,6 +20,7 @@ def load_window_settings(w: MainWindow) -> None:
     s = w.settings
     cpu = os.cpu_count() or 1
     w.workers.setValue(read_int(s, "workers", cpu, 1, 2 * cpu))
+    w.time_limit.setValue(read_int(s, "time_limit", 0, 0, 24 * 3600))
     for panel in w.panels.values():
         panel.load_settings(s)
     i = w.op_combo.findData(read_str(s, "operation", "checksum"))
@@ -43,6 +44,7 @@ def load_window_settings(w: MainWindow) -> None:
 def save_window_settings(w: MainWindow) -> None:
     s = w.settings
     s.setValue("workers", w.workers.value())
+    s.setValue("time_limit", w.time_limit.value())
     s.setValue("operation", str(w.op_combo.currentData()))
     for panel in w.panels.values():
         panel.save_settings(s)

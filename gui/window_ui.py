@@ -130,6 +130,15 @@ def build_ui(w: MainWindow) -> None:
     w.workers.setValue(cpu)
     w.workers.setAccessibleName("Worker processes")
     w.workers.setToolTip(f"Processes working in parallel (this computer has {cpu} CPU cores)")
+    w.time_limit = QSpinBox()
+    w.time_limit.setRange(0, 24 * 3600)
+    w.time_limit.setSuffix(" s")
+    w.time_limit.setSpecialValueText("No limit")
+    w.time_limit.setAccessibleName("Time limit per file")
+    w.time_limit.setToolTip(
+        "A file that takes longer than this fails as timed out (its worker is stopped and "
+        "replaced); the other files go on"
+    )
     w.include = QLineEdit()
     w.include.setPlaceholderText("everything (e.g. *.jpg *.png)")
     w.include.setAccessibleName("Include patterns")
@@ -148,6 +157,7 @@ def build_ui(w: MainWindow) -> None:
     top = QFormLayout()
     top.addRow(_labelled("&Operation:", w.op_combo), w.op_combo)
     top.addRow(_labelled("&Workers:", w.workers), workers_row)
+    top.addRow(_labelled("Time &limit per file:", w.time_limit), w.time_limit)
     options_box = QGroupBox("Options")
     QVBoxLayout(options_box).addWidget(w.panel_stack)
     scan_box = QGroupBox("Adding folders")

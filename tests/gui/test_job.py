@@ -124,3 +124,25 @@ def test_retry_failed_reruns_only_failed_rows(qtbot, window, tmp_path: Path) -> 
     assert m.result_text(0) == first_digest
     listed = manifest.read_manifest(str(tmp_path / "in" / "SHA256SUMS"))
     assert len(listed) == 3  # the manifest lists every file again, not just the retried one
+
+
+def test_time_limit_per_file_fails_a_slow_file_and_is_remembered(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """The window's per-file time limit reaches the engine: a file that takes longer fails as
+    timed out while the others finish; the limit is kept in the settings."""
+    from core.operations.base import Plan
+    from core.records import Task
+    from tests.core.test_engine import make_files as make_bins
+
+    bins = make_bins(tmp_path / "in", 3, size=8 << 20)
+    add_and_wait(qtbot, window, [str(tmp_path / "in")])
+    window.time_limit.setValue(1)
+    plan = Plan([Task(i, str(p), p.stat().st_size) for i, p in enumerate(bins)])
+    with qtbot.waitSignal(window.jobs.ended, timeout=60_000):
+        window.begin_job("tests.fault_ops:SlowOperation", 2000, plan)
+    t = window.jobs.tracker
+    assert t is not None and t.counts[Status.FAILED] == 3
+    assert all(r is not None and r.message.startswith("timed out") for r in t.results)
+    window.close()
+    assert window.settings.value("time_limit") in (1, "1")
