@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from core import operations
 from core.operations.base import Plan
 from core.outputs import remove_partials
-from core.plan import take_chunk
 from core.procpool import PoolBroken, ProcessPool, WorkerLost
 from core.progress import RUNNING_MSG, Tracker
 from core.records import (
@@ -152,7 +151,8 @@ class Job:
         self.op_name = op_name
         self.op = operations.get(op_name)
         self.options = options
-        self.tasks = TaskList(plan.tasks)
+        # A plan made as columns already (verify's) is taken as it is, not copied.
+        self.tasks = plan.tasks if isinstance(plan.tasks, TaskList) else TaskList(plan.tasks)
         self.settled = plan.settled
         self.notes = plan.notes
         self.job_id = engine.new_job_id()
@@ -180,7 +180,9 @@ class Job:
         )
         self._inflight: dict[int, _InFlight] = {}
         self._retry: collections.deque[tuple[list[Task], int]] = collections.deque()
-        self._pending: collections.deque[Task] = collections.deque()  # never submitted yet
+        # Rows from here on were never submitted (rows are only appended, and taken in order):
+        # a cursor, where a queue of a million tasks would cost a Task object each.
+        self._cursor = 0
         self._crashes: dict[int, int] = {}
         self._attempts: dict[int, int] = {}
         self._pool: ProcessPool | None = None
@@ -280,12 +282,43 @@ class Job:
         otherwise idle (``busy`` chunks are in flight on ``workers`` workers)."""
         if self._retry:
             return self._retry.popleft()
-        pending, limits = self._pending, self.op.limits
-        if not pending:
+        waiting = len(self.tasks) - self._cursor
+        if not waiting:
             return None
-        if self._source is not None and len(pending) < limits.max_files and busy >= workers:
+        if self._source is not None and waiting < self.op.limits.max_files and busy >= workers:
             return None
-        return take_chunk(pending, limits), 1
+        return self._take_rows(), 1
+
+    def _take_rows(self) -> list[Task]:
+        """The next chunk of never-submitted rows, by the rules of :func:`core.plan.take_chunk`
+        (a large file alone, else small files up to the count and byte limits); rows that
+        already ended are passed over."""
+        tasks, final, limits = self.tasks, self._final, self.op.limits
+        sizes, n, i = tasks.sizes, len(tasks), self._cursor
+        large, max_bytes, max_files = limits.large_file, limits.max_bytes, limits.max_files
+        rows: list[int] = []
+        nbytes = 0
+        while i < n:
+            if final[i]:
+                i += 1
+                continue
+            size = sizes[i]
+            if rows and (size >= large or nbytes + size > max_bytes or len(rows) >= max_files):
+                break
+            rows.append(i)
+            nbytes += size
+            i += 1
+            if size >= large:
+                break
+        self._cursor = i
+        return [tasks[k] for k in rows]
+
+    def _unsubmitted(self) -> list[Task]:
+        """Take every never-submitted row that has not ended (the job stops)."""
+        tasks, final = self.tasks, self._final
+        left = [tasks[i] for i in range(self._cursor, len(tasks)) if not final[i]]
+        self._cursor = len(tasks)
+        return left
 
     def _pull(self) -> None:
         """Plan the next batch from discovery (one batch per call, so results keep flowing)."""
@@ -310,12 +343,8 @@ class Job:
         self.notes.extend(part.notes)
         for r in part.settled:
             self._emit(r)
-        final = self._final
         if self._gave_up is not None:  # no worker can run them: every input still gets a row
-            left = [t for t in part.tasks if not final[t.index]]
-            self._end_rows(left, Status.FAILED, self._gave_up)
-            return
-        self._pending.extend(t for t in part.tasks if not final[t.index])
+            self._end_rows(self._unsubmitted(), Status.FAILED, self._gave_up)
 
     def _close_source(self) -> None:
         """No more rows come: discovery ended, or the job stops (then discovery is closed, or
@@ -353,8 +382,6 @@ class Job:
                 return
 
     def _loop(self) -> None:
-        final = self._final
-        self._pending.extend(t for t in self.tasks if not final[t.index])
         while self._remaining > 0 or self._source is not None:
             if self._cancel.is_set():
                 self._cancel_now()
@@ -364,7 +391,7 @@ class Job:
             self._top_up()
             self._wait_and_handle(0.0 if self._source is not None else WATCH_INTERVAL)
             self._watch()
-            idle = not (self._pending or self._retry or self._inflight)
+            idle = self._cursor >= len(self.tasks) and not (self._retry or self._inflight)
             if idle and self._source is None:
                 if self._remaining > 0:
                     raise RuntimeError(f"{self._remaining} rows were never settled")
@@ -372,12 +399,11 @@ class Job:
 
     def _top_up(self) -> None:
         """Keep about 2 x workers chunks in flight."""
-        if not self._pending and not self._retry:
+        if self._cursor >= len(self.tasks) and not self._retry:
             return
         if self._gave_up is not None:
             self._retry.clear()
-            self._end_rows(list(self._pending), Status.FAILED, self._gave_up)
-            self._pending.clear()
+            self._end_rows(self._unsubmitted(), Status.FAILED, self._gave_up)
             return
         pool = self._pool
         if pool is None:
@@ -567,7 +593,7 @@ class Job:
             return
         self._gave_up = reason
         self._retry.clear()
-        self._pending.clear()
+        self._cursor = len(self.tasks)
         inflight = list(self._inflight.values())
         self._inflight.clear()
         for rec in inflight:
@@ -580,7 +606,7 @@ class Job:
         self._close_source()
         pool = self._pool
         self.engine.cancel_job(self.job_id, pool)
-        self._pending.clear()
+        self._cursor = len(self.tasks)
         self._retry.clear()
         if pool is not None and self._inflight:
             for cid in pool.cancel_queued(set(self._inflight)):

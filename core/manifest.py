@@ -391,8 +391,12 @@ class _Reader:
     def __init__(self, source: str, algorithm: str | None) -> None:
         self.source = source
         self.explicit = get_algorithm(algorithm) if algorithm else None
-        self.parsed: list[tuple[int, str | None, bytes, str]] = []
+        # (line, BSD tag, raw name, digest's bytes): a million lines are held until rows()
+        self.parsed: list[tuple[int, str | None, bytes, bytes]] = []
         self.bad: list[tuple[int, str, str, bytes | None]] = []  # line, reason, advice, name
+        self.bad_lines: list[BadLine] = []  # every bad line, as rows() yields them
+        self.entries = 0  # lines rows() turned into entries
+        self.guessed: set[str] = set()
 
     def feed(self, number: int, line: bytes | None) -> None:
         """Take line ``number`` (without its LF); ``None`` stands for a line over MAX_LINE."""
@@ -406,7 +410,8 @@ class _Reader:
         if isinstance(split, _Unusable):
             self._bad(number, split.reason, "", split.name)
         else:
-            self.parsed.append((number, *split))
+            tag, name, digest = split
+            self.parsed.append((number, tag, name, bytes.fromhex(digest)))  # hex, even length
 
     def _bad(self, number: int, reason: str, advice: str, name: bytes | None) -> None:
         bad = self.bad
@@ -422,22 +427,31 @@ class _Reader:
                 "formatted; is this a checksum manifest? Fix or remove those lines"
             )
 
-    def result(self, base_dir: str | os.PathLike[str], strict: bool) -> Manifest:
-        """The entries and bad lines; raises ManifestError as :func:`parse_manifest` says."""
+    def rows(self, base_dir: str | os.PathLike[str]) -> Iterator[ManifestEntry | BadLine]:
+        """Second pass: each line's entry, or its bad line, in line order. Each parsed line is
+        dropped as soon as its row is made, so a million lines are never held twice over.
+        Afterwards ``bad_lines`` and ``entries`` say what was found (see :meth:`check`)."""
         explicit, by_name = self.explicit, algorithm_from_filename(self.source)
-        tags = {tag for _, tag, _, _ in self.parsed if tag is not None}
+        tags = {p[1] for p in self.parsed if p[1] is not None}
         file_tag = _BY_TAG[tags.pop()] if len(tags) == 1 else None
         base = os.path.abspath(base_dir)
-        entries = Manifest()
-        bad = self.bad
-        for number, tag, raw_name, digest in self.parsed:
+        early = sorted(self.bad, key=lambda b: b[0])  # from the first pass
+        k_early = 0
+        parsed = self.parsed
+        for k in range(len(parsed)):
+            number, tag, raw_name, packed = parsed[k]
+            parsed[k] = None  # type: ignore[call-overload]
+            digest = packed.hex()
+            while k_early < len(early) and early[k_early][0] < number:
+                yield self._bad_row(base, *early[k_early])
+                k_early += 1
             alg = explicit or (_BY_TAG[tag] if tag else None) or by_name or file_tag
             guessed = alg is None
             alg = alg or ALGORITHMS[_BY_LENGTH[len(digest)]]
             if explicit and tag and tag != explicit.tag:
                 reason = f"it is tagged {tag} but the algorithm {explicit.name} was chosen"
                 advice = f"choose {_BY_TAG[tag].name} with --algorithm, or leave --algorithm out"
-                bad.append((number, reason, advice, raw_name))
+                yield self._bad_row(base, number, reason, advice, raw_name)
             elif len(digest) != alg.hex_len:
                 reason = f"its digest has {len(digest)} hex digits, {alg.name} has {alg.hex_len}"
                 advice = ""  # a tagged line contradicts itself: only fixing it helps
@@ -455,36 +469,86 @@ class _Reader:
                         if explicit
                         else _CHOOSE
                     )
-                bad.append((number, reason, advice, raw_name))
+                yield self._bad_row(base, number, reason, advice, raw_name)
             else:
                 try:
                     name = os.fsdecode(raw_name)
                 except UnicodeDecodeError:
-                    bad.append((number, "its file name cannot be decoded on this system", "", None))
+                    reason = "its file name cannot be decoded on this system"
+                    yield self._bad_row(base, number, reason, "", None)
                     continue
+                self.entries += 1
+                if guessed:
+                    self.guessed.add(alg.name)
                 path = os.path.join(base, name)
-                entries.append(ManifestEntry(path, name, digest, alg.name, number, guessed))
-        bad.sort(key=lambda b: b[0])
-        entries.bad.extend(_bad_line(base, *b) for b in bad)
-        if not entries:
-            if entries.bad:
+                yield ManifestEntry(path, name, digest, alg.name, number, guessed)
+        for b in early[k_early:]:
+            yield self._bad_row(base, *b)
+        parsed.clear()
+
+    def _bad_row(
+        self, base: str, number: int, reason: str, advice: str, raw: bytes | None
+    ) -> BadLine:
+        row = _bad_line(base, number, reason, advice, raw)
+        self.bad_lines.append(row)
+        return row
+
+    def check(self, strict: bool) -> None:
+        """After :meth:`rows`: raise ManifestError as :func:`parse_manifest` says."""
+        bad = self.bad_lines
+        if not self.entries:
+            if bad:
                 raise ManifestError(
-                    _bad_lines_message(self.source, entries.bad)
+                    _bad_lines_message(self.source, bad)
                     + ". It holds no line that can be checked: fix or remove these lines"
-                    + _advice(entries.bad)
+                    + _advice(bad)
                 )
             raise ManifestError(
                 f"{self.source}: no checksum lines found; is this a checksum manifest "
                 "(lines like 'HEX  NAME' as written by sha256sum)?"
             )
-        if strict and entries.bad:
+        if strict and bad:
             raise ManifestError(
-                _bad_lines_message(self.source, entries.bad)
+                _bad_lines_message(self.source, bad)
                 + ". Fix or remove these lines"
-                + _advice(entries.bad)
+                + _advice(bad)
                 + " (without --strict, the other lines are checked and these are reported)"
             )
+
+    def result(self, base_dir: str | os.PathLike[str], strict: bool) -> Manifest:
+        """The entries and bad lines; raises ManifestError as :func:`parse_manifest` says."""
+        entries = Manifest()
+        for row in self.rows(base_dir):
+            if isinstance(row, BadLine):
+                entries.bad.append(row)
+            else:
+                entries.append(row)
+        self.check(strict)
         return entries
+
+
+class ManifestRows:
+    """A manifest read for planning, one row at a time (see :func:`manifest_rows`)."""
+
+    def __init__(self, reader: _Reader, base_dir: str, strict: bool) -> None:
+        self._reader = reader
+        self._base = base_dir
+        self._strict = strict
+
+    def __iter__(self) -> Iterator[ManifestEntry | BadLine]:
+        reader = self._reader
+        yield from reader.rows(self._base)
+        reader.check(self._strict)
+
+    @property
+    def bad(self) -> list[BadLine]:
+        """The lines that cannot be checked, in line order (complete after iterating)."""
+        return self._reader.bad_lines
+
+    @property
+    def guessed(self) -> set[str]:
+        """Algorithms guessed from the digest length alone (complete after iterating)."""
+        return self._reader.guessed
 
 
 def _bad_line(base: str, number: int, reason: str, advice: str, raw: bytes | None) -> BadLine:
@@ -600,9 +664,16 @@ _OPEN_FLAGS = (
 
 
 def read_manifest(path: str, algorithm: str | None = None, *, strict: bool = False) -> Manifest:
-    """Read and parse the manifest at ``path`` as :func:`parse_manifest` does, streaming it;
-    names resolve against its folder. Anything but a regular file (a FIFO, a device such as
-    ``/dev/zero``, a socket) is refused without reading from it.
+    """Read and parse the manifest at ``path`` (see :func:`_feed_file` and
+    :func:`parse_manifest`)."""
+    reader = _feed_file(path, algorithm)
+    return reader.result(os.path.dirname(os.path.abspath(path)), strict)
+
+
+def _feed_file(path: str, algorithm: str | None) -> _Reader:
+    """Read the manifest at ``path`` line by line into a reader (the first pass, as
+    :func:`parse_manifest` does); names resolve against its folder. Anything but a regular
+    file (a FIFO, a device such as ``/dev/zero``, a socket) is refused without reading from it.
 
     Raises:
         ManifestError: the file cannot be opened or read, is not a regular file, or holds no
@@ -640,7 +711,15 @@ def read_manifest(path: str, algorithm: str | None = None, *, strict: bool = Fal
                 reader.feed(number, line)
     except OSError as e:
         raise ManifestError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
-    return reader.result(os.path.dirname(os.path.abspath(path)), strict)
+    return reader
+
+
+def manifest_rows(path: str, algorithm: str | None = None, *, strict: bool = False) -> ManifestRows:
+    """The manifest at ``path`` as rows to plan from: iterating gives each line's entry or bad
+    line in line order without holding them all (and raises ManifestError at the end, as
+    :func:`read_manifest` would). The file is read and checked here, as read_manifest does."""
+    reader = _feed_file(path, algorithm)
+    return ManifestRows(reader, os.path.dirname(os.path.abspath(path)), strict)
 
 
 def b3sum_unreadable(data: bytes) -> list[bytes]:

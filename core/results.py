@@ -28,22 +28,55 @@ class TaskList(Sequence[Task]):
         self.paths: list[str] = []
         self.sizes = array("q")
         self._outputs: dict[int, str] = {}
-        self._expected: dict[int, str] = {}
+        # Per-row expected values (verify's digests), once any row has one. An entry may be an
+        # (algorithm, digest) pair that shares the digest string of its source: see add().
+        self._expected: list[str | tuple[str, str | bytes] | None] | None = None
         self.extend(tasks)
+
+    def add(
+        self,
+        path: str,
+        size: int,
+        output: str | None = None,
+        expected: str | tuple[str, str] | None = None,
+    ) -> int:
+        """Append one row without making a Task; returns its index. ``expected`` may be given
+        as ``(algorithm, digest)``, read back as ``"algorithm:digest"``: a million rows then
+        keep each digest as its bytes instead of a string of their own."""
+        i = len(self.paths)
+        self.paths.append(path)
+        self.sizes.append(size)
+        if output is not None:
+            self._outputs[i] = output
+        if expected is not None:
+            if self._expected is None:
+                self._expected = [None] * i
+            if isinstance(expected, tuple):  # (algorithm, hex digest): keep the digest's bytes
+                self._expected.append((expected[0], _pack(expected[1])))
+            else:
+                self._expected.append(expected)
+        elif self._expected is not None:
+            self._expected.append(None)
+        return i
+
+    def _expected_of(self, i: int) -> str | None:
+        col = self._expected
+        e = col[i] if col is not None else None
+        if e is None or isinstance(e, str):
+            return e
+        algorithm, digest = e
+        hexd = digest.hex() if isinstance(digest, bytes) else digest
+        return f"{algorithm}:{hexd}"
+
+    def append(self, t: Task) -> None:
+        self.extend((t,))
 
     def extend(self, tasks: Iterable[Task]) -> None:
         """Append tasks; each one's index must be the next row number."""
-        paths, sizes = self.paths, self.sizes
         for t in tasks:
-            i = len(paths)
-            if t.index != i:
-                raise ValueError(f"task index {t.index} where row {i} was expected")
-            paths.append(t.path)
-            sizes.append(t.size)
-            if t.output is not None:
-                self._outputs[i] = t.output
-            if t.expected is not None:
-                self._expected[i] = t.expected
+            if t.index != len(self.paths):
+                raise ValueError(f"task index {t.index} where row {len(self.paths)} was expected")
+            self.add(t.path, t.size, t.output, t.expected)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -59,14 +92,14 @@ class TaskList(Sequence[Task]):
             return [self[k] for k in range(*i.indices(len(self.paths)))]
         if i < 0:
             i += len(self.paths)
-        return Task(i, self.paths[i], self.sizes[i], self._outputs.get(i), self._expected.get(i))
+        return Task(i, self.paths[i], self.sizes[i], self._outputs.get(i), self._expected_of(i))
 
     def __iter__(self) -> Iterator[Task]:
-        outputs, expected = self._outputs, self._expected
-        if not outputs and not expected:
+        outputs = self._outputs
+        if not outputs and self._expected is None:
             return map(Task, range(len(self.paths)), self.paths, self.sizes)
         return (
-            Task(i, p, s, outputs.get(i), expected.get(i))
+            Task(i, p, s, outputs.get(i), self._expected_of(i))
             for i, (p, s) in enumerate(zip(self.paths, self.sizes, strict=True))
         )
 

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 
 from core.records import FileEntry, FileResult, Record, SkippedEntry, Status, Task
+from core.results import TaskList
 
 if TYPE_CHECKING:  # annotations only: worker processes import this module and start faster
     import argparse
@@ -66,7 +67,7 @@ class Plan(Record):
 
     def __init__(
         self,
-        tasks: list[Task],
+        tasks: list[Task] | TaskList,
         settled: list[FileResult] | None = None,
         notes: list[str] | None = None,
     ) -> None:

@@ -31,6 +31,7 @@ from core.records import (
     Status,
     Task,
 )
+from core.results import TaskList
 
 MISMATCH_PREFIX = "checksum does not match the manifest"
 """How a mismatch's message starts (``finish`` counts mismatches by it)."""
@@ -162,41 +163,41 @@ class VerifyOperation(Operation):
         """
         if not options.manifest:
             raise FileError("no manifest given; choose the checksum file to verify (SHA256SUMS...)")
-        listing = manifest.read_manifest(options.manifest, options.algorithm, strict=options.strict)
+        listing = manifest.manifest_rows(options.manifest, options.algorithm, strict=options.strict)
         own_path = os.path.abspath(options.manifest)
         base = os.path.dirname(own_path)
         real_base = os.path.realpath(base) if options.inside_only else ""
-        rows: list[manifest.ManifestEntry | manifest.BadLine] = [*listing, *listing.bad]
-        if listing.bad:
-            rows.sort(key=lambda r: r.line)
-        tasks: list[Task] = []
+        # Columns, not a Task per line, planned while the lines stream by: a manifest of a
+        # million files is planned in a few hundred MB.
+        tasks = TaskList()
         settled: list[FileResult] = []
-        for i, row in enumerate(rows):
+        stat = os.stat
+        for i, row in enumerate(listing):
             if isinstance(row, manifest.BadLine):
-                tasks.append(Task(i, row.path or own_path, 0))
+                tasks.add(row.path or own_path, 0)
                 message = improper_message(row, options.manifest)
                 settled.append(FileResult(i, Status.FAILED, message=message))
                 continue
-            expected = f"{row.algorithm}:{row.digest}"
+            expected = (row.algorithm, row.digest)
             refusal = _refusal(row.path, base, real_base) if options.inside_only else ""
             if refusal:  # never read, not even its size
-                tasks.append(Task(i, row.path, 0, expected=expected))
+                tasks.add(row.path, 0, expected=expected)
                 settled.append(FileResult(i, Status.FAILED, message=refusal))
                 continue
             try:
-                size = os.stat(row.path).st_size
+                size = stat(row.path).st_size
             except (OSError, ValueError):
                 size = 0
-            tasks.append(Task(i, row.path, size, expected=expected))
+            tasks.add(row.path, size, expected=expected)
+        bad, guessed = listing.bad, listing.guessed
         notes = []
-        if listing.bad:
-            n = len(listing.bad)
+        if bad:
+            n = len(bad)
             notes.append(
                 f"{_plural(n, 'line', 'lines')} of {options.manifest} "
                 f"{'is' if n == 1 else 'are'} improperly formatted: each gets a failed row and "
                 "the other lines are checked (--strict refuses such a manifest)"
             )
-        guessed = {e.algorithm for e in listing if e.guessed}
         for name in sorted(guessed):
             same = [
                 a.name

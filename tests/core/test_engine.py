@@ -407,7 +407,7 @@ def test_rows_found_while_the_job_runs_start_before_discovery_ends(
     def discovery() -> Iterator[list[FileEntry | SkippedEntry]]:
         for k in range(0, len(entries), 10):
             if k:
-                left_pending.append(len(job.tasks) - len(job._pending))
+                left_pending.append(job._cursor)
             yield entries[k : k + 10]
 
     job, t = start_streaming(engine, HASH, discovery(), None)
