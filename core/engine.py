@@ -19,7 +19,7 @@ from typing import Any
 from core import worker
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
-from core.procpool import ProcessPool, ProgressQueue
+from core.procpool import ProcessPool, ProgressQueue, ensure_resource_tracker
 
 __all__ = ["DEFAULT_WATCHDOG", "Engine", "Job", "JobReport", "run_job"]
 
@@ -54,6 +54,7 @@ class Engine:
                 self._end_pool()
                 cur = None
             if cur is None:
+                ensure_resource_tracker()  # before the Queue's locks register with it
                 q = ProgressQueue(multiprocessing.get_context("spawn"))
                 header, row = self.table_layout
                 cur = ProcessPool(

@@ -18,8 +18,9 @@ time, so nothing is shared that a dying worker could leave locked:
   processes too, and every wait is bounded;
 - on Linux each worker gets SIGKILL when its slot thread (the one that started it) ends, so no
   worker outlives the app, even a stopped one (``PR_SET_PDEATHSIG``);
-- workers that die before they are ready, again and again, mark the pool *broken*
-  (:class:`PoolBroken`): a broken installation is told apart from workers killed from outside.
+- workers that die before they are ready, or on their first task before starting it, again and
+  again with no task completed meanwhile, mark the pool *broken* (:class:`PoolBroken`): a
+  broken installation is told apart from workers killed from outside (by their signal).
 
 A shared table (``RawArray`` of int64: a header, then one row per slot) needs no lock either:
 each word has one writer. The progress Queue handed to workers through the initializer is a
@@ -99,6 +100,24 @@ class ProgressQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
         super().__init__(ctx=ctx)
         if sys.platform != "win32":  # Windows writes whole messages through its own pipe API
             self._wlock = _NoLock()
+
+
+def ensure_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (once) with SIGHUP blocked.
+
+    The tracker shares the app's process group and ignores only SIGINT and SIGTERM: closing the
+    terminal (SIGHUP to the group) would kill it, and its replacement then prints tracebacks
+    for every semaphore it never saw. A blocked signal stays blocked across exec, and the
+    tracker unblocks only the two it ignores. Thread-safe (the mask is per thread)."""
+    if not hasattr(signal, "pthread_sigmask") or not hasattr(signal, "SIGHUP"):
+        return
+    from multiprocessing import resource_tracker
+
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 # --- the worker process ----------------------------------------------------------------------
@@ -440,8 +459,6 @@ class ProcessPool:
             proc.join(EXIT_TIMEOUT)
             self._note_failed_start(proc.exitcode, s.kill_reason)
             return False
-        with self._lock:
-            self._bad_starts = self._killed_starts = 0
         self.ready.set()
         return True
 
@@ -486,6 +503,7 @@ class ProcessPool:
         header, row = self._layout
         base = header + s.index * row
         table = self.table
+        completed = 0  # tasks this process finished
         while True:
             with self._lock:
                 while not self._queue and not self._closing and s.kill_reason is None:
@@ -515,7 +533,12 @@ class ProcessPool:
                 with self._lock:
                     s.task = None
                     reason = s.kill_reason
+                if not completed and (not row or snapshot[1] == -1) and reason is None:
+                    # Died on its first task before even starting it (the task's module killed
+                    # it as it loaded, say): for the give-up rule, that is a failed start.
+                    self._note_failed_start(proc.exitcode, None)
                 task.fail(WorkerLost(proc.pid, proc.exitcode, snapshot, reason))
+                self._after_bad_start()
                 return
             except BaseException as e:  # the task itself did not pickle
                 with self._lock:
@@ -524,6 +547,8 @@ class ProcessPool:
                 continue
             with self._lock:
                 s.task = None
+                self._bad_starts = self._killed_starts = 0
+            completed += 1
             _task_id, ok, value = reply
             if ok:
                 task.succeed(value)

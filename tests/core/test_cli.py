@@ -332,7 +332,9 @@ def group_members(pgid: int) -> list[tuple[int, str]]:
     return out
 
 
-@pytest.mark.parametrize("how", ["SIGINT to the group", "SIGTERM to the CLI"])
+@pytest.mark.parametrize(
+    "how", ["SIGINT to the group", "SIGTERM to the CLI", "SIGHUP to the group (terminal closed)"]
+)
 def test_interrupt_exits_130_and_leaves_nothing(tmp_path: Path, how: str) -> None:
     work, logs = tmp_path / "work", tmp_path / "logs"
     work.mkdir()
@@ -372,6 +374,8 @@ def test_interrupt_exits_130_and_leaves_nothing(tmp_path: Path, how: str) -> Non
         sent = time.monotonic()
         if how.startswith("SIGINT"):
             os.killpg(pgid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        elif how.startswith("SIGHUP"):
+            os.killpg(pgid, signal.SIGHUP)  # what closing the terminal does
         else:
             os.kill(proc.pid, signal.SIGTERM)
         try:
@@ -422,3 +426,96 @@ def test_progress_line_while_scanning_then_with_a_total() -> None:
     assert "10.0%" in second  # 1,000 of 10,000 bytes (plus one of three files)
     line.close()
     assert out.getvalue().endswith("\r")
+
+
+def _catches(pid: int, sig: int) -> bool:
+    """Whether process ``pid`` has a handler installed for ``sig`` (/proc's SigCgt mask)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("SigCgt:"):
+                return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    return False
+
+
+def _run_cli_until(args: list[str], cwd: Path, ready: Any, sig: int) -> tuple[int, str, str]:
+    """Start parabatch-cli, send ``sig`` once ``ready(pid)`` holds, and collect its output."""
+    logs = cwd / "logs"
+    logs.mkdir(exist_ok=True)
+    with open(logs / "out", "wb") as out, open(logs / "err", "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "core", *args],
+            cwd=cwd,
+            env=ENV,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    try:
+        wait_until(
+            lambda: proc.poll() is not None or ready(proc.pid),
+            30,
+            lambda: "the moment to send the signal",
+            proc.pid,
+        )
+        assert proc.poll() is None, (logs / "err").read_text()
+        os.kill(proc.pid, sig)
+        code = proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return code, (logs / "out").read_text(errors="replace"), (logs / "err").read_text()
+
+
+def test_sigterm_while_planning_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    """A stop signal before any file is processed (here: while verify reads and plans a big
+    manifest) ends cleanly, says so, and leaves no worker."""
+    (tmp_path / "f").write_bytes(b"x")
+    digest = hashlib.sha256(b"x").hexdigest()
+    with open(tmp_path / "SHA256SUMS", "w") as f:
+        for i in range(300_000):  # every line names a file that is not there: planning stats
+            f.write(f"{digest}  missing{i}\n")
+    code, _out, err = _run_cli_until(
+        ["verify", "-w", "2", "--json", "SHA256SUMS"],
+        tmp_path,
+        lambda pid: _catches(pid, signal.SIGTERM),  # its handlers are in place: planning next
+        signal.SIGTERM,
+    )
+    assert code == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+
+
+def test_interrupted_json_run_lists_every_input_once(tmp_path: Path) -> None:
+    """SIGTERM mid-job with --json: finished records, the rest as cancelled, then the summary,
+    all valid JSON lines; the finished digests are right."""
+    work = tmp_path / "w"
+    work.mkdir()
+    for i in range(4):
+        with open(work / f"big{i}", "wb") as f:
+            f.truncate(2 * GIB)  # sparse: slow enough to be interrupted, costs no disk
+    for i in range(50):
+        (work / f"small{i:02d}").write_bytes(os.urandom(100))
+    bigs = {str(work / f"big{i}") for i in range(4)}
+
+    def reading_a_big_file(pid: int) -> bool:
+        return any(bigs & open_files(child) for child in proc_children(pid))
+
+    code, out, err = _run_cli_until(
+        ["checksum", "-w", "2", "--json", "-a", "md5", "w"],
+        tmp_path,
+        reading_a_big_file,
+        signal.SIGTERM,
+    )
+    assert code == 130, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    records, summary = lines[:-1], lines[-1]
+    assert sorted(r["path"] for r in records) == sorted(str(p) for p in work.iterdir())
+    assert {r["status"] for r in records} <= {"done", "cancelled"}
+    assert any(r["status"] == "cancelled" for r in records)
+    for r in records:
+        if r["status"] == "done":
+            assert r["value"] == hashlib.md5(Path(r["path"]).read_bytes()).hexdigest()
+    s = summary["summary"]
+    assert s["done"] + s["cancelled"] == len(records) == s["files"]
+    assert "interrupted" in err and "Traceback" not in err

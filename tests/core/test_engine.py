@@ -332,14 +332,31 @@ def test_unreadable_file_fails_with_a_reason(engine: Engine, tmp_path: Path) -> 
 def test_workers_that_die_at_start_fail_the_job_instead_of_looping(
     engine: Engine, tmp_path: Path
 ) -> None:
-    make_files(tmp_path / "in", 5)
+    make_files(tmp_path / "in", 300, size=100)
     plan = plan_for(HASH, tmp_path / "in")
-    job, _ = run_job(engine, "tests.fault_ops:BrokenStartOperation", None, plan)
-    assert job.tracker.counts[Status.FAILED] == 5
+    began = time.monotonic()
+    job, report = run_job(engine, "tests.fault_ops:BrokenStartOperation", None, plan)
+    assert time.monotonic() - began < 20  # a few workers, not one per chunk and attempt
+    assert job.tracker.counts[Status.FAILED] == 300
+    assert report.error is not None and "stop as soon as they start (exit code 3)" in report.error
     r = job.tracker.results[0]
-    assert r is not None and "worker exited unexpectedly with code 3" in r.message
+    assert r is not None and r.message == report.error
     job2, _ = run_job(engine, HASH, None, plan)  # the engine recovers for the next job
-    assert job2.tracker.counts[Status.DONE] == 5
+    assert job2.tracker.counts[Status.DONE] == 300
+
+
+def test_give_up_still_gives_every_discovered_input_a_row(engine: Engine, tmp_path: Path) -> None:
+    """Discovery goes on after a give-up, so that every input ends in a final state."""
+    make_files(tmp_path / "in", 50, size=100)
+    entries = scan([str(tmp_path / "in")])
+    batches = [entries[i : i + 5] for i in range(0, 50, 5)]
+    broken = "tests.fault_ops:BrokenStartOperation"
+    job = engine.new_job(broken, None, Plan([]), source=iter(batches))
+    t = threading.Thread(target=job.run, daemon=True)
+    t.start()
+    finish(job, t)
+    assert job.tracker.n == 50 and job.tracker.counts[Status.FAILED] == 50
+    assert job.report is not None and job.report.error is not None
 
 
 ORPHAN_SCRIPT = """
