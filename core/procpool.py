@@ -50,7 +50,11 @@ INIT_FAILED = 3  # exit code of a worker whose initializer raised
 MAX_BROKEN_STARTS = 3  # workers in a row that die by themselves before they are ready
 MAX_KILLED_STARTS = 30  # ... or are killed from outside before they are ready
 # Signals that mean "killed from outside" (a user, a test, the OOM killer), not a broken install.
-EXTERNAL_SIGNALS = frozenset({signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
+EXTERNAL_SIGNALS = frozenset(
+    getattr(signal, name)
+    for name in ("SIGKILL", "SIGTERM", "SIGINT", "SIGHUP")
+    if hasattr(signal, name)
+)
 
 
 class WorkerLost(Exception):
@@ -136,14 +140,18 @@ def worker_row() -> tuple[memoryview, int, int]:
 
 def _set_parent_death_signal(parent: int) -> None:
     """Linux: SIGKILL this process when the thread that started it ends (the pool's slot thread,
-    which lives as long as the pool). Works on a stopped process, unlike any watch thread."""
+    which lives as long as the pool). Works on a stopped process, unlike any watch thread.
+
+    Set as the worker's first act; a worker stopped in the moments before (still starting
+    Python) and the app then killed would stay stopped until continued, when it exits at once
+    (its parent is gone)."""
     if not sys.platform.startswith("linux"):
         return
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # the parent died before the signal was set
@@ -294,6 +302,7 @@ class ProcessPool:
         self._bad_starts = 0  # workers in a row that died by themselves before ready
         self._killed_starts = 0  # workers in a row killed from outside before ready
         self.ready = threading.Event()  # set once any worker is ready
+        self.ready_count = 0  # processes that became ready, over the pool's life
         self._slots = [_Slot(i) for i in range(processes)]
         for s in self._slots:
             s.thread = threading.Thread(
@@ -324,6 +333,11 @@ class ProcessPool:
                 self._lock.notify()
                 return
         task.fail(err)
+
+    def wait_ready(self, count: int, timeout: float) -> bool:
+        """Wait until ``count`` worker processes became ready; False at timeout."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self.ready_count >= count, timeout)
 
     def cancel_queued(self, task_ids: set[int]) -> list[int]:
         """Take the tasks with these ids off the queue (not started yet); returns their ids."""
@@ -459,6 +473,9 @@ class ProcessPool:
             proc.join(EXIT_TIMEOUT)
             self._note_failed_start(proc.exitcode, s.kill_reason)
             return False
+        with self._lock:
+            self.ready_count += 1
+            self._lock.notify_all()
         self.ready.set()
         return True
 
@@ -580,9 +597,10 @@ class ProcessPool:
 
 
 def _kill(proc: Any) -> None:
+    """SIGKILL (TerminateProcess on Windows): also ends a stopped process."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         if proc.exitcode is None:
-            os.kill(proc.pid, signal.SIGKILL)
+            proc.kill()
 
 
 def _exit_text(code: int | None) -> str:

@@ -265,7 +265,7 @@ from core.engine import Engine
 if __name__ == "__main__":
     engine = Engine(2)
     pool = engine.current_pool()
-    pool.ready.wait(30)
+    assert pool.wait_ready(2, 30)  # both started (a worker stopped while starting: see procpool)
     pids = engine.worker_pids()
     os.kill(pids[0], signal.SIGSTOP)
     print(" ".join(map(str, pids)), flush=True)
