@@ -1,7 +1,8 @@
-"""The engine: owns the warm spawn-context worker pool between jobs and starts jobs on it.
+"""The engine: owns the warm executor (spawn-context worker processes) between jobs and starts
+jobs on it.
 
-The per-job logic (submission, the watchdog, retries, cancel) lives in :mod:`core.job`; the pool
-that survives killed, crashed and stopped workers in :mod:`core.procpool`. :func:`run_job` runs a
+A job's rows and thread handoffs live in :mod:`core.job`, its policy (retries, the watchdog,
+cancel) in :mod:`core.scheduler`, what runs the chunks in :mod:`core.executor.pool`. :func:`run_job` runs a
 job to the end from a plain thread, as the CLI and the self-test do. Nothing here leaves a file
 behind: the pool's shared table lives in anonymous shared memory.
 """
@@ -10,30 +11,26 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core import worker
+from core.executor.pool import PoolExecutor
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
-from core.procpool import ProcessPool, ProgressQueue, ensure_resource_tracker
+from core.procpool import ProcessPool
 
 __all__ = ["DEFAULT_WATCHDOG", "Engine", "Job", "JobReport", "run_job"]
 
 
 class Engine:
-    """Owns the warm worker pool between jobs. One job at a time."""
-
-    table_layout = (worker.HEADER_WORDS, worker.ROW_WORDS)
+    """Owns the warm executor (a local worker pool) between jobs. One job at a time."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self.lock = threading.Lock()  # guards ``queue``: the progress Queue that may be drained
-        self.queue: Any = None
-        self._pool: ProcessPool | None = None
+        self.lock = threading.Lock()  # guards ``_executor`` for drain_progress()
+        self._executor: PoolExecutor | None = None
         self._job_ids = itertools.count(1)
         self.chunk_ids = itertools.count(1)
         self.job: Job | None = None
@@ -42,51 +39,48 @@ class Engine:
         self._warming: threading.Thread | None = None
         self._shutdown_lock = threading.Lock()
 
-    # --- pools -------------------------------------------------------------------------------
-    def current_pool(self) -> ProcessPool:
-        """The pool new work goes to, started (or rebuilt for a new worker count, or after its
-        workers could not start) on demand."""
+    # --- the executor ----------------------------------------------------------------------
+    def current_executor(self) -> PoolExecutor:
+        """The executor new work goes to, started (or rebuilt for a new worker count, or after
+        its workers could not start) on demand."""
         with self._pool_lock:
             if self._closed:
                 raise RuntimeError("the engine was shut down")
-            cur = self._pool
-            if cur is not None and (cur.broken is not None or cur.processes != self.workers):
-                self._end_pool()
+            cur = self._executor
+            if cur is not None and (cur.broken is not None or cur.workers != self.workers):
+                self._end_executor()
                 cur = None
             if cur is None:
-                ensure_resource_tracker()  # before the Queue's locks register with it
-                q = ProgressQueue(multiprocessing.get_context("spawn"))
-                header, row = self.table_layout
-                cur = ProcessPool(
-                    self.workers, worker.init_worker, (q,), header_words=header, row_words=row
-                )
+                cur = PoolExecutor(self.workers)
                 with self.lock:
-                    self.queue = q
-                self._pool = cur
+                    self._executor = cur
             return cur
 
-    def _end_pool(self) -> None:
-        pool = self._pool
-        if pool is None:
-            return
-        with self.lock:  # a poll() in another thread never drains a Queue being discarded
-            q, self.queue = self.queue, None
-        self._pool = None
-        pool.close()
-        if q is not None:
-            q.close()
-            q.cancel_join_thread()
+    def current_pool(self) -> ProcessPool:
+        """The current executor's process pool (for diagnostics and tests)."""
+        return self.current_executor().pool
 
-    def cancel_job(self, job_id: int, pool: ProcessPool | None = None) -> None:
+    def _end_executor(self) -> None:
+        with self.lock:  # a drain_progress() in another thread never sees it half closed
+            ex, self._executor = self._executor, None
+        if ex is not None:
+            ex.close()
+
+    def drain_progress(self, deadline: float) -> list[tuple[int, int, int]]:
+        """Progress messages (job id, row, bytes done) of the current executor's workers."""
+        with self.lock:
+            ex = self._executor
+        return ex.drain_progress(deadline) if ex is not None else []
+
+    def cancel_job(self, job_id: int) -> None:
         """Tell the workers to stop job ``job_id`` (and any older one) at their next look."""
-        pool = pool or self._pool
-        if pool is not None:
-            table = pool.table
-            table[worker.CANCELLED_JOB] = max(table[worker.CANCELLED_JOB], job_id)
+        ex = self._executor
+        if ex is not None:
+            ex.request_cancel(job_id)
 
     def warm_up(self) -> None:
         """Start the worker processes now, so that the next job does not wait for them."""
-        self.current_pool()
+        self.current_executor()
 
     def warm_up_in_background(self) -> None:
         """:meth:`warm_up` in a short-lived thread (starting processes takes tens of ms, too
@@ -103,13 +97,13 @@ class Engine:
             self.warm_up()
 
     def worker_pids(self) -> list[int]:
-        pool = self._pool
-        return pool.pids() if pool is not None else []
+        ex = self._executor
+        return ex.worker_pids() if ex is not None else []
 
     def all_worker_pids(self) -> list[int]:
-        """Every worker process the current pool ever started (live or dead)."""
-        pool = self._pool
-        return pool.all_pids() if pool is not None else []
+        """Every worker process the current executor ever started (live or dead)."""
+        ex = self._executor
+        return ex.all_worker_pids() if ex is not None else []
 
     def new_job_id(self) -> int:
         return next(self._job_ids)
@@ -137,7 +131,7 @@ class Engine:
             if self._warming is not None:
                 self._warming.join()
             with self._pool_lock:
-                self._end_pool()
+                self._end_executor()
 
     def __enter__(self) -> Engine:
         return self

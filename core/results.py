@@ -108,9 +108,10 @@ class ResultStore:
     """The final result of every row, or ``None`` while it has none. The first result of a row
     wins: a resubmitted chunk never overwrites (or counts twice) a row that already ended."""
 
-    __slots__ = ("status", "values", "_messages", "_outputs")
+    __slots__ = ("status", "values", "_messages", "_outputs", "final_count")
 
     def __init__(self, n: int = 0) -> None:
+        self.final_count = 0  # rows that have their final result
         self.status = bytearray(n)  # 0 while the row has no final result; else its Status
         self.values: list[str | bytes] = [""] * n  # hex digests packed as bytes (see _pack)
         self._messages: dict[int, str] = {}
@@ -134,6 +135,7 @@ class ResultStore:
         if output is not None:
             self._outputs[i] = output
         self.status[i] = status  # last: a reader that sees the status sees the rest
+        self.final_count += 1
         return True
 
     def put(self, r: FileResult) -> bool:

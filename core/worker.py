@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from core import operations, procpool
 from core.errors import describe_error
+from core.executor.table import CANCELLED_JOB, PAUSED, ROW_BEAT, ROW_POS
 from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
 from core.records import RUNNING_MSG, Cancelled, FileError, FileSkipped, Record, Status, Task
@@ -39,15 +40,8 @@ REPORT_INTERVAL = 0.2  # seconds between progress messages from one worker
 WORKER_NICENESS = 10  # os.nice() increment of worker processes (POSIX)
 ANNOUNCE_SIZE = 4 * 1024 * 1024  # files this big announce themselves as soon as they start
 
-# The shared table (int64 words). Header: the id of the newest cancelled job (a worker stops any
-# job whose id is not above it), and the pause flag. Each worker's row: the chunk id it runs
-# (written by the pool as it hands the chunk over), its position in the chunk (-1 before the
-# first file; len(tasks) when every file was processed), and a beat counter that grows with
-# every file and every MiB (the parent's watchdog reads it).
-HEADER_WORDS = 2
-CANCELLED_JOB, PAUSED = 0, 1
-ROW_WORDS = 3
-ROW_CHUNK, ROW_POS, ROW_BEAT = 0, 1, 2
+# The shared table's layout (one writer per word, no lock): see core/executor/table.py.
+PAUSE_POLL = 0.1  # seconds between looks at the pause flag while paused (no CPU in between)
 
 MAP_MIN_SIZE = 8 * 1024 * 1024  # files this big are memory-mapped (see Context._mapped_blocks)
 MAP_STEP = 1024 * 1024  # mapped bytes per block: cancel and progress every MiB, as for reads
@@ -192,11 +186,13 @@ class Context:
         self._last_report = 0.0
 
     def begin(self, task: Task) -> None:
-        """Before each file: look at the cancel flag, beat, and announce the file if it is big
-        or progress is due."""
+        """Before each file: look at the cancel and pause flags, beat, and announce the file if
+        it is big or progress is due."""
         table = self._table
         if table[CANCELLED_JOB] >= self.job_id:
             raise Cancelled()
+        if table[PAUSED] > 0:
+            self._wait_while_paused()
         table[self._beat] += 1
         self._index = task.index
         now = time.monotonic()
@@ -213,11 +209,23 @@ class Context:
             self._queue.put((RUNNING_MSG, self.job_id, self._index, done))
 
     def check_cancel(self) -> None:
-        """Raise Cancelled if the job was cancelled (and beat for the watchdog)."""
+        """Raise Cancelled if the job was cancelled, wait while it is paused, and beat for the
+        watchdog. Operations call it between blocks (the block readers here already do)."""
         table = self._table
         if table[CANCELLED_JOB] >= self.job_id:
             raise Cancelled()
+        if table[PAUSED] > 0:
+            self._wait_while_paused()
         table[self._beat] += 1
+
+    def _wait_while_paused(self) -> None:
+        """Paused: sleep (no CPU) until resumed or cancelled. The beat does not move, and the
+        parent's watchdog does not count time while the job is paused."""
+        table = self._table
+        while table[PAUSED] > 0:
+            if table[CANCELLED_JOB] >= self.job_id:
+                raise Cancelled()
+            time.sleep(PAUSE_POLL)
 
     def report_bytes(self, done: int) -> None:
         self._table[self._beat] += 1

@@ -15,18 +15,10 @@ import pytest
 from core import manifest, operations, worker
 from core.discover import scan
 from core.engine import Engine, run_job
+from core.executor.table import CANCELLED_JOB, HEADER_WORDS, ROW_WORDS
 from core.operations.checksum import ChecksumOperation, ChecksumOptions
 from core.records import Cancelled, FileError, FileResult, Status, Task
-from core.worker import (
-    BLOCK_SIZE,
-    CANCEL_EVERY,
-    CANCELLED_JOB,
-    HEADER_WORDS,
-    MAP_MIN_SIZE,
-    MAP_STEP,
-    ROW_WORDS,
-    Context,
-)
+from core.worker import BLOCK_SIZE, CANCEL_EVERY, MAP_MIN_SIZE, MAP_STEP, Context
 from tests.core.conftest import worker_context as ctx
 from tests.support import needs_tool
 

@@ -67,10 +67,12 @@ def pump_until(job: Job, cond: object, timeout: float = 20.0) -> None:
 
 def _state(job: Job) -> str:
     """What the job is waiting for, to make a timeout explain itself."""
-    pool = job._pool
-    busy = pool.busy() if pool is not None else []
-    counts = job.tracker.counts
-    return f"counts={counts} inflight={list(job._inflight)} busy={busy} remaining={job._remaining}"
+    sched = job._sched
+    if sched is None:
+        return f"counts={job.tracker.counts} (not running)"
+    busy = sched.executor.busy()
+    inflight = list(sched._inflight)
+    return f"counts={job.tracker.counts} inflight={inflight} busy={busy} left={sched.remaining}"
 
 
 def finish(job: Job, t: threading.Thread, timeout: float = 30.0) -> None:
@@ -424,7 +426,7 @@ def test_rows_found_while_the_job_runs_start_before_discovery_ends(
     def discovery() -> Iterator[list[FileEntry | SkippedEntry]]:
         for k in range(0, len(entries), 10):
             if k:
-                left_pending.append(job._cursor)
+                left_pending.append(job.rows_submitted)
             yield entries[k : k + 10]
 
     job, t = start_streaming(engine, HASH, discovery(), None)
@@ -600,4 +602,4 @@ def test_shutdown_from_two_threads_at_once() -> None:
     for t in threads:
         t.join(30)
     assert errors == [] and engine.worker_pids() == []
-    assert engine.queue is None
+    assert engine._executor is None
