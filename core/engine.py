@@ -2,9 +2,9 @@
 jobs on it.
 
 A job's rows and thread handoffs live in :mod:`core.job`, its policy (retries, the watchdog,
-cancel) in :mod:`core.scheduler`, what runs the chunks in :mod:`core.executor.pool`. :func:`run_job` runs a
-job to the end from a plain thread, as the CLI and the self-test do. Nothing here leaves a file
-behind: the pool's shared table lives in anonymous shared memory.
+cancel) in :mod:`core.scheduler`, what runs the chunks in :mod:`core.executor.pool`.
+:func:`run_job` runs a job to the end from a plain thread, as the CLI and the self-test do.
+Nothing here leaves a file behind: the pool's shared table lives in anonymous shared memory.
 """
 
 from __future__ import annotations
