@@ -91,8 +91,10 @@ class Scheduler:
         chunk_ids: Iterator[int],
         timeout: float | None = None,
         watchdog: float | None = DEFAULT_WATCHDOG,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.executor = executor
+        self._now = clock  # injectable: tests drive the watchdog without waiting
         self.job_id = job_id
         self.op_name = op_name
         self.options = options
@@ -262,7 +264,7 @@ class Scheduler:
         job's time not at all), so a resumed program does not kill its workers."""
         if self.timeout is None and self.watchdog is None:
             return
-        now = time.monotonic()
+        now = self._now()
         if self._last_watch is not None and not self.paused:
             self._clock += min(now - self._last_watch, MAX_WATCH_STEP)
         self._last_watch = now
@@ -397,6 +399,6 @@ class Scheduler:
         self.end(self.tasks, Status.CANCELLED, "cancelled")  # anything left (retries)
 
     def _drain_for(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while self._inflight and time.monotonic() < deadline:
+        deadline = self._now() + seconds
+        while self._inflight and self._now() < deadline:
             self._handle(self.executor.wait(WATCH_INTERVAL))
