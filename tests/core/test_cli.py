@@ -519,3 +519,64 @@ def test_interrupted_json_run_lists_every_input_once(tmp_path: Path) -> None:
     s = summary["summary"]
     assert s["done"] + s["cancelled"] == len(records) == s["files"]
     assert "interrupted" in err and "Traceback" not in err
+
+
+def test_ctrl_z_and_fg_go_on_without_anything_called_hung(tmp_path: Path) -> None:
+    """SIGTSTP to the group (Ctrl-Z) stops the command line and its workers; SIGCONT (fg)
+    resumes them. A stop longer than the watchdog's time does not make it kill anyone."""
+    work = tmp_path / "w"
+    work.mkdir()
+    for i in range(2):
+        with open(work / f"big{i}", "wb") as f:
+            f.truncate(GIB)  # sparse: a second or two of reading, no disk
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    with open(logs / "out", "wb") as out, open(logs / "err", "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "core", "checksum", "-a", "md5", "-w", "2", "--json"]
+            + ["--watchdog", "2", "w"],
+            cwd=tmp_path,
+            env=ENV,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    bigs = {str(work / "big0"), str(work / "big1")}
+    try:
+        wait_until(
+            lambda: bigs <= {f for c in proc_children(proc.pid) for f in open_files(c)},
+            30,
+            lambda: "the workers to read both files",
+            proc.pid,
+        )
+        # Ctrl-Z's SIGTSTP stops the group by its default action (nobody here catches it);
+        # the kernel discards SIGTSTP to an orphaned group such as this test's, so send the
+        # same stop as SIGSTOP.
+        os.killpg(proc.pid, signal.SIGSTOP)
+        members = [pid for pid, _ in group_members(proc.pid)]
+
+        def all_stopped() -> bool:
+            return all(_proc_state(pid) in ("T", "Z", "") for pid in members)
+
+        wait_until(all_stopped, 10, lambda: "the group to stop", proc.pid)
+        # Stay stopped longer than the watchdog's 2 s: the exit wait times out (bounded).
+        assert wait_for_exit([proc.pid], 3.0) == [proc.pid]
+        os.killpg(proc.pid, signal.SIGCONT)
+        code = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    text = (logs / "out").read_text()
+    records = [json.loads(line) for line in text.splitlines()][:-1]
+    assert code == 0, (logs / "err").read_text()
+    assert [r["status"] for r in records] == ["done", "done"]
+
+
+def _proc_state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
