@@ -533,7 +533,12 @@ def test_ctrl_z_and_fg_go_on_without_anything_called_hung(tmp_path: Path) -> Non
     logs.mkdir()
     with open(logs / "out", "wb") as out, open(logs / "err", "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "core", *"checksum -a md5 -w 2 --json --watchdog 2 w".split()],
+            [
+                sys.executable,
+                "-m",
+                "core",
+                *["checksum", "-a", "md5", "-w", "2", "--json", "--watchdog", "2", "w"],
+            ],
             cwd=tmp_path,
             env=ENV,
             stdin=subprocess.DEVNULL,
