@@ -20,7 +20,7 @@ from core import operations
 from core.operations.base import Plan
 from core.progress import Tracker
 from core.records import FileEntry, FileError, FileResult, Record, SkippedEntry, Status
-from core.results import ResultStore, TaskList
+from core.results import ResultSink, ResultStore, TaskList
 from core.scheduler import DEFAULT_WATCHDOG, Scheduler, describe_exit
 
 if TYPE_CHECKING:
@@ -130,6 +130,7 @@ class Job:
         self._paused = False
         self._out: collections.deque[RowsAdded | ResultsIn | InputClosed] = collections.deque()
         self._sched: Scheduler | None = None
+        self.sinks: list[ResultSink] = []  # besides the tracker's feed (see add_sink)
 
     # --- consumer side -----------------------------------------------------------------------
     def cancel(self) -> None:
@@ -190,9 +191,15 @@ class Job:
             tracker.mark_ended()
         return changed
 
+    def add_sink(self, sink: ResultSink) -> None:
+        """Have ``sink`` receive every final result (call before :meth:`run`)."""
+        self.sinks.append(sink)
+
     # --- run side ----------------------------------------------------------------------------
     def _sink(self, results: list[FileResult]) -> None:
-        self._out.append(ResultsIn(results))
+        self._out.append(ResultsIn(results))  # the tracker's feed, read by poll()
+        for sink in self.sinks:
+            sink.accept(results)
 
     def run(self) -> JobReport:
         """The run loop. Blocking: call it from a thread that is not the GUI thread."""
@@ -235,7 +242,7 @@ class Job:
             ]
             for r in failed:
                 store.put(r)
-            self._out.append(ResultsIn(failed))
+            self._sink(failed)
             raise
         finally:
             if self.engine.job is self:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import overload
+from typing import Protocol, overload
 
 from core.records import STATUSES, FileResult, Status, Task
 
@@ -220,3 +220,11 @@ class FinalResults(Collection[FileResult]):
                 r = store[i]
                 assert r is not None
                 yield r
+
+
+class ResultSink(Protocol):
+    """Receives every final result of a job once, in the job's run thread, as results arrive
+    (the feed of the window's tracker is one; a journal writer is another). Keep it quick: hand
+    the batch to another thread if there is real work to do."""
+
+    def accept(self, results: Sequence[FileResult]) -> None: ...

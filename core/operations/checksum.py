@@ -43,6 +43,7 @@ class ChecksumOptions(Record):
     manifest its first run wrote, and nothing another program wrote."""
 
     __slots__ = ("algorithm", "manifest", "manifest_seen")
+    RUNTIME_FIELDS = ("manifest_seen",)  # state of a run, not part of the options' identity
 
     def __init__(
         self,

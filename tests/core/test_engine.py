@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from core import operations
 from core.discover import scan
 from core.engine import Engine, Job, run_job
 from core.operations.base import Plan
-from core.records import FileEntry, SkippedEntry, Status, Task
+from core.records import FileEntry, FileResult, SkippedEntry, Status, Task
 from core.worker import MAP_MIN_SIZE, MAP_STEP, WORKER_NICENESS
 from tests.support import wait_for_exit, wait_until
 
@@ -603,3 +603,36 @@ def test_shutdown_from_two_threads_at_once() -> None:
         t.join(30)
     assert errors == [] and engine.worker_pids() == []
     assert engine._executor is None
+
+
+class _Collect:
+    """A result sink: records each batch and the thread it came from."""
+
+    def __init__(self) -> None:
+        self.results: list[FileResult] = []
+        self.threads: set[str] = set()
+
+    def accept(self, results: Sequence[FileResult]) -> None:
+        self.results.extend(results)
+        self.threads.add(threading.current_thread().name)
+
+
+def test_a_sink_gets_every_final_result_once_from_the_run_thread(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    make_files(folder, 30)
+    os.mkfifo(folder / "pipe")  # settled at planning: a sink sees it too
+    entries = scan([str(folder)])
+    plan = operations.get(HASH).plan(entries, None)
+    job = engine.new_job(HASH, None, plan)
+    sink = _Collect()
+    job.add_sink(sink)
+    t = threading.Thread(target=job.run, name="the-run-thread", daemon=True)
+    t.start()
+    finish(job, t)
+    assert sorted(r.index for r in sink.results) == list(range(len(job.tasks)))
+    assert sink.threads == {"the-run-thread"}
+    by_index = {r.index: r for r in sink.results}
+    assert all(by_index[i] == job.tracker.results[i] for i in range(len(job.tasks)))
+    assert {r.status for r in sink.results} == {Status.DONE, Status.SKIPPED}
