@@ -135,6 +135,8 @@ def _record(task: Task, r: FileResult | None) -> dict[str, Any]:
         rec["status"] = "pending"
         return rec
     rec["status"] = r.status.name.lower()
+    if r.kind:
+        rec["kind"] = r.kind.slug
     if r.value:
         rec["value"] = r.value
     if r.message:

@@ -18,7 +18,7 @@ import stat
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 
-from core.records import FileEntry, Record, SkippedEntry
+from core.records import FileEntry, Kind, Record, SkippedEntry
 
 Found = FileEntry | SkippedEntry
 
@@ -113,9 +113,9 @@ def _cannot_list(e: OSError) -> str:
 def _unreadable(path: str, e: OSError) -> SkippedEntry:
     """What an input whose ``stat`` failed becomes: a skip for a bad link, else a failure."""
     if e.errno == errno.ELOOP:
-        return SkippedEntry(path, LINK_LOOP)
+        return SkippedEntry(path, LINK_LOOP, kind=Kind.LOOP)
     if isinstance(e, FileNotFoundError) and os.path.islink(path):
-        return SkippedEntry(path, BROKEN_LINK)
+        return SkippedEntry(path, BROKEN_LINK, kind=Kind.MISSING)
     why = e.strerror or str(e)
     if e.errno == errno.ENAMETOOLONG:
         advice = "rename it or move it to a folder with a shorter path"
@@ -208,9 +208,10 @@ class Scanner:
                 st = os.stat(path)
             except FileNotFoundError:
                 if os.path.islink(path):
-                    yield self._found(SkippedEntry(path, BROKEN_LINK))
+                    yield self._found(SkippedEntry(path, BROKEN_LINK, kind=Kind.MISSING))
                 else:
-                    yield self._found(SkippedEntry(path, "not found: it was moved or deleted"))
+                    gone = "not found: it was moved or deleted"
+                    yield self._found(SkippedEntry(path, gone, kind=Kind.MISSING))
                 continue
             except OSError as e:
                 yield self._found(_unreadable(path, e))
@@ -236,7 +237,9 @@ class Scanner:
             with os.scandir(folder) as it:
                 children = sort_natural(list(it))
         except OSError as e:
-            yield self._found(SkippedEntry(folder, _cannot_list(e), error=True))
+            yield self._found(
+                SkippedEntry(folder, _cannot_list(e), error=True, kind=Kind.UNLISTABLE)
+            )
             return
         subdirs: list[tuple[str, str, os.stat_result]] = []
         filters = self.filters
@@ -273,7 +276,8 @@ class Scanner:
         for path, child_rel, st in subdirs:
             key = (st.st_dev, st.st_ino)
             if key in ancestors:
-                yield self._found(SkippedEntry(path, "symbolic link loop: folder already scanned"))
+                loop = "symbolic link loop: folder already scanned"
+                yield self._found(SkippedEntry(path, loop, kind=Kind.LOOP))
                 continue
             if key in self._entered:  # reached before through another link: a duplicate
                 continue

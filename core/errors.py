@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import os
 
+from core.records import Kind
+
 _NETWORK = frozenset(
     getattr(errno, name)
     for name in ("ESTALE", "ETIMEDOUT", "EHOSTDOWN", "EHOSTUNREACH", "ENETDOWN", "ECONNRESET")
@@ -122,6 +124,19 @@ def describe_error(e: BaseException) -> str:
     if isinstance(e, MemoryError):
         return "out of memory while processing this file; try fewer workers"
     return f"unexpected error ({type(e).__name__}: {e}); please report this"
+
+
+def error_kind(e: BaseException) -> Kind:
+    """The :class:`core.records.Kind` of an error that ended a file (see describe_error)."""
+    if isinstance(e, FileNotFoundError):
+        return Kind.MISSING
+    if isinstance(e, IsADirectoryError):
+        return Kind.NOT_REGULAR
+    if isinstance(e, OSError):
+        return Kind.LOOP if e.errno == errno.ELOOP else Kind.UNREADABLE
+    if isinstance(e, MemoryError):
+        return Kind.TOO_LARGE
+    return Kind.INTERNAL
 
 
 def describe_write_error(e: OSError, output: str) -> str:

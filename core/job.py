@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from core import operations
 from core.operations.base import Plan
 from core.progress import Tracker
-from core.records import FileEntry, FileError, FileResult, Record, SkippedEntry, Status
+from core.records import FileEntry, FileError, FileResult, Kind, Record, SkippedEntry, Status
 from core.results import ResultSink, ResultStore, TaskList
 from core.scheduler import DEFAULT_WATCHDOG, Scheduler, describe_exit
 
@@ -236,7 +236,7 @@ class Job:
             report.error = f"internal error: {type(e).__name__}: {e}"
             store = self._results
             failed = [
-                FileResult(i, Status.FAILED, message=report.error)
+                FileResult(i, Status.FAILED, message=report.error, kind=Kind.INTERNAL)
                 for i in range(len(store))
                 if not store.final(i)
             ]
@@ -291,7 +291,7 @@ class Job:
         self.notes.extend(part.notes)
         sched.record(part.settled)
         if sched.gave_up is not None:  # no worker can run them: every input still gets a row
-            sched.end(sched.take_unsubmitted(), Status.FAILED, sched.gave_up)
+            sched.end(sched.take_unsubmitted(), Status.FAILED, sched.gave_up, Kind.CANNOT_START)
 
     def _close_source(self) -> None:
         """No more rows come: discovery ended, or the job stops (then discovery is closed, or

@@ -35,6 +35,49 @@ class Status(enum.IntEnum):
         return self.name.capitalize()
 
 
+class Kind(enum.IntEnum):
+    """Why a file ended as it did, for programs (the journal, counts, retry planning): the
+    sentence for people is made from it and its details, and nothing parses a sentence back.
+    The names are stable (the journal and --json store ``kind.slug``)."""
+
+    NONE = 0  # done, nothing to say
+    # skipped
+    NOT_REGULAR = 1  # a FIFO, socket, device or folder
+    OUTPUT_EXISTS = 2  # the output is there and the policy says skip
+    IS_OUTPUT = 3  # the job's own output (the manifest being written)
+    # failed
+    MISSING = 10  # vanished since it was listed / not found
+    UNREADABLE = 11  # permission, I/O error, name too long...
+    CHANGED = 12  # changed while being read
+    MISMATCH = 13  # checksum does not match
+    NOT_AN_IMAGE = 14
+    DAMAGED = 15  # undecodable or corrupt data
+    TOO_LARGE = 16  # over a size or pixel limit (decompression-bomb guard)
+    OUTPUT_FAILED = 17  # the output could not be written
+    REFUSED = 18  # the operation refuses it (would overwrite its source, outside the folder...)
+    IMPROPER_LINE = 19  # a manifest line that cannot be checked
+    UNLISTABLE = 20  # a folder whose files could not be listed
+    LOOP = 21  # a symbolic link loop
+    CRASHED_WORKER = 30
+    TIMED_OUT = 31  # past the per-file time limit
+    HUNG = 32  # no progress for the watchdog's time
+    GAVE_UP = 33  # resubmitted too often because others in its chunk crashed
+    CANNOT_START = 34  # workers cannot start (a broken installation)
+    INTERNAL = 35  # a bug: please report it
+    OTHER = 39
+    # cancelled
+    CANCELLED_BEFORE_START = 40
+    CANCELLED_RUNNING = 41
+
+    @property
+    def slug(self) -> str:
+        """``"crashed-worker"``: the stable name written to journals and JSON."""
+        return self.name.lower().replace("_", "-")
+
+
+KIND_BY_VALUE = {int(k): k for k in Kind}
+
+
 class Record:
     """Equality and ``repr`` from ``__slots__``, as a dataclass would give."""
 
@@ -75,12 +118,15 @@ class SkippedEntry(Record):
     cannot be listed): its row fails instead of being skipped, so the job's outcome says that
     some input was not processed."""
 
-    __slots__ = ("path", "reason", "error")
+    __slots__ = ("path", "reason", "error", "kind")
 
-    def __init__(self, path: str, reason: str, error: bool = False) -> None:
+    def __init__(
+        self, path: str, reason: str, error: bool = False, kind: Kind | None = None
+    ) -> None:
         self.path = path
         self.reason = reason
         self.error = error
+        self.kind = kind if kind is not None else (Kind.UNREADABLE if error else Kind.NOT_REGULAR)
 
 
 class Task(Record):
@@ -112,9 +158,10 @@ class Task(Record):
 
 class FileResult(Record):
     """How one file ended. ``value`` is the operation's answer (a digest, "OK", "1024x768"),
-    ``message`` a sentence for the user when it did not simply succeed."""
+    ``message`` a sentence for the user when it did not simply succeed, ``kind`` the reason
+    for programs (see :class:`Kind`), ``attempt`` which try of the file gave this result."""
 
-    __slots__ = ("index", "status", "value", "message", "output")
+    __slots__ = ("index", "status", "value", "message", "output", "kind", "attempt")
 
     def __init__(
         self,
@@ -123,30 +170,53 @@ class FileResult(Record):
         value: str = "",
         message: str = "",
         output: str | None = None,
+        kind: Kind = Kind.NONE,
+        attempt: int = 1,
     ) -> None:
         self.index = index
         self.status = status
         self.value = value
         self.message = message
         self.output = output
+        self.kind = kind
+        self.attempt = attempt
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _result, (self.index, int(self.status), self.value, self.message, self.output)
+        return _result, (
+            self.index,
+            int(self.status),
+            self.value,
+            self.message,
+            self.output,
+            int(self.kind),
+            self.attempt,
+        )
 
 
 STATUSES = tuple(Status)  # Status by value, without the cost of calling the enum
 
 
-def _result(index: int, status: int, value: str, message: str, output: str | None) -> FileResult:
-    return FileResult(index, STATUSES[status], value, message, output)
+def _result(
+    index: int, status: int, value: str, message: str, output: str | None, kind: int, attempt: int
+) -> FileResult:
+    return FileResult(index, STATUSES[status], value, message, output, KIND_BY_VALUE[kind], attempt)
 
 
 class FileError(Exception):
-    """A per-file failure with a sentence the user can act on; the batch goes on."""
+    """A per-file failure with a sentence the user can act on, and its :class:`Kind`; the batch
+    goes on."""
+
+    def __init__(self, message: str = "", kind: Kind = Kind.OTHER) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class FileSkipped(Exception):
     """The file is deliberately not processed (e.g. output exists and the policy is skip)."""
+
+    def __init__(self, message: str = "", kind: Kind = Kind.NOT_REGULAR) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class Cancelled(Exception):

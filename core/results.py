@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Protocol, overload
 
-from core.records import STATUSES, FileResult, Status, Task
+from core.records import KIND_BY_VALUE, STATUSES, FileResult, Status, Task
 
 
 class TaskList(Sequence[Task]):
@@ -108,11 +108,13 @@ class ResultStore:
     """The final result of every row, or ``None`` while it has none. The first result of a row
     wins: a resubmitted chunk never overwrites (or counts twice) a row that already ended."""
 
-    __slots__ = ("status", "values", "_messages", "_outputs", "final_count")
+    __slots__ = ("status", "kinds", "attempts", "values", "_messages", "_outputs", "final_count")
 
     def __init__(self, n: int = 0) -> None:
         self.final_count = 0  # rows that have their final result
         self.status = bytearray(n)  # 0 while the row has no final result; else its Status
+        self.kinds = bytearray(n)  # each row's Kind
+        self.attempts = bytearray(n)  # which try gave the result (255 and more: 255)
         self.values: list[str | bytes] = [""] * n  # hex digests packed as bytes (see _pack)
         self._messages: dict[int, str] = {}
         self._outputs: dict[int, str] = {}
@@ -120,14 +122,25 @@ class ResultStore:
     def extend(self, k: int) -> None:
         """``k`` more rows, without results yet."""
         self.status.extend(bytes(k))
+        self.kinds.extend(bytes(k))
+        self.attempts.extend(bytes(k))
         self.values.extend([""] * k)
 
     def set(
-        self, i: int, status: int, value: str = "", message: str = "", output: str | None = None
+        self,
+        i: int,
+        status: int,
+        value: str = "",
+        message: str = "",
+        output: str | None = None,
+        kind: int = 0,
+        attempt: int = 1,
     ) -> bool:
         """Record row ``i``'s final result unless it has one; returns whether it was recorded."""
         if self.status[i]:
             return False
+        self.kinds[i] = kind
+        self.attempts[i] = min(attempt, 255)
         if value:
             self.values[i] = _pack(value)
         if message:
@@ -139,7 +152,7 @@ class ResultStore:
         return True
 
     def put(self, r: FileResult) -> bool:
-        return self.set(r.index, r.status, r.value, r.message, r.output)
+        return self.set(r.index, r.status, r.value, r.message, r.output, r.kind, r.attempt)
 
     def final(self, i: int) -> bool:
         return self.status[i] != 0
@@ -154,7 +167,13 @@ class ResultStore:
         if not st:
             return None
         return FileResult(
-            i, STATUSES[st], self.value(i), self._messages.get(i, ""), self._outputs.get(i)
+            i,
+            STATUSES[st],
+            self.value(i),
+            self._messages.get(i, ""),
+            self._outputs.get(i),
+            KIND_BY_VALUE[self.kinds[i]],
+            self.attempts[i],
         )
 
     def value(self, i: int) -> str:

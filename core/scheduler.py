@@ -22,7 +22,7 @@ from typing import Any
 from core.executor.base import ChunkDone, ChunkError, Executor, ExecutorBroken, Outcome, WorkerLost
 from core.operations.base import ChunkLimits
 from core.outputs import remove_partials
-from core.records import STATUSES, FileResult, Status, Task
+from core.records import KIND_BY_VALUE, STATUSES, FileResult, Kind, Status, Task
 from core.results import ResultStore, TaskList
 from core.worker import ChunkSpec
 
@@ -33,6 +33,8 @@ MAX_CRASHES = 2  # a file that killed this many workers fails
 MAX_ATTEMPTS = 4  # resubmissions of a file because others in its chunk crashed
 DEFAULT_WATCHDOG = 300.0  # seconds without any progress from a busy worker before it is killed
 MAX_WATCH_STEP = 1.0  # a longer gap between watches (this process was stopped) counts as this
+
+_NOT_STARTED = "cancelled before it started"
 
 # Why the scheduler itself killed a worker (the tag given to Executor.kill).
 KILL_TIMEOUT, KILL_HUNG, KILL_CANCEL = "timeout", "hung", "cancel"
@@ -135,9 +137,9 @@ class Scheduler:
         if fresh:
             self._on_results(fresh)
 
-    def end(self, tasks: Iterable[Task], status: Status, message: str) -> None:
-        """Give each of ``tasks`` that has not ended ``status`` with ``message``."""
-        self.record(FileResult(t.index, status, message=message) for t in tasks)
+    def end(self, tasks: Iterable[Task], status: Status, message: str, kind: Kind) -> None:
+        """Give each of ``tasks`` that has not ended ``status`` with ``message`` and ``kind``."""
+        self.record(FileResult(t.index, status, message=message, kind=kind) for t in tasks)
 
     def take_unsubmitted(self) -> list[Task]:
         """Every never-submitted row that has not ended (the job stops, or gives up)."""
@@ -165,7 +167,7 @@ class Scheduler:
             return
         if self.gave_up is not None:
             self._retry.clear()
-            self.end(self.take_unsubmitted(), Status.FAILED, self.gave_up)
+            self.end(self.take_unsubmitted(), Status.FAILED, self.gave_up, Kind.CANNOT_START)
             return
         workers = self.executor.capacity()
         busy = len(self._inflight)
@@ -234,14 +236,15 @@ class Scheduler:
                 self._lost(spec, o, kill)
             elif type(o) is ExecutorBroken:
                 self.give_up(o.reason)
-                self.end(spec.tasks, Status.FAILED, o.reason)
+                self.end(spec.tasks, Status.FAILED, o.reason, Kind.CANNOT_START)
             else:
                 assert type(o) is ChunkError
-                self.end(spec.tasks, Status.FAILED, f"internal error in the worker: {o.error}")
+                message = f"internal error in the worker: {o.error}"
+                self.end(spec.tasks, Status.FAILED, message, Kind.INTERNAL)
 
     def _done(self, spec: ChunkSpec, result: Any) -> None:
-        statuses, values, messages, outputs = result
-        final, fresh = self.results.status, []
+        statuses, values, messages, outputs, kinds = result
+        final, fresh, attempt = self.results.status, [], spec.attempt
         for pos, t in enumerate(spec.tasks):
             i = t.index
             if not final[i]:
@@ -252,6 +255,8 @@ class Scheduler:
                         values[pos],
                         messages.get(pos, "") if messages else "",
                         outputs.get(pos) if outputs else None,
+                        KIND_BY_VALUE[kinds[pos]],
+                        attempt,
                     )
                 )
         self.record(fresh)
@@ -299,7 +304,7 @@ class Scheduler:
         pos = lost.position
         suspect = tasks[pos] if 0 <= pos < len(tasks) else None
         if kill is not None and kill[0] == KILL_CANCEL:
-            self.end(tasks, Status.CANCELLED, "cancelled while running")
+            self.end(tasks, Status.CANCELLED, "cancelled while running", Kind.CANCELLED_RUNNING)
             return
         if kill is not None and (suspect is None or kill[1] != pos):
             # Killed for a file it had just finished (it moved on meanwhile), or before it began
@@ -307,7 +312,10 @@ class Scheduler:
             suspect = None
         elif kill is not None and suspect is not None:
             message = self._kill_text(kill[0])
-            self.record([FileResult(suspect.index, Status.FAILED, message=message)])
+            kind = Kind.TIMED_OUT if kill[0] == KILL_TIMEOUT else Kind.HUNG
+            self.record(
+                [FileResult(suspect.index, Status.FAILED, "", message, None, kind, spec.attempt)]
+            )
         final = self.results.status
         others = []
         for t in tasks:
@@ -319,9 +327,9 @@ class Scheduler:
             n = self._attempts.get(t.index, 0) + 1
             self._attempts[t.index] = n
             if n > MAX_ATTEMPTS:
-                reason = describe_exit(lost.code)
+                message = f"gave up: {describe_exit(lost.code)} repeatedly"
                 self.record(
-                    [FileResult(t.index, Status.FAILED, message=f"gave up: {reason} repeatedly")]
+                    [FileResult(t.index, Status.FAILED, "", message, None, Kind.GAVE_UP, n)]
                 )
             else:
                 others.append(t)
@@ -347,7 +355,8 @@ class Scheduler:
                 f"{reason} while processing this file, {n} times; "
                 "the file may be corrupt or trigger a bug in a library"
             )
-            self.record([FileResult(t.index, Status.FAILED, message=message)])
+            kind = Kind.CRASHED_WORKER
+            self.record([FileResult(t.index, Status.FAILED, "", message, None, kind, attempt)])
         else:
             self._retry.appendleft(([t], attempt + 1))
 
@@ -362,8 +371,8 @@ class Scheduler:
         inflight = list(self._inflight.values())
         self._inflight.clear()
         for spec in inflight:
-            self.end(spec.tasks, Status.FAILED, reason)
-        self.end(self.tasks, Status.FAILED, reason)
+            self.end(spec.tasks, Status.FAILED, reason, Kind.CANNOT_START)
+        self.end(self.tasks, Status.FAILED, reason, Kind.CANNOT_START)
 
     # --- cancel ------------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -378,13 +387,14 @@ class Scheduler:
         if self._inflight:
             for cid in ex.cancel_queued(list(self._inflight)):
                 spec = self._inflight.pop(cid)
-                self.end(spec.tasks, Status.CANCELLED, "cancelled before it started")
+                self.end(spec.tasks, Status.CANCELLED, _NOT_STARTED, Kind.CANCELLED_BEFORE_START)
         running = {t.index for spec in self._inflight.values() for t in spec.tasks}
         final = self.results.status
         self.end(
             (t for t in self.tasks if not final[t.index] and t.index not in running),
             Status.CANCELLED,
-            "cancelled before it started",
+            _NOT_STARTED,
+            Kind.CANCELLED_BEFORE_START,
         )
         self._drain_for(CANCEL_GRACE)
         if self._inflight:
@@ -394,9 +404,12 @@ class Scheduler:
                     ex.kill(b.slot, KILL_CANCEL)
             self._drain_for(EXIT_WAIT)
         for spec in list(self._inflight.values()):  # a worker that would not even die
-            self.end(spec.tasks, Status.CANCELLED, "cancelled while running")
+            self.end(
+                spec.tasks, Status.CANCELLED, "cancelled while running", Kind.CANCELLED_RUNNING
+            )
         self._inflight.clear()
-        self.end(self.tasks, Status.CANCELLED, "cancelled")  # anything left (retries)
+        # anything left (retries)
+        self.end(self.tasks, Status.CANCELLED, "cancelled", Kind.CANCELLED_BEFORE_START)
 
     def _drain_for(self, seconds: float) -> None:
         deadline = self._now() + seconds

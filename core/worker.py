@@ -22,11 +22,20 @@ from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from core import operations, procpool
-from core.errors import describe_error
+from core.errors import describe_error, error_kind
 from core.executor.table import CANCELLED_JOB, PAUSED, ROW_BEAT, ROW_POS
 from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
-from core.records import RUNNING_MSG, Cancelled, FileError, FileSkipped, Record, Status, Task
+from core.records import (
+    RUNNING_MSG,
+    Cancelled,
+    FileError,
+    FileSkipped,
+    Kind,
+    Record,
+    Status,
+    Task,
+)
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -241,7 +250,9 @@ class Context:
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                raise FileSkipped(f"skipped: {_kind(st.st_mode)}, not a regular file")
+                raise FileSkipped(
+                    f"skipped: {_kind(st.st_mode)}, not a regular file", Kind.NOT_REGULAR
+                )
         except BaseException:
             os.close(fd)
             raise
@@ -261,7 +272,7 @@ class Context:
         before = os.fstat(fd)
         yield from self._blocks(f.readinto)  # type: ignore[attr-defined]
         if _changed(before, os.fstat(fd)):
-            raise FileError(_CHANGED)
+            raise FileError(_CHANGED, Kind.CHANGED)
 
     def source_blocks(self, path: str) -> Iterator[memoryview]:
         """``open_source`` and ``read_blocks`` in one, on a bare file descriptor: no file object
@@ -275,7 +286,7 @@ class Context:
                 if mapped is not None:
                     yield from mapped
                     if _changed(st, os.fstat(fd)):
-                        raise FileError(_CHANGED)
+                        raise FileError(_CHANGED, Kind.CHANGED)
                     return
             if _readv is None:  # Windows has no readv
                 with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
@@ -284,7 +295,7 @@ class Context:
                 bufs = [self._view]
                 yield from self._blocks(lambda _view: _readv(fd, bufs))  # type: ignore[misc]
             if _changed(st, os.fstat(fd)):
-                raise FileError(_CHANGED)
+                raise FileError(_CHANGED, Kind.CHANGED)
         finally:
             os.close(fd)
 
@@ -345,10 +356,11 @@ _CHANGED = (
 )
 
 
-# What a chunk sends back: each file's status (one byte per file, in chunk order), value, and the
-# messages and outputs of the files that have one (by position). Plain built-in types pickle many
-# times faster than a record per file, and the parent reads 100,000s of them.
-ChunkResult = tuple[bytes, list[str], dict[int, str] | None, dict[int, str] | None]
+# What a chunk sends back: each file's status (one byte per file, in chunk order), value, the
+# messages and outputs of the files that have one (by position), and each file's Kind (one byte
+# per file). Plain built-in types pickle many times faster than a record per file, and the
+# parent reads 100,000s of them.
+ChunkResult = tuple[bytes, list[str], dict[int, str] | None, dict[int, str] | None, bytes]
 
 
 _context: Context | None = None
@@ -369,24 +381,26 @@ def _worker_context(spec: ChunkSpec) -> Context:
     return ctx
 
 
-def run_file(op: Any, task: Task, options: Any, ctx: Context) -> tuple[int, str, str, str | None]:
-    """Process one file; every per-file outcome becomes (status, value, message, output)."""
+def run_file(
+    op: Any, task: Task, options: Any, ctx: Context
+) -> tuple[int, str, str, str | None, int]:
+    """Process one file; every per-file outcome becomes (status, value, message, output, kind)."""
     try:
         ctx.begin(task)
         out = op.process(task, options, ctx)
-        return Status.DONE, out.value, out.message, out.output
+        return Status.DONE, out.value, out.message, out.output, Kind.NONE
     except Cancelled:
-        return Status.CANCELLED, "", "cancelled", None
+        return Status.CANCELLED, "", "cancelled", None, Kind.CANCELLED_RUNNING
     except FileSkipped as e:
-        return Status.SKIPPED, "", str(e), None
+        return Status.SKIPPED, "", str(e), None, e.kind
     except FileError as e:
-        return Status.FAILED, "", str(e), None
+        return Status.FAILED, "", str(e), None, e.kind
     except Exception as e:  # one bad file never stops the batch
         if not isinstance(e, OSError | MemoryError):
             import traceback  # only for bugs: not worth its import time at every worker start
 
             traceback.print_exc()
-        return Status.FAILED, "", describe_error(e), None
+        return Status.FAILED, "", describe_error(e), None, error_kind(e)
 
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
@@ -397,13 +411,15 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
     ctx = _worker_context(spec)
     options = spec.options
     statuses = bytearray(len(spec.tasks))
+    kinds = bytearray(len(spec.tasks))
     values: list[str] = []
     messages: dict[int, str] | None = None
     outputs: dict[int, str] | None = None
     for pos, task in enumerate(spec.tasks):
         table[pos_word] = pos
-        status, value, message, output = run_file(op, task, options, ctx)
+        status, value, message, output, kind = run_file(op, task, options, ctx)
         statuses[pos] = status
+        kinds[pos] = kind
         values.append(value)
         if message:
             if messages is None:
@@ -414,4 +430,4 @@ def run_chunk(spec: ChunkSpec) -> ChunkResult:
                 outputs = {}
             outputs[pos] = output
     table[pos_word] = len(spec.tasks)
-    return bytes(statuses), values, messages, outputs
+    return bytes(statuses), values, messages, outputs, bytes(kinds)

@@ -125,7 +125,9 @@ class Operation:
             if type(e) is SkippedEntry:
                 tasks.append(Task(i, e.path, 0))
                 status = Status.FAILED if e.error else Status.SKIPPED  # type: ignore[union-attr]
-                settled.append(FileResult(i, status, message=e.reason))  # type: ignore[union-attr]
+                settled.append(
+                    FileResult(i, status, message=e.reason, kind=e.kind)  # type: ignore[union-attr]
+                )
             else:
                 tasks.append(Task(i, e.path, e.size))  # type: ignore[union-attr]
         return plan

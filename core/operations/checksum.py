@@ -21,7 +21,16 @@ from core import manifest
 from core.manifest import get_algorithm
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
 from core.outputs import partial_path, remove_stale_partials
-from core.records import FileEntry, FileError, FileResult, Record, SkippedEntry, Status, Task
+from core.records import (
+    FileEntry,
+    FileError,
+    FileResult,
+    Kind,
+    Record,
+    SkippedEntry,
+    Status,
+    Task,
+)
 from core.results import ResultStore, TaskList
 
 if TYPE_CHECKING:
@@ -211,7 +220,9 @@ class ChecksumOperation(Operation):
             for t in plan.tasks:
                 path = normcase(t.path) if normcase else t.path
                 if path == target and t.index not in settled:
-                    plan.settled.append(FileResult(t.index, Status.SKIPPED, message=reason))
+                    plan.settled.append(
+                        FileResult(t.index, Status.SKIPPED, message=reason, kind=Kind.IS_OUTPUT)
+                    )
         return plan
 
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:

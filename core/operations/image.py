@@ -21,7 +21,7 @@ from core.naming import Action, Collision, NamingRule, PlannedOutput
 from core.operations import image_formats as formats
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
 from core.outputs import remove_stale_partials
-from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+from core.records import FileEntry, FileError, FileResult, Kind, SkippedEntry, Status, Task
 
 FRAMES = ("all", "first")
 
@@ -140,14 +140,15 @@ class ImageOperation(Operation):
             if isinstance(e, SkippedEntry):
                 plan.tasks.append(Task(i, e.path, 0))
                 status = Status.FAILED if e.error else Status.SKIPPED
-                plan.settled.append(FileResult(i, status, message=e.reason))
+                plan.settled.append(FileResult(i, status, message=e.reason, kind=e.kind))
                 continue
             p = next(planned)
             plan.tasks.append(Task(i, e.path, e.size, output=p.output))
             if p.action is Action.SKIP:
-                plan.settled.append(FileResult(i, Status.SKIPPED, message=p.note))
+                skip = FileResult(i, Status.SKIPPED, message=p.note, kind=Kind.OUTPUT_EXISTS)
+                plan.settled.append(skip)
             elif p.action is Action.REFUSE:
-                plan.settled.append(FileResult(i, Status.FAILED, message=p.note))
+                plan.settled.append(FileResult(i, Status.FAILED, message=p.note, kind=Kind.REFUSED))
         return plan
 
     def dry_run(
@@ -197,7 +198,7 @@ class ImageOperation(Operation):
                 )
             except OSError as e:
                 target = naming.size_name(task.output, *first.size) if deferred else task.output
-                raise FileError(describe_write_error(e, target)) from None
+                raise FileError(describe_write_error(e, target), Kind.OUTPUT_FAILED) from None
         ctx.report_bytes(task.size)
         (w0, h0), (w, h) = prepared.source_size, first.size
         value = f"{w0}x{h0} → {w}x{h} {spec.name}"

@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from core.operations.image_formats import DEFAULT_MAX_PIXELS, HEIF_EXTS, FormatSpec
 from core.operations.image_meta import ORIENTATION, cmyk_to_rgb, exif_bytes, icc_for
-from core.records import Cancelled, FileError
+from core.records import Cancelled, FileError, Kind
 
 if TYPE_CHECKING:
     from core.operations.image import ImageOptions
@@ -89,16 +89,18 @@ def decoding() -> Iterator[None]:
         except (Cancelled, FileError):
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-            raise FileError(bomb_message(str(e))) from None
+            raise FileError(bomb_message(str(e)), Kind.TOO_LARGE) from None
         except UnidentifiedImageError:
-            raise FileError("not an image, or not a format this operation reads") from None
+            message = "not an image, or not a format this operation reads"
+            raise FileError(message, Kind.NOT_AN_IMAGE) from None
         except MemoryError:
-            raise FileError("not enough memory to decode this image") from None
+            raise FileError("not enough memory to decode this image", Kind.TOO_LARGE) from None
         except OSError as e:
             what = "truncated image" if "truncated" in str(e) else "cannot decode the image"
-            raise FileError(f"{what}: {e}") from None
+            raise FileError(f"{what}: {e}", Kind.DAMAGED) from None
         except Exception as e:  # plugins raise many types on damaged data (SyntaxError, ...)
-            raise FileError(f"damaged or unsupported image ({type(e).__name__}: {e})") from None
+            message = f"damaged or unsupported image ({type(e).__name__}: {e})"
+            raise FileError(message, Kind.DAMAGED) from None
 
 
 def pixel_limit() -> int:

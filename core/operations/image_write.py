@@ -22,7 +22,7 @@ from core.operations.base import WorkerContext
 from core.operations.image_formats import FormatSpec
 from core.operations.image_ops import Prepared
 from core.outputs import partial_path
-from core.records import FileError, FileSkipped
+from core.records import FileError, FileSkipped, Kind
 
 JPEG_EXIF_MAX = 65_000  # a JPEG APP1 segment holds at most 64 KiB
 
@@ -71,11 +71,11 @@ def encode(f: IO[bytes], frame: Image.Image, spec: FormatSpec, params: dict[str,
     try:
         frame.save(f, spec.name, **params)
     except (ValueError, TypeError, KeyError, RuntimeError) as e:  # RuntimeError: libtiff
-        raise FileError(f"cannot encode {spec.name}: {e}") from None
+        raise FileError(f"cannot encode {spec.name}: {e}", Kind.OUTPUT_FAILED) from None
     except OSError as e:
         if e.errno is not None:
             raise
-        raise FileError(f"cannot encode {spec.name}: {e}") from None
+        raise FileError(f"cannot encode {spec.name}: {e}", Kind.OUTPUT_FAILED) from None
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -85,7 +85,7 @@ def _same_file(a: str, b: str) -> bool:
 def refuse_source(output: str, source: str) -> None:
     """Raise if ``output`` is the source itself (through any symbolic link)."""
     if os.path.lexists(output) and _same_file(output, source):
-        raise FileError("refused: the output would overwrite the source file")
+        raise FileError("refused: the output would overwrite the source file", Kind.REFUSED)
 
 
 def commit(
@@ -128,7 +128,7 @@ def _publish(tmp: str, final: str, policy: Collision, source: str) -> tuple[str,
         if _claim(tmp, candidate):
             return candidate, "collision: renamed (exists)" if n else ""
         if policy is Collision.SKIP:
-            raise FileSkipped(f"skip: {os.path.basename(candidate)} exists")
+            raise FileSkipped(f"skip: {os.path.basename(candidate)} exists", Kind.OUTPUT_EXISTS)
         n += 1
 
 

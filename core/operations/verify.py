@@ -27,6 +27,7 @@ from core.records import (
     FileError,
     FileResult,
     FileSkipped,
+    Kind,
     SkippedEntry,
     Status,
     Task,
@@ -176,13 +177,15 @@ class VerifyOperation(Operation):
             if isinstance(row, manifest.BadLine):
                 tasks.add(row.path or own_path, 0)
                 message = improper_message(row, options.manifest)
-                settled.append(FileResult(i, Status.FAILED, message=message))
+                settled.append(
+                    FileResult(i, Status.FAILED, message=message, kind=Kind.IMPROPER_LINE)
+                )
                 continue
             expected = (row.algorithm, row.digest)
             refusal = _refusal(row.path, base, real_base) if options.inside_only else ""
             if refusal:  # never read, not even its size
                 tasks.add(row.path, 0, expected=expected)
-                settled.append(FileResult(i, Status.FAILED, message=refusal))
+                settled.append(FileResult(i, Status.FAILED, message=refusal, kind=Kind.REFUSED))
                 continue
             try:
                 size = stat(row.path).st_size
@@ -216,13 +219,15 @@ class VerifyOperation(Operation):
         try:
             actual = hash_file(task.path, algorithm, ctx)
         except FileNotFoundError:
-            raise FileError(MISSING) from None
+            raise FileError(MISSING, Kind.MISSING) from None
         except FileSkipped as e:  # a listed name that is now a folder, FIFO...
-            raise FileError(f"cannot verify: {str(e).removeprefix('skipped: ')}") from None
+            reason = str(e).removeprefix("skipped: ")
+            raise FileError(f"cannot verify: {reason}", Kind.NOT_REGULAR) from None
         if actual.lower() != expected.lower():
             raise FileError(
                 f"{MISMATCH_PREFIX} (expected {_short(expected)}, got {_short(actual)}); "
-                "the file changed since the manifest was made, or it is damaged"
+                "the file changed since the manifest was made, or it is damaged",
+                Kind.MISMATCH,
             )
         return Outcome(value="OK")
 
@@ -234,7 +239,7 @@ class VerifyOperation(Operation):
         failed = [r for r in results if r.status == Status.FAILED]
         improper = {r.index for r in failed if _IMPROPER.match(r.message)}
         refused = sum(1 for r in failed if r.message.startswith(OUTSIDE_REFUSED))
-        mismatched = sum(1 for r in failed if r.message.startswith(MISMATCH_PREFIX))
+        mismatched = sum(1 for r in failed if r.kind == Kind.MISMATCH)
         unreadable = len(failed) - len(improper) - refused - mismatched
         unchecked = len(tasks) - ok - len(failed)
         listed = len(tasks) - len(improper)

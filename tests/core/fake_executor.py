@@ -126,13 +126,15 @@ def run_here(spec: ChunkSpec) -> Outcome:
     op = operations.get(spec.op_name)
     ctx = Context(spec.job_id, None)
     statuses = bytearray()
+    kinds = bytearray()
     values: list[str] = []
     messages: dict[int, str] = {}
     outputs: dict[int, str] = {}
     try:
         for pos, task in enumerate(spec.tasks):
-            status, value, message, output = run_file(op, task, spec.options, ctx)
+            status, value, message, output, kind = run_file(op, task, spec.options, ctx)
             statuses.append(status)
+            kinds.append(kind)
             values.append(value)
             if message:
                 messages[pos] = message
@@ -140,7 +142,8 @@ def run_here(spec: ChunkSpec) -> Outcome:
                 outputs[pos] = output
     except Exception as e:  # pragma: no cover - run_file catches per-file errors
         return ChunkError(spec.chunk_id, f"{type(e).__name__}: {e}")
-    return ChunkDone(spec.chunk_id, (bytes(statuses), values, messages or None, outputs or None))
+    result = (bytes(statuses), values, messages or None, outputs or None, bytes(kinds))
+    return ChunkDone(spec.chunk_id, result)
 
 
 def lost_at(position: int, code: int = -9) -> Callable[[ChunkSpec], Outcome]:

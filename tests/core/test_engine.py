@@ -17,7 +17,7 @@ from core import operations
 from core.discover import scan
 from core.engine import Engine, Job, run_job
 from core.operations.base import Plan
-from core.records import FileEntry, FileResult, SkippedEntry, Status, Task
+from core.records import FileEntry, FileResult, Kind, SkippedEntry, Status, Task
 from core.worker import MAP_MIN_SIZE, MAP_STEP, WORKER_NICENESS
 from tests.support import wait_for_exit, wait_until
 
@@ -118,6 +118,9 @@ def test_vanished_fifo_empty_and_settled_rows(engine: Engine, tmp_path: Path) ->
     assert by_name["pipe"].status == Status.SKIPPED and "FIFO" in by_name["pipe"].message
     assert by_name["f001.bin"].status == Status.FAILED
     assert "vanished" in by_name["f001.bin"].message
+    assert by_name["f001.bin"].kind == Kind.MISSING
+    assert by_name["pipe"].kind == by_name["f002.bin"].kind == Kind.NOT_REGULAR
+    assert by_name["f000.bin"].kind == Kind.NONE
     assert by_name["f002.bin"].status == Status.SKIPPED
     assert "named pipe" in by_name["f002.bin"].message
     assert by_name["f000.bin"].status == Status.DONE
@@ -136,6 +139,7 @@ def test_segfault_fails_only_that_file_after_one_retry(engine: Engine, tmp_path:
     assert job.tasks[crashed[0].index].path.endswith("f017_CRASH.bin")
     assert "worker crashed (signal 11: SIGSEGV)" in crashed[0].message
     assert "2 times" in crashed[0].message
+    assert (crashed[0].kind, crashed[0].attempt) == (Kind.CRASHED_WORKER, 2)
     done = {job.tasks[r.index].path: r.value for r in job.tracker.results if r and r.value}
     assert done == {str(p): sha(p) for p in files}
     assert_all_final(job)
@@ -231,17 +235,17 @@ def test_cancel_terminates_a_worker_that_ignores_it(engine: Engine, tmp_path: Pa
     stuck = "tests.fault_ops:StuckOperation"
     job, t = start(engine, stuck, plan)
     pump_until(job, lambda: job.tracker.counts[Status.RUNNING] >= 1)
-    old = set(engine.worker_pids())
+    stuck_pids = {b.pid for b in engine.current_executor().busy()}
+    assert stuck_pids
     began = time.monotonic()
     job.cancel()
     finish(job, t)
     assert time.monotonic() - began < 3.0
     assert job.tracker.counts[Status.CANCELLED] == 2
-    # The stuck workers were killed (and replaced: the pool stays warm for the next job).
-    assert wait_for_exit(old, 3.0) == []
-    assert not old & set(engine.worker_pids())
+    # The stuck worker was killed (and replaced: the pool stays warm for the next job).
+    assert wait_for_exit(stuck_pids, 3.0) == []
     job2, _ = run_job(engine, HASH, None, plan)
-    assert job2.tracker.counts[Status.DONE] == 2 and not old & set(engine.worker_pids())
+    assert job2.tracker.counts[Status.DONE] == 2 and not stuck_pids & set(engine.worker_pids())
 
 
 def test_cancel_leaves_no_partial_output(engine: Engine, tmp_path: Path) -> None:
@@ -342,7 +346,7 @@ def test_workers_that_die_at_start_fail_the_job_instead_of_looping(
     assert job.tracker.counts[Status.FAILED] == 300
     assert report.error is not None and "stop as soon as they start (exit code 3)" in report.error
     r = job.tracker.results[0]
-    assert r is not None and r.message == report.error
+    assert r is not None and r.message == report.error and r.kind == Kind.CANNOT_START
     job2, _ = run_job(engine, HASH, None, plan)  # the engine recovers for the next job
     assert job2.tracker.counts[Status.DONE] == 300
 

@@ -17,7 +17,7 @@ import pytest
 
 from core.engine import Engine, run_job
 from core.procpool import PoolBroken, ProcessPool
-from core.records import Status
+from core.records import Kind, Status
 from tests.core.test_engine import (
     HASH,
     SLOW,
@@ -78,6 +78,7 @@ def test_stopped_worker_mid_chunk_fails_its_file_as_hung(engine: Engine, tmp_pat
     assert time.monotonic() - began < 20
     failed = [r for r in job.tracker.results if r and r.status == Status.FAILED]
     assert len(failed) == 1 and failed[0].message.startswith("hung: no progress for 1 s")
+    assert failed[0].kind == Kind.HUNG
     done = {job.tasks[r.index].path: r.value for r in job.tracker.results if r and r.value}
     assert len(done) == 3 and all(done[str(p)] == sha(p) for p in files if str(p) in done)
     assert wait_for_exit([victim], 5.0) == []  # the stopped worker was killed, not left behind
@@ -116,6 +117,7 @@ def test_per_file_timeout_fails_only_the_slow_file(engine: Engine, tmp_path: Pat
     big = by_name["big000.bin"]
     assert big is not None and big.status == Status.FAILED
     assert big.message.startswith("timed out: still running after 0.5 s")
+    assert big.kind == Kind.TIMED_OUT
     for p in small:
         r = by_name[p.name]
         assert r is not None and r.status == Status.DONE and r.value == sha(p)
@@ -179,6 +181,8 @@ def test_cancel_with_a_stopped_worker_is_quick(engine: Engine, tmp_path: Path) -
     assert time.monotonic() - began < 4.0
     assert_all_final(job)
     assert wait_for_exit([victim], 5.0) == []
+    kinds = {r.kind for r in job.tracker.results if r and r.status == Status.CANCELLED}
+    assert kinds and kinds <= {Kind.CANCELLED_RUNNING, Kind.CANCELLED_BEFORE_START}
 
 
 def test_file_that_grows_while_read_fails_as_changed(engine: Engine, tmp_path: Path) -> None:
@@ -190,6 +194,7 @@ def test_file_that_grows_while_read_fails_as_changed(engine: Engine, tmp_path: P
     grew = by_name["log_GROW.txt"]
     assert grew is not None and grew.status == Status.FAILED
     assert grew.message.startswith("changed while being read")
+    assert grew.kind == Kind.CHANGED
     assert [by_name[p.name].value for p in keep] == [sha(p) for p in keep]  # type: ignore[union-attr]
 
 

@@ -17,7 +17,7 @@ from core.discover import scan
 from core.engine import Engine, Job, run_job
 from core.operations.checksum import ChecksumOptions
 from core.operations.verify import VerifyOperation, VerifyOptions, split_expected, unlisted_files
-from core.records import FileError, FileResult, Status, Task
+from core.records import FileError, FileResult, Kind, Status, Task
 from core.worker import run_file
 from tests.core.conftest import worker_context as ctx
 from tests.support import require_tool
@@ -104,10 +104,10 @@ def test_plan_refuses_a_bad_or_missing_manifest(tmp_path: Path) -> None:
 
 def check(path: str, expected: str) -> FileResult:
     """Run process() as the worker does and return the row's result."""
-    status, value, message, output = run_file(
+    status, value, message, output, kind = run_file(
         OP, Task(0, path, 0, expected=expected), VerifyOptions(), ctx()
     )
-    return FileResult(0, Status(status), value, message, output)
+    return FileResult(0, Status(status), value, message, output, Kind(kind))
 
 
 def test_process_ok_mismatch_missing_and_folder(tmp_path: Path) -> None:
@@ -163,10 +163,10 @@ def test_finish_summarises_like_coreutils(tmp_path: Path) -> None:
     results = [
         FileResult(0, Status.DONE, "OK"),
         FileResult(1, Status.DONE, "OK"),
-        FileResult(2, Status.FAILED, message="checksum does not match the manifest (...)"),
-        FileResult(3, Status.FAILED, message="missing: no such file; was it moved or deleted?"),
-        FileResult(4, Status.FAILED, message="permission denied: cannot read the file"),
-        FileResult(5, Status.CANCELLED, message="cancelled"),
+        FileResult(2, Status.FAILED, message="checksum does not match", kind=Kind.MISMATCH),
+        FileResult(3, Status.FAILED, message="missing: no such file", kind=Kind.MISSING),
+        FileResult(4, Status.FAILED, message="permission denied", kind=Kind.UNREADABLE),
+        FileResult(5, Status.CANCELLED, message="cancelled", kind=Kind.CANCELLED_RUNNING),
     ]
     lines = OP.finish(VerifyOptions(manifest=str(tmp_path / "SUMS")), tasks, results)
     assert lines == [
