@@ -226,7 +226,7 @@ class Scanner:
 
     def _entry(self, path: str, st: os.stat_result) -> Found:
         if stat.S_ISREG(st.st_mode):
-            return FileEntry(path, st.st_size, st.st_mtime)
+            return FileEntry(path, st.st_size, st.st_mtime, st.st_mtime_ns)
         return SkippedEntry(path, f"skipped: {_kind(st.st_mode)}, not a regular file")
 
     def _walk_dir(self, folder: str, rel: str, ancestors: set[tuple[int, int]]) -> Iterator[Found]:
@@ -264,7 +264,7 @@ class Scanner:
                     if dedupe:
                         seen.add(path)
                     self.files += 1
-                    yield FileEntry(path, st.st_size, st.st_mtime)
+                    yield FileEntry(path, st.st_size, st.st_mtime, st.st_mtime_ns)
                 continue
             child_rel = f"{rel}/{name}" if rel else name
             if stat.S_ISDIR(mode):

@@ -103,12 +103,13 @@ class FileEntry(Record):
     """A regular file found by discovery. ``path`` is absolute; undecodable bytes survive as
     surrogate escapes (``os.fsencode`` gives the original bytes back)."""
 
-    __slots__ = ("path", "size", "mtime")
+    __slots__ = ("path", "size", "mtime", "mtime_ns")
 
-    def __init__(self, path: str, size: int, mtime: float) -> None:
+    def __init__(self, path: str, size: int, mtime: float, mtime_ns: int = -1) -> None:
         self.path = path
         self.size = size
         self.mtime = mtime
+        self.mtime_ns = mtime_ns  # exact (the file's identity); -1 when not known
 
 
 class SkippedEntry(Record):
@@ -134,9 +135,11 @@ class Task(Record):
 
     ``output`` is the planned output path (outputs are planned before Start, never mid-batch);
     ``expected`` carries per-file input such as the digest a verify job checks against.
+    ``(path, size, mtime_ns)`` is the file's identity when it was planned (``mtime_ns`` -1: not
+    known); it stays in the parent (workers look at the file as it is).
     """
 
-    __slots__ = ("index", "path", "size", "output", "expected")
+    __slots__ = ("index", "path", "size", "output", "expected", "mtime_ns")
 
     def __init__(
         self,
@@ -145,15 +148,17 @@ class Task(Record):
         size: int,
         output: str | None = None,
         expected: str | None = None,
+        mtime_ns: int = -1,
     ) -> None:
         self.index = index
         self.path = path
         self.size = size
         self.output = output
         self.expected = expected
+        self.mtime_ns = mtime_ns
 
-    def __reduce__(self) -> tuple[type[Task], tuple[int, str, int, str | None, str | None]]:
-        return Task, (self.index, self.path, self.size, self.output, self.expected)
+    def __reduce__(self) -> tuple[type[Task], tuple[Any, ...]]:
+        return Task, (self.index, self.path, self.size, self.output, self.expected, self.mtime_ns)
 
 
 class FileResult(Record):

@@ -12,6 +12,7 @@ dicts and bytearrays are atomic in CPython.
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Protocol, overload
@@ -22,11 +23,12 @@ from core.records import KIND_BY_VALUE, STATUSES, FileResult, Status, Task
 class TaskList(Sequence[Task]):
     """The tasks of a job's rows, ``tasks[i].index == i``, stored as columns."""
 
-    __slots__ = ("paths", "sizes", "_outputs", "_expected")
+    __slots__ = ("paths", "sizes", "mtimes", "_outputs", "_expected")
 
     def __init__(self, tasks: Iterable[Task] = ()) -> None:
         self.paths: list[str] = []
         self.sizes = array("q")
+        self.mtimes = array("q")  # mtime_ns at planning (-1: not known)
         self._outputs: dict[int, str] = {}
         # Per-row expected values (verify's digests), once any row has one. An entry may be an
         # (algorithm, digest) pair that shares the digest string of its source: see add().
@@ -39,6 +41,7 @@ class TaskList(Sequence[Task]):
         size: int,
         output: str | None = None,
         expected: str | tuple[str, str] | None = None,
+        mtime_ns: int = -1,
     ) -> int:
         """Append one row without making a Task; returns its index. ``expected`` may be given
         as ``(algorithm, digest)``, read back as ``"algorithm:digest"``: a million rows then
@@ -46,6 +49,7 @@ class TaskList(Sequence[Task]):
         i = len(self.paths)
         self.paths.append(path)
         self.sizes.append(size)
+        self.mtimes.append(mtime_ns)
         if output is not None:
             self._outputs[i] = output
         if expected is not None:
@@ -76,7 +80,7 @@ class TaskList(Sequence[Task]):
         for t in tasks:
             if t.index != len(self.paths):
                 raise ValueError(f"task index {t.index} where row {len(self.paths)} was expected")
-            self.add(t.path, t.size, t.output, t.expected)
+            self.add(t.path, t.size, t.output, t.expected, t.mtime_ns)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -92,15 +96,27 @@ class TaskList(Sequence[Task]):
             return [self[k] for k in range(*i.indices(len(self.paths)))]
         if i < 0:
             i += len(self.paths)
-        return Task(i, self.paths[i], self.sizes[i], self._outputs.get(i), self._expected_of(i))
+        return Task(
+            i,
+            self.paths[i],
+            self.sizes[i],
+            self._outputs.get(i),
+            self._expected_of(i),
+            self.mtimes[i],
+        )
+
+    def key(self, i: int) -> tuple[str, int, int]:
+        """Row ``i``'s file identity ``(path, size, mtime_ns)`` as it was planned."""
+        return self.paths[i], self.sizes[i], self.mtimes[i]
 
     def __iter__(self) -> Iterator[Task]:
-        outputs = self._outputs
+        outputs, n = self._outputs, len(self.paths)
         if not outputs and self._expected is None:
-            return map(Task, range(len(self.paths)), self.paths, self.sizes)
+            no_output, no_expected = itertools.repeat(None, n), itertools.repeat(None, n)
+            return map(Task, range(n), self.paths, self.sizes, no_output, no_expected, self.mtimes)
         return (
-            Task(i, p, s, outputs.get(i), self._expected_of(i))
-            for i, (p, s) in enumerate(zip(self.paths, self.sizes, strict=True))
+            Task(i, p, s, outputs.get(i), self._expected_of(i), m)
+            for i, (p, s, m) in enumerate(zip(self.paths, self.sizes, self.mtimes, strict=True))
         )
 
 

@@ -129,7 +129,7 @@ class Operation:
                     FileResult(i, status, message=e.reason, kind=e.kind)  # type: ignore[union-attr]
                 )
             else:
-                tasks.append(Task(i, e.path, e.size))  # type: ignore[union-attr]
+                tasks.append(Task(i, e.path, e.size, mtime_ns=e.mtime_ns))  # type: ignore[union-attr]
         return plan
 
     def finish(

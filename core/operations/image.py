@@ -143,7 +143,7 @@ class ImageOperation(Operation):
                 plan.settled.append(FileResult(i, status, message=e.reason, kind=e.kind))
                 continue
             p = next(planned)
-            plan.tasks.append(Task(i, e.path, e.size, output=p.output))
+            plan.tasks.append(Task(i, e.path, e.size, output=p.output, mtime_ns=e.mtime_ns))
             if p.action is Action.SKIP:
                 skip = FileResult(i, Status.SKIPPED, message=p.note, kind=Kind.OUTPUT_EXISTS)
                 plan.settled.append(skip)

@@ -188,10 +188,11 @@ class VerifyOperation(Operation):
                 settled.append(FileResult(i, Status.FAILED, message=refusal, kind=Kind.REFUSED))
                 continue
             try:
-                size = stat(row.path).st_size
+                st = stat(row.path)
+                size, mtime_ns = st.st_size, st.st_mtime_ns
             except (OSError, ValueError):
-                size = 0
-            tasks.add(row.path, size, expected=expected)
+                size, mtime_ns = 0, -1
+            tasks.add(row.path, size, expected=expected, mtime_ns=mtime_ns)
         bad, guessed = listing.bad, listing.guessed
         notes = []
         if bad:

@@ -152,7 +152,7 @@ def test_entries_carry_size_and_mtime(tmp_path: Path) -> None:
     f = touch(tmp_path / "a.bin", b"12345")
     os.utime(f, (1_000_000, 1_234_567))
     (entry,) = scan([str(tmp_path)])
-    assert entry == FileEntry(str(f), 5, 1_234_567.0)
+    assert entry == FileEntry(str(f), 5, 1_234_567.0, 1_234_567 * 10**9)
 
 
 def test_explicit_paths_keep_the_given_order(tmp_path: Path) -> None:

@@ -640,3 +640,13 @@ def test_a_sink_gets_every_final_result_once_from_the_run_thread(
     by_index = {r.index: r for r in sink.results}
     assert all(by_index[i] == job.tracker.results[i] for i in range(len(job.tasks)))
     assert {r.status for r in sink.results} == {Status.DONE, Status.SKIPPED}
+
+
+def test_tasks_carry_the_file_identity_as_planned(engine: Engine, tmp_path: Path) -> None:
+    files = make_files(tmp_path / "in", 20)
+    job, _ = run_job(engine, HASH, None, plan_for(HASH, tmp_path / "in"))
+    assert len(list(job.tasks)) == len(job.tasks) == 20
+    for i, p in enumerate(files):
+        st = p.stat()
+        assert job.tasks.key(i) == (str(p), st.st_size, st.st_mtime_ns)
+        assert job.tasks[i].mtime_ns == st.st_mtime_ns
