@@ -1,41 +1,42 @@
 """Chunk planning: small files share a chunk (bounded by count and bytes) so that per-task IPC
-stays tiny; every large file gets a chunk of its own so big files spread over the workers."""
+stays tiny; every large file gets a chunk of its own so big files spread over the workers.
+
+The rule works on a job's row columns (sizes, and which rows already ended), so the scheduler
+cuts chunks without a Task object per waiting row."""
 
 from __future__ import annotations
 
-import itertools
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 
 from core.operations.base import ChunkLimits
-from core.records import Task
 
 DEFAULT_LIMITS = ChunkLimits()
 
 
-def chunks(tasks: Iterable[Task], limits: ChunkLimits = DEFAULT_LIMITS) -> Iterator[list[Task]]:
-    """Yield lists of tasks in input order. Lazy, so a million files cost no extra memory."""
-    it = iter(tasks)
-    pending: deque[Task] = deque()
-    while True:
-        pending.extend(itertools.islice(it, limits.max_files - len(pending)))
-        if not pending:
-            return
-        yield take_chunk(pending, limits)
+def next_chunk(
+    sizes: Sequence[int],
+    start: int,
+    limits: ChunkLimits = DEFAULT_LIMITS,
+    ended: Sequence[int] | None = None,
+) -> tuple[list[int], int]:
+    """The rows of the next chunk from ``start`` on, and where the one after begins.
 
-
-def take_chunk(pending: deque[Task], limits: ChunkLimits = DEFAULT_LIMITS) -> list[Task]:
-    """Take the next chunk off the front of ``pending`` (not empty), by the same rules as
-    :func:`chunks`: a large file alone, otherwise small files up to the count and byte limits."""
-    first = pending.popleft()
-    batch = [first]
-    if first.size >= limits.large_file:
-        return batch
-    nbytes = first.size
-    while pending and len(batch) < limits.max_files:
-        t = pending[0]
-        if t.size >= limits.large_file or nbytes + t.size > limits.max_bytes:
+    A large file alone; otherwise small files in row order until the next one would pass the
+    count or byte limit or is large. Rows whose ``ended[i]`` is set are passed over."""
+    large, max_bytes, max_files = limits.large_file, limits.max_bytes, limits.max_files
+    n, i = len(sizes), start
+    rows: list[int] = []
+    nbytes = 0
+    while i < n:
+        if ended is not None and ended[i]:
+            i += 1
+            continue
+        size = sizes[i]
+        if rows and (size >= large or nbytes + size > max_bytes or len(rows) >= max_files):
             break
-        batch.append(pending.popleft())
-        nbytes += t.size
-    return batch
+        rows.append(i)
+        nbytes += size
+        i += 1
+        if size >= large:
+            break
+    return rows, i

@@ -22,6 +22,7 @@ from typing import Any
 from core.executor.base import ChunkDone, ChunkError, Executor, ExecutorBroken, Outcome, WorkerLost
 from core.operations.base import ChunkLimits
 from core.outputs import remove_partials
+from core.plan import next_chunk
 from core.records import KIND_BY_VALUE, STATUSES, FileResult, Kind, Status, Task
 from core.results import ResultStore, TaskList
 from core.worker import ChunkSpec
@@ -195,27 +196,10 @@ class Scheduler:
         return self._take_rows(), 1
 
     def _take_rows(self) -> list[Task]:
-        """The next chunk of never-submitted rows, by the rules of :func:`core.plan.take_chunk`
-        (a large file alone, else small files up to the count and byte limits); rows that
+        """The next chunk of never-submitted rows (:func:`core.plan.next_chunk`); rows that
         already ended are passed over."""
-        tasks, final, limits = self.tasks, self.results.status, self.limits
-        sizes, n, i = tasks.sizes, len(tasks), self._cursor
-        large, max_bytes, max_files = limits.large_file, limits.max_bytes, limits.max_files
-        rows: list[int] = []
-        nbytes = 0
-        while i < n:
-            if final[i]:
-                i += 1
-                continue
-            size = sizes[i]
-            if rows and (size >= large or nbytes + size > max_bytes or len(rows) >= max_files):
-                break
-            rows.append(i)
-            nbytes += size
-            i += 1
-            if size >= large:
-                break
-        self._cursor = i
+        tasks = self.tasks
+        rows, self._cursor = next_chunk(tasks.sizes, self._cursor, self.limits, self.results.status)
         return [tasks[k] for k in rows]
 
     def _submit(self, tasks: list[Task], attempt: int) -> None:

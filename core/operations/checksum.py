@@ -32,6 +32,7 @@ from core.records import (
     Task,
 )
 from core.results import ResultStore, TaskList
+from core.wording import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -89,10 +90,6 @@ def hash_file(path: str, algorithm: str, ctx: WorkerContext) -> str:
 
 # Small files share chunks of up to 128 files / 16 MiB; files of 8 MiB and more run alone.
 HASHING_LIMITS = ChunkLimits(max_files=128, max_bytes=16 * 1024 * 1024, large_file=8 * 1024 * 1024)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _place(tmp: str, final: str) -> bool:
@@ -174,7 +171,7 @@ def _b3sum_warning(names: list[bytes]) -> list[str]:
     shown = ", ".join(f'"{n.decode("utf-8", "backslashreplace")}"' for n in names[:3])
     more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     return [
-        f"WARNING: b3sum --check cannot read {_plural(len(names), 'name')} in this manifest "
+        f"WARNING: b3sum --check cannot read {plural(len(names), 'name')} in this manifest "
         f"(not UTF-8 or holding a carriage return): {shown}{more}; parabatch-cli verify and "
         "other readers of sha256sum-style manifests can"
     ]
@@ -269,11 +266,11 @@ class ChecksumOperation(Operation):
         else:
             raise FileError(
                 f"{path} changed while this job ran (another program or job wrote it); it was "
-                f"not replaced: this job's manifest ({_plural(len(done), 'file')}) is in {written}"
+                f"not replaced: this job's manifest ({plural(len(done), 'file')}) is in {written}"
             )
-        lines = [f"Manifest written: {path} ({_plural(len(done), 'file')})"]
+        lines = [f"Manifest written: {path} ({plural(len(done), 'file')})"]
         if count[Status.FAILED]:
-            lines.append(f"{_plural(count[Status.FAILED], 'failed file')} left out of the manifest")
+            lines.append(f"{plural(count[Status.FAILED], 'failed file')} left out of the manifest")
         itself = os.path.normcase(path)
         skipped = sum(
             1
@@ -281,7 +278,7 @@ class ChecksumOperation(Operation):
             if os.path.normcase(tasks[i].path) != itself
         )
         if skipped:
-            lines.append(f"{_plural(skipped, 'skipped file')} left out of the manifest")
+            lines.append(f"{plural(skipped, 'skipped file')} left out of the manifest")
         if check:
             lines.extend(_b3sum_warning(unreadable))
         return lines

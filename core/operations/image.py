@@ -22,6 +22,7 @@ from core.operations import image_formats as formats
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
 from core.outputs import remove_stale_partials
 from core.records import FileEntry, FileError, FileResult, Kind, SkippedEntry, Status, Task
+from core.wording import plural
 
 FRAMES = ("all", "first")
 
@@ -75,10 +76,6 @@ def _deferred(template: str) -> bool:
     return naming.Template(template).deferred
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def plan_names(
     sources: Sequence[str], options: ImageOptions, root: str | None = None
 ) -> list[PlannedOutput]:
@@ -107,13 +104,13 @@ def _summary(planned: Sequence[PlannedOutput]) -> list[str]:
         counts[p.action] += 1
     notes = []
     if counts[Action.RENAME]:
-        notes.append(f"{_plural(counts[Action.RENAME], 'output')} renamed to avoid a collision")
+        notes.append(f"{plural(counts[Action.RENAME], 'output')} renamed to avoid a collision")
     if counts[Action.OVERWRITE]:
-        notes.append(f"{_plural(counts[Action.OVERWRITE], 'existing file')} will be overwritten")
+        notes.append(f"{plural(counts[Action.OVERWRITE], 'existing file')} will be overwritten")
     if counts[Action.SKIP]:
-        notes.append(f"{_plural(counts[Action.SKIP], 'input')} skipped: output name taken")
+        notes.append(f"{plural(counts[Action.SKIP], 'input')} skipped: output name taken")
     if counts[Action.REFUSE]:
-        notes.append(f"{_plural(counts[Action.REFUSE], 'input')} refused: would overwrite a source")
+        notes.append(f"{plural(counts[Action.REFUSE], 'input')} refused: would overwrite a source")
     return notes
 
 

@@ -33,6 +33,7 @@ from core.records import (
     Task,
 )
 from core.results import TaskList
+from core.wording import plural
 
 MISMATCH_PREFIX = "checksum does not match the manifest"
 """How a mismatch's message starts (``finish`` counts mismatches by it)."""
@@ -97,10 +98,6 @@ def unlisted_files(manifest_path: str, listed_paths: Iterable[str]) -> list[str]
                 found.append(manifest.relative_name(path, base))
     found.sort(key=os.fsencode)
     return found
-
-
-def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
 
 
 def _within(path: str, base: str) -> bool:
@@ -198,7 +195,7 @@ class VerifyOperation(Operation):
         if bad:
             n = len(bad)
             notes.append(
-                f"{_plural(n, 'line', 'lines')} of {options.manifest} "
+                f"{plural(n, 'line', 'lines')} of {options.manifest} "
                 f"{'is' if n == 1 else 'are'} improperly formatted: each gets a failed row and "
                 "the other lines are checked (--strict refuses such a manifest)"
             )
@@ -244,18 +241,18 @@ class VerifyOperation(Operation):
         unreadable = len(failed) - len(improper) - refused - mismatched
         unchecked = len(tasks) - ok - len(failed)
         listed = len(tasks) - len(improper)
-        lines = [f"{ok} of {_plural(listed, 'listed file', 'listed files')} OK"]
+        lines = [f"{ok} of {plural(listed, 'listed file', 'listed files')} OK"]
         if mismatched:
-            counted = _plural(mismatched, "computed checksum", "computed checksums")
+            counted = plural(mismatched, "computed checksum", "computed checksums")
             lines.append(f"WARNING: {counted} did NOT match")
         if unreadable:
-            counted = _plural(unreadable, "listed file", "listed files")
+            counted = plural(unreadable, "listed file", "listed files")
             lines.append(f"WARNING: {counted} could not be read")
         if improper:
-            counted = _plural(len(improper), "line is", "lines are")
+            counted = plural(len(improper), "line is", "lines are")
             lines.append(f"WARNING: {counted} improperly formatted")
         if refused:
-            counted = _plural(refused, "listed entry leads", "listed entries lead")
+            counted = plural(refused, "listed entry leads", "listed entries lead")
             lines.append(
                 f"{counted} outside the manifest's folder and {'was' if refused == 1 else 'were'} "
                 "not read (--inside-only)"
@@ -266,17 +263,17 @@ class VerifyOperation(Operation):
                 1 for t in tasks if t.index not in improper and points_outside(t.path, base)
             )
             if outside:
-                counted = _plural(outside, "listed entry points", "listed entries point")
+                counted = plural(outside, "listed entry points", "listed entries point")
                 lines.append(
                     f"{counted} outside the manifest's folder (absolute or ../ names); "
                     "--inside-only refuses them"
                 )
         if unchecked:
-            lines.append(f"{_plural(unchecked, 'file was', 'files were')} not checked (cancelled)")
+            lines.append(f"{plural(unchecked, 'file was', 'files were')} not checked (cancelled)")
         if options.list_unlisted:
             extra = unlisted_files(options.manifest, (t.path for t in tasks))
             folder = os.path.dirname(os.path.abspath(options.manifest))
-            counted = _plural(len(extra), "file", "files")
+            counted = plural(len(extra), "file", "files")
             lines.append(f"{counted} under {folder} not listed in the manifest")
             lines.extend(f"UNLISTED: {_shown(name)}" for name in extra)
         return lines

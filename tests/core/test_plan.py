@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.operations.base import ChunkLimits
-from core.plan import DEFAULT_LIMITS, chunks
+from core.plan import DEFAULT_LIMITS, next_chunk
 from core.records import Task
 
 limits_st = st.builds(
@@ -23,6 +23,15 @@ sizes_st = st.lists(st.integers(0, 10_000), max_size=120)
 
 def make_tasks(sizes: list[int]) -> list[Task]:
     return [Task(i, f"/data/f{i}", s) for i, s in enumerate(sizes)]
+
+
+def chunks(tasks: list[Task], limits: ChunkLimits = DEFAULT_LIMITS) -> Iterator[list[Task]]:
+    """Every chunk next_chunk cuts, from the first row to the last."""
+    sizes = [t.size for t in tasks]
+    start = 0
+    while start < len(sizes):
+        rows, start = next_chunk(sizes, start, limits)
+        yield [tasks[i] for i in rows]
 
 
 @given(sizes_st, limits_st)
@@ -82,17 +91,13 @@ def test_empty_input_gives_no_chunk() -> None:
     assert list(chunks([], ChunkLimits())) == []
 
 
-def test_lazy_on_an_endless_generator() -> None:
-    pulled = 0
-
-    def endless() -> Iterator[Task]:
-        nonlocal pulled
-        for i in itertools.count():
-            pulled += 1
-            yield Task(i, f"/f{i}", 10)
-
-    it = chunks(endless(), ChunkLimits(max_files=4, max_bytes=10**9, large_file=10**9))
-    assert [t.index for t in next(it)] == [0, 1, 2, 3]
-    assert pulled <= 5  # at most one look-ahead item, not the whole stream
-    assert [t.index for t in next(it)] == [4, 5, 6, 7]
-    assert pulled <= 9
+@given(sizes_st, limits_st, st.lists(st.booleans(), min_size=120, max_size=120))
+def test_rows_that_ended_are_passed_over(
+    sizes: list[int], limits: ChunkLimits, ended: list[bool]
+) -> None:
+    flags = bytearray(ended[: len(sizes)])
+    start, seen = 0, []
+    while start < len(sizes):
+        rows, start = next_chunk(sizes, start, limits, flags)
+        seen.extend(rows)
+    assert seen == [i for i in range(len(sizes)) if not flags[i]]
