@@ -18,6 +18,7 @@ import stat
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 
+from core.errors import file_kind as _kind
 from core.records import FileEntry, Kind, Record, SkippedEntry
 
 Found = FileEntry | SkippedEntry
@@ -131,16 +132,6 @@ def _listed_as_dir(d: os.DirEntry[str]) -> bool:
         return d.is_dir(follow_symlinks=False)
     except OSError:
         return False
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
 
 
 def _is_dir(path: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 
 from core.records import Kind
 
@@ -156,3 +157,18 @@ def describe_write_error(e: OSError, output: str) -> str:
     else:
         what = os_error_sentence(e, output, writing=True)
     return f"cannot write the output {output}: {what}"
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for sentences: ``"a named pipe (FIFO)"``..."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "a special file"

@@ -31,6 +31,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Protocol
 
+from core.errors import file_kind as _kind
 from core.records import FileError, Record
 
 
@@ -632,18 +633,6 @@ def _read_lines(f: IO[bytes]) -> Iterator[bytes | None]:
         yield None
     elif head:
         yield head
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
 
 
 def _not_regular(path: str, mode: int) -> ManifestError:

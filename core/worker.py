@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from core import operations, procpool
 from core.errors import describe_error, error_kind
+from core.errors import file_kind as _kind
 from core.executor.table import CANCELLED_JOB, PAUSED, ROW_BEAT, ROW_POS
 from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
@@ -141,16 +142,6 @@ def _chunk_spec(
     n = len(indices)
     tasks = tuple(map(Task, indices, paths, sizes, outputs or [None] * n, expected or [None] * n))
     return ChunkSpec(*head, op_name, options, tasks)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return "a device or special file"
 
 
 class _Unshared:
