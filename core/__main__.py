@@ -11,9 +11,20 @@ import sys
 
 
 def main() -> int:
-    from core.cli import main as run
+    # First of all, before the command line is imported: a stop signal from now on ends the
+    # program with its interrupted exit code (130), not with the signal's default death.
+    from core import stopsignals
 
-    return run()
+    stopsignals.install()
+    try:
+        from core.cli import main as run
+
+        # Once its results are out, run() ignores stop signals (see ignore_from_now).
+        return run(exiting=True)
+    except KeyboardInterrupt:  # while the command line was imported, or before run() began
+        stopsignals.ignore_from_now()
+        sys.stderr.write("parabatch-cli: interrupted before any file was processed\n")
+        return 130
 
 
 if __name__ == "__main__":

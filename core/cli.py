@@ -11,14 +11,13 @@ import argparse
 import contextlib
 import gc
 import os
-import signal
 import stat
 import sys
 import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
-from core import __version__, operations
+from core import __version__, operations, stopsignals
 from core.discover import Filters, Scanner
 from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_job
 from core.progress import format_bytes, format_duration
@@ -239,41 +238,13 @@ def _dry_run(op: Any, entries: list[Any], options: Any) -> int:
 GC_THRESHOLDS = (100_000, 50, 1000)
 
 
-# Signals that ask the command line to stop: Ctrl-C, ``kill``, the terminal closing.
-STOP_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
-def _catch_stop_signals() -> None:
-    """SIGTERM and SIGHUP stop the command line as Ctrl-C does: the job is cancelled cleanly
-    (workers stop, temporaries are removed), what finished is printed, and it exits 130."""
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, _interrupt)
-
-
-class _Deferred:
-    """Hold stop signals back while results are printed or workers are being ended, so that
-    output is never cut in the middle; a signal that came meanwhile is acted on afterwards."""
-
-    def __enter__(self) -> _Deferred:
-        if hasattr(signal, "pthread_sigmask"):
-            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if hasattr(signal, "pthread_sigmask"):
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # a pending one raises here
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
+    """Run the command line. ``exiting``: the program ends when this returns (``core.__main__``),
+    so stop signals are ignored from the moment its results are out and its exit code decided
+    (see :func:`core.stopsignals.ignore_from_now`)."""
     gc.set_threshold(*GC_THRESHOLDS)
     argv = list(sys.argv[1:] if argv is None else argv)
-    _catch_stop_signals()
+    stopsignals.install()  # again, for callers of main() that did not come through core.__main__
     engine: Engine | None = None
     try:
         command = next((a for a in argv if not a.startswith("-")), None)
@@ -289,18 +260,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = Engine(args.workers)
         return _run(args, parser, op, options, engine)
     except KeyboardInterrupt:
-        with _Deferred():
+        with stopsignals.held(reraise=False):
             if engine is not None:
                 engine.shutdown()
-        sys.stderr.write("parabatch-cli: interrupted before any file was processed\n")
+            sys.stderr.write("parabatch-cli: interrupted before any file was processed\n")
         return EXIT_INTERRUPTED
     finally:
-        if engine is not None:
-            try:
-                with _Deferred():
-                    engine.shutdown()
-            except KeyboardInterrupt:  # came while the workers were ended: they are gone now
-                pass
+        with stopsignals.held(reraise=False):  # the workers are being ended anyway
+            if engine is not None:
+                engine.shutdown()
+            if exiting:
+                stopsignals.ignore_from_now()
 
 
 def _run(
@@ -328,7 +298,7 @@ def _run(
                 entries.extend(batch)
         if getattr(args, "dry_run", False):
             try:
-                with _Deferred():
+                with stopsignals.held(reraise=False):  # the list is printed whole, or not begun
                     return _dry_run(op, entries, options)
             except FileError as e:
                 sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
@@ -341,34 +311,35 @@ def _run(
     for note in plan.notes:
         sys.stderr.write(f"parabatch-cli: note: {_text(note)}\n")
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
-    job, report = run_job(
-        engine,
-        args.command,
-        options,
-        plan,
-        on_tick=progress,
-        source=source,
-        timeout=args.timeout,
-        watchdog=args.watchdog,
-    )
-    try:
-        with _Deferred():
-            if progress:
-                progress.close()
-            # The workers are done: let them exit while the results are printed (main() still
-            # waits for them before the program ends).
-            closing = threading.Thread(target=engine.shutdown, name="parabatch-close", daemon=True)
-            closing.start()
-            try:
-                _print_results(args, job, report)
-                if report.interrupted:
-                    sys.stderr.write(_interrupted_text(args, job) + "\n")
-                sys.stdout.flush()
-            except BrokenPipeError:  # the reader went away (``| head``): say nothing more there
-                _silence_stdout()
-            closing.join()
-    except KeyboardInterrupt:
-        pass  # a stop signal while the complete results were printed: they are out; exit as is
+    # From here on a stop signal never raises: the job loop sees it and cancels the job, every
+    # result is taken in, and the results are printed whole. One that comes while they are
+    # printed changes nothing: they are complete, and the exit code says how the job ended.
+    with stopsignals.held(reraise=False):
+        job, report = run_job(
+            engine,
+            args.command,
+            options,
+            plan,
+            on_tick=progress,
+            source=source,
+            timeout=args.timeout,
+            watchdog=args.watchdog,
+            should_stop=stopsignals.pending,
+        )
+        if progress:
+            progress.close()
+        # The workers are done: let them exit while the results are printed (main() still
+        # waits for them before the program ends).
+        closing = threading.Thread(target=engine.shutdown, name="parabatch-close", daemon=True)
+        closing.start()
+        try:
+            _print_results(args, job, report)
+            if report.interrupted:
+                sys.stderr.write(_interrupted_text(args, job) + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (``| head``): say nothing more there
+            _silence_stdout()
+        closing.join()
     if report.interrupted:
         return EXIT_INTERRUPTED
     counts = job.tracker.counts

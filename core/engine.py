@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +21,8 @@ from core.executor.pool import PoolExecutor
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
 from core.procpool import ProcessPool
+
+STOP_LOOK = 0.01  # seconds between looks at run_job's should_stop
 
 __all__ = ["DEFAULT_WATCHDOG", "Engine", "Job", "JobReport", "run_job"]
 
@@ -151,12 +154,16 @@ def run_job(
     *,
     timeout: float | None = None,
     watchdog: float | None = DEFAULT_WATCHDOG,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[Job, JobReport]:
     """Run a job to the end from a plain thread: ``run()`` in a helper thread, ``poll()`` here.
     ``source``: more rows, discovered while the job runs (see :class:`Job`).
 
-    A KeyboardInterrupt here (Ctrl-C, or a signal handler that raises it) cancels the job and
-    waits for it to stop; the report then says ``interrupted`` and every row is final.
+    ``should_stop`` is asked at every tick; once it says yes the job is cancelled (the command
+    line passes :func:`core.stopsignals.pending`, so a stop signal never interrupts a poll half
+    way). A KeyboardInterrupt here (plain Ctrl-C in a program of its own) cancels the job too.
+    Either way the call waits for the job to stop; the report then says ``interrupted`` and
+    every row is final.
     """
     job = engine.new_job(op_name, options, plan, source, timeout=timeout, watchdog=watchdog)
     box: dict[str, BaseException] = {}
@@ -172,7 +179,17 @@ def run_job(
     interrupted = False
     while True:
         try:
-            while not job.done.wait(tick):
+            # A stop request is looked at every STOP_LOOK seconds, so that it cancels the job
+            # at once; results and progress are taken in every ``tick``.
+            look = min(tick, STOP_LOOK) if should_stop is not None else tick
+            next_tick = time.monotonic() + tick
+            while not job.done.wait(look):
+                if should_stop is not None and not interrupted and should_stop():
+                    interrupted = True
+                    job.cancel()
+                if time.monotonic() < next_tick:
+                    continue
+                next_tick = time.monotonic() + tick
                 job.poll(0.02)
                 job.tracker.tick()
                 if on_tick is not None:

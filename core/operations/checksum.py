@@ -50,21 +50,28 @@ class ChecksumOptions(Record):
     the manifest: what the manifest file was then, so that ``finish`` does not replace it if it
     changed since (``None``: not recorded, the manifest is replaced as it is). A rerun with the
     same options (the window's retry of failed rows, planned without ``plan``) thus replaces the
-    manifest its first run wrote, and nothing another program wrote."""
+    manifest its first run wrote, and nothing another program wrote.
 
-    __slots__ = ("algorithm", "manifest", "manifest_seen")
-    RUNTIME_FIELDS = ("manifest_seen",)  # state of a run, not part of the options' identity
+    ``manifest_ours``: the manifest there now is the one an earlier run with these options wrote
+    (set by ``finish``, cleared by ``plan``). A manifest that was there before is replaced only
+    by a complete one: a job where files failed writes its manifest beside it."""
+
+    __slots__ = ("algorithm", "manifest", "manifest_ours", "manifest_seen")
+    # state of a run, not part of the options' identity
+    RUNTIME_FIELDS = ("manifest_ours", "manifest_seen")
 
     def __init__(
         self,
         algorithm: str = manifest.DEFAULT_ALGORITHM,
         manifest: str | None = None,
         manifest_seen: Identity | None = None,
+        manifest_ours: bool = False,
     ) -> None:
         get_algorithm(algorithm)  # ValueError naming the choices
         self.algorithm = algorithm
         self.manifest = manifest
         self.manifest_seen = manifest_seen
+        self.manifest_ours = manifest_ours
 
 
 def identity(path: str) -> Identity:
@@ -134,19 +141,26 @@ def _done_columns(
     return count, values, [tasks[r.index].path for r in done]
 
 
-def _save(path: str, write: Callable[[IO[bytes]], object], seen: Identity | None) -> str:
+def _save(
+    path: str,
+    write: Callable[[IO[bytes]], object],
+    seen: Identity | None,
+    *,
+    replace: bool = True,
+) -> str:
     """Write the manifest ``path`` through ``write(file)``; returns the name it went to.
 
     That is ``path``, replaced atomically, when the file there is still what ``seen`` says (or
-    ``seen`` is ``None``) or there is none; else (another program wrote it since) the first free
-    name of ``path.1``, ``path.2``... beside it, so that the other manifest is kept.
+    ``seen`` is ``None``) or there is none; else (another program wrote it since, or ``replace``
+    is false) the first free name of ``path.1``, ``path.2``... beside it, so that the other
+    manifest is kept.
     """
     tmp = partial_path(path)
     try:
         with open(tmp, "xb") as f:
             write(f)
         now = identity(path)
-        if now and (seen is None or now == seen):
+        if now and replace and (seen is None or now == seen):
             os.replace(tmp, path)
             return path
         if not now and _place(tmp, path):
@@ -205,6 +219,7 @@ class ChecksumOperation(Operation):
                 )
             remove_stale_partials([folder])  # temporaries of writers that died
             options.manifest_seen = identity(os.path.abspath(options.manifest))
+            options.manifest_ours = False
         return self.rows(entries, options, 0)
 
     def rows(self, entries: Sequence[FileEntry | SkippedEntry], options: Any, start: int) -> Plan:
@@ -231,8 +246,11 @@ class ChecksumOperation(Operation):
         """Write the manifest (if one was asked for) with the files that were hashed.
 
         A cancelled job writes nothing, so a complete manifest is never replaced by a partial one;
-        nor does a job that hashed no file while some failed. If the manifest changed since the
-        job was planned, it is kept and this job's manifest is written beside it.
+        nor does a job that hashed no file while some failed. A job where some files failed
+        writes its manifest beside one that was there before (``NAME.1``...; the old one keeps
+        the failed files' digests), and replaces only one an earlier run of it wrote. If the
+        manifest changed since the job was planned, it is kept and this job's manifest is
+        written beside it.
 
         Raises:
             FileError: the manifest could not be written, or it went beside the requested one
@@ -254,23 +272,36 @@ class ChecksumOperation(Operation):
         def write(f: IO[bytes]) -> None:
             unreadable.extend(manifest.write_manifest(f, digests, paths, folder, b3sum_check=check))
 
+        seen = getattr(options, "manifest_seen", None)
+        # An incomplete manifest never replaces one that was there before this job (it would
+        # lose the failed files' digests); it replaces only what an earlier run of it wrote.
+        ours = getattr(options, "manifest_ours", False) and seen is not None
+        keep_old = bool(count[Status.FAILED]) and not ours
         try:
-            written = _save(path, write, getattr(options, "manifest_seen", None))
+            written = _save(path, write, seen, replace=not keep_old)
         except OSError as e:
             raise FileError(
                 f"could not write the manifest {path}: {e.strerror or e}; "
                 "check that the folder exists and is writable, or choose another place"
             ) from None
+        failed = count[Status.FAILED]
         if written == path:  # what this job wrote is the manifest a rerun (retry) may replace
             options.manifest_seen = identity(path)
+            options.manifest_ours = True
+        elif keep_old and identity(path) == seen:
+            return [
+                f"Manifest kept: {path} was not replaced, because "
+                f"{plural(failed, 'failed file')} would be missing from it; this job's manifest "
+                f"({plural(len(done), 'file')}) is in {written}"
+            ]
         else:
             raise FileError(
                 f"{path} changed while this job ran (another program or job wrote it); it was "
                 f"not replaced: this job's manifest ({plural(len(done), 'file')}) is in {written}"
             )
         lines = [f"Manifest written: {path} ({plural(len(done), 'file')})"]
-        if count[Status.FAILED]:
-            lines.append(f"{plural(count[Status.FAILED], 'failed file')} left out of the manifest")
+        if failed:
+            lines.append(f"{plural(failed, 'failed file')} left out of the manifest")
         itself = os.path.normcase(path)
         skipped = sum(
             1

@@ -230,6 +230,47 @@ def test_checksum_job_leaves_failed_files_out(engine: Engine, tmp_path: Path) ->
     assert [(e.name, e.algorithm) for e in entries] == [("keep1", "blake3"), ("keep2", "blake3")]
 
 
+def test_failed_files_never_replace_a_manifest_that_was_there(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A good manifest (here sha256sum's) keeps the digests of files that fail in a later job:
+    that job's incomplete manifest goes beside it. A manifest the job wrote itself is replaced
+    by a rerun with the same options, complete or not."""
+    for name in ("keep1", "gone", "keep2"):
+        (tmp_path / name).write_bytes(name.encode())
+    target = tmp_path / "SHA256SUMS"
+    good = subprocess.run(
+        ["sha256sum", "gone", "keep1", "keep2"], cwd=tmp_path, capture_output=True, check=True
+    ).stdout
+    target.write_bytes(good)
+    options = ChecksumOptions("sha256", str(target))
+    plan = OP.plan(scan([str(tmp_path)]), options)
+    (tmp_path / "gone").unlink()  # vanishes between the scan and the run
+    _, report = run_job(engine, "checksum", options, plan)
+    beside = tmp_path / "SHA256SUMS.1"
+    assert report.lines == [
+        f"Manifest kept: {target} was not replaced, because 1 failed file would be missing "
+        f"from it; this job's manifest (2 files) is in {beside}"
+    ]
+    assert target.read_bytes() == good
+    assert [e.name for e in manifest.read_manifest(str(beside))] == ["keep1", "keep2"]
+    beside.unlink()
+    # Its own manifest a rerun may replace (the window's retry runs with the same options).
+    target.unlink()
+    _, first = run_job(engine, "checksum", options, OP.plan(scan([str(tmp_path)]), options))
+    assert first.lines[0] == f"Manifest written: {target} (2 files)"
+    (tmp_path / "keep2").write_bytes(b"changed")
+    rows = OP.plan(scan([str(tmp_path)]), options)
+    (tmp_path / "keep1").unlink()
+    options.manifest_ours = True  # as after the first run: plan() starts a new job's state
+    _, rerun = run_job(engine, "checksum", options, rows)
+    assert rerun.lines == [
+        f"Manifest written: {target} (1 file)",
+        "1 failed file left out of the manifest",
+    ]
+    assert sorted(os.listdir(tmp_path)) == ["SHA256SUMS", "keep2"]
+
+
 def test_cancelled_checksum_job_writes_no_manifest(engine: Engine, tmp_path: Path) -> None:
     make_tree(tmp_path)
     target = tmp_path / "SHA256SUMS"

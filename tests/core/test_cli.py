@@ -397,6 +397,41 @@ def test_interrupt_exits_130_and_leaves_nothing(tmp_path: Path, how: str) -> Non
             proc.wait()
 
 
+# A program that sends itself ``sig`` while ``core.cli`` is being imported, then runs the CLI.
+SIGNAL_DURING_IMPORT = """
+import importlib.abc, os, signal, sys
+
+SIG = int(sys.argv[1])
+
+class Hook(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "core.cli":
+            os.kill(os.getpid(), SIG)  # arrives while the command line loads
+        return None
+
+sys.meta_path.insert(0, Hook())
+sys.argv[1:] = ["checksum", "-o", "SUMS", "big"]
+from core.__main__ import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_stop_signal_while_the_cli_loads_exits_130(tmp_path: Path, sig: int) -> None:
+    (tmp_path / "big").write_bytes(b"x")
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGNAL_DURING_IMPORT, str(int(sig))],
+        cwd=tmp_path,
+        env=ENV,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == b"parabatch-cli: interrupted before any file was processed\n"
+    assert sorted(os.listdir(tmp_path)) == ["big"]
+
+
 # --- progress line -------------------------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""Black-box randomized fault suite for ``parabatch-cli`` (see ``harness.py``)."""
