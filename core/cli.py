@@ -22,6 +22,7 @@ from core.discover import Filters, Scanner
 from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_job
 from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+from core.wording import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCAN_BATCH = 1000  # entries found per batch; the first chunks start after the first batch
@@ -77,10 +78,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             continue
         op = operations.get(name)
         p = sub.add_parser(name, help=op.help, description=op.help)
-        if name == "verify":
+        if op.input == "manifest":
             p.add_argument("manifest", metavar="MANIFEST", help="checksum file to verify")
-        _add_common(p, takes_paths=name != "verify")
-        if hasattr(op, "dry_run"):
+        _add_common(p, takes_paths=op.input == "paths")
+        if op.has_dry_run:
             p.add_argument(
                 "--dry-run", action="store_true", help="list input -> output, write nothing"
             )
@@ -88,9 +89,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _text(s: str) -> str:
-    """Make a path printable whatever its bytes (undecodable bytes become \\xNN)."""
-    return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+_text = printable
 
 
 class ProgressLine:
@@ -146,6 +145,7 @@ def _record(task: Task, r: FileResult | None) -> dict[str, Any]:
 
 
 def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> None:
+    """--json records and a summary; else the operation's own output, failures, summary."""
     out, err = sys.stdout, sys.stderr
     results = job.tracker.results
     if args.json:
@@ -158,24 +158,9 @@ def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> Non
             summary["error"] = report.error
         out.write(json.dumps(summary) + "\n")
         return
-    if args.command == "verify":
-        base = os.path.dirname(os.path.abspath(args.manifest))
-        for task, r in zip(job.tasks, results, strict=True):
-            if r is None:
-                continue
-            shown = "OK" if r.status == Status.DONE else f"FAILED ({r.message})"
-            out.write(f"{_text(os.path.relpath(task.path, base))}: {shown}\n")
-    elif args.command == "checksum" and not args.output:
-        from core import manifest
-
-        rows = results.indices(Status.DONE)
-        paths = job.tasks.paths
-        out.flush()
-        manifest.write_manifest(
-            sys.stdout.buffer, results.packed_values(rows), [paths[i] for i in rows], os.getcwd()
-        )
-        sys.stdout.buffer.flush()
-    if args.command != "verify":
+    op = operations.get(args.command)
+    named_failures = op.print_results(out, job.options, job.tasks, results)
+    if not named_failures:
         for i in results.indices(Status.FAILED):
             r = results[i]
             assert r is not None
@@ -282,7 +267,7 @@ def _run(
 ) -> int:
     entries: list[Any] = []
     source = None
-    if args.command != "verify":
+    if op.input == "paths":
         missing = [p for p in args.paths if not os.path.lexists(p)]
         if missing:
             parser.error(f"no such file or folder: {', '.join(map(_text, missing))}")
@@ -355,13 +340,7 @@ def _interrupted_text(args: argparse.Namespace, job: Job) -> str:
     head = f"parabatch-cli: interrupted: {done} of {n} files were finished"
     if args.json:
         return head + "; each file's result, finished or cancelled, is in the JSON output above"
-    if args.command == "checksum":
-        if args.output:
-            return head + f"; the manifest {_text(args.output)} was not written or changed"
-        return head + "; the manifest on standard output lists only those"
-    if args.command == "verify":
-        return head + "; their results are listed above"
-    return head + "; their outputs are in place, no partial output was left"
+    return f"{head}; {operations.get(args.command).interrupted_text(job.options)}"
 
 
 def _silence_stdout() -> None:

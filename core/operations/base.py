@@ -9,7 +9,7 @@ arguments. Register it with one line in ``core/operations/__init__.py``.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol, TextIO
 
 from core.records import FileEntry, FileResult, Record, SkippedEntry, Status, Task
 from core.results import TaskList
@@ -144,9 +144,34 @@ class Operation:
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
         raise NotImplementedError
 
+    # --- what the job reads, and what a dry run is ------------------------------------------
+    input: ClassVar[str] = "paths"
+    """What the job reads: ``"paths"`` (files and folders, scanned) or ``"manifest"`` (one file
+    naming the inputs, read by :meth:`plan`; the command line takes it as its one argument)."""
+
+    has_dry_run: ClassVar[bool] = False
+    """True when :meth:`dry_run` can list what would be written, without writing anything."""
+
+    def dry_run(
+        self, entries: Sequence[FileEntry | SkippedEntry], options: Any
+    ) -> list[tuple[str, str | None, str]]:
+        """(input, output or None, note) for every entry (see :attr:`has_dry_run`)."""
+        raise NotImplementedError
+
     # --- command line ------------------------------------------------------------------------
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """Add this operation's options to its sub-command."""
+
+    def print_results(self, out: TextIO, options: Any, tasks: Sequence[Task], results: Any) -> bool:
+        """Write the job's human-readable results to the command line's standard output (not
+        with ``--json``, which is the same for every operation). ``results`` is the job's
+        :class:`core.results.ResultStore`. Returns True when that output already names every
+        failed file (else the command line lists them on standard error). Default: nothing."""
+        return False
+
+    def interrupted_text(self, options: Any) -> str:
+        """What an interrupted job left, after "N of M files were finished; " (command line)."""
+        return "their outputs are in place, no partial output was left"
 
     def options_from_args(self, args: argparse.Namespace) -> Any:
         return self.options_type()

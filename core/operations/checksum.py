@@ -15,7 +15,7 @@ import collections
 import contextlib
 import os
 from collections.abc import Callable, Collection, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from core import manifest
 from core.manifest import get_algorithm
@@ -32,7 +32,7 @@ from core.records import (
     Task,
 )
 from core.results import ResultStore, TaskList
-from core.wording import plural
+from core.wording import plural, printable
 
 if TYPE_CHECKING:
     import argparse
@@ -313,6 +313,24 @@ class ChecksumOperation(Operation):
         if check:
             lines.extend(_b3sum_warning(unreadable))
         return lines
+
+    def print_results(self, out: TextIO, options: Any, tasks: Sequence[Task], results: Any) -> bool:
+        """Without a manifest file (``-o``) the manifest goes to standard output, in the same
+        bytes as a file would hold (names relative to the current folder)."""
+        if not options.manifest:
+            rows = results.indices(Status.DONE)
+            paths = tasks.paths  # type: ignore[attr-defined]  # the job's TaskList
+            out.flush()
+            manifest.write_manifest(
+                out.buffer, results.packed_values(rows), [paths[i] for i in rows], os.getcwd()
+            )
+            out.buffer.flush()
+        return False
+
+    def interrupted_text(self, options: Any) -> str:
+        if options.manifest:
+            return f"the manifest {printable(options.manifest)} was not written or changed"
+        return "the manifest on standard output lists only those"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(

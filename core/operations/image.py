@@ -1,28 +1,27 @@
 """The "image" operation: convert and resize images with Pillow.
 
-Parent side (Pillow-free unless AVIF is asked for): options, command-line arguments, and the plan,
-which fixes every output name before Start through :mod:`core.naming` (the dry run prints the same
-plan). Worker side: :meth:`ImageOperation.process` decodes and transforms with
-:mod:`core.operations.image_ops` and writes with :mod:`core.operations.image_write`.
+Parent side (Pillow-free unless AVIF is asked for): options and command-line arguments; naming,
+the plan and the dry run come from the output-writing base (:mod:`core.operations.writing`).
+Worker side: :meth:`ImageOperation.process` decodes and transforms with
+:mod:`core.operations.image_ops`, encodes with :mod:`core.operations.image_write` and writes
+through :func:`core.operations.writing.commit_output`.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from core import naming
 from core.errors import describe_write_error
-from core.naming import Action, Collision, NamingRule, PlannedOutput
+from core.naming import Collision, NamingRule, PlannedOutput
 from core.operations import image_formats as formats
-from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
-from core.outputs import remove_stale_partials
-from core.records import FileEntry, FileError, FileResult, Kind, SkippedEntry, Status, Task
-from core.wording import plural
+from core.operations.base import ChunkLimits, Outcome, WorkerContext
+from core.operations.writing import OutputOperation, commit_output
+from core.records import FileError, Kind, Task
 
 FRAMES = ("all", "first")
 
@@ -76,45 +75,7 @@ def _deferred(template: str) -> bool:
     return naming.Template(template).deferred
 
 
-def plan_names(
-    sources: Sequence[str], options: ImageOptions, root: str | None = None
-) -> list[PlannedOutput]:
-    """Every source's planned output (shared by the plan, the dry run and the GUI preview).
-
-    Every distinct output folder is checked up front: it must exist or be creatable (the writer
-    makes missing folders), and be writable. Raises FileError with a sentence for the user,
-    before any file is read."""
-    if options.format == "AVIF" and "AVIF" not in formats.available():
-        raise FileError("this Pillow cannot write AVIF; choose another output format")
-    out_dir = options.naming.output_dir
-    if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise FileError(f"the output folder {out_dir} is a file; choose a folder")
-    ext_for: Callable[[str], str] = functools.partial(formats.output_ext, fmt=options.format)
-    try:
-        planned = naming.plan_outputs(sources, options.naming, ext_for, root)
-        naming.check_folders(naming.output_folders(planned))
-    except ValueError as e:
-        raise FileError(str(e)) from None
-    return planned
-
-
-def _summary(planned: Sequence[PlannedOutput]) -> list[str]:
-    counts = {a: 0 for a in Action}
-    for p in planned:
-        counts[p.action] += 1
-    notes = []
-    if counts[Action.RENAME]:
-        notes.append(f"{plural(counts[Action.RENAME], 'output')} renamed to avoid a collision")
-    if counts[Action.OVERWRITE]:
-        notes.append(f"{plural(counts[Action.OVERWRITE], 'existing file')} will be overwritten")
-    if counts[Action.SKIP]:
-        notes.append(f"{plural(counts[Action.SKIP], 'input')} skipped: output name taken")
-    if counts[Action.REFUSE]:
-        notes.append(f"{plural(counts[Action.REFUSE], 'input')} refused: would overwrite a source")
-    return notes
-
-
-class ImageOperation(Operation):
+class ImageOperation(OutputOperation):
     """Convert and resize images: formats, box or percent, quality, orientation, metadata."""
 
     name = "image"
@@ -124,44 +85,12 @@ class ImageOperation(Operation):
     # Each image is CPU-heavy: small chunks spread work evenly and a cancel loses little.
     limits = ChunkLimits(max_files=4, max_bytes=16 * 1024 * 1024, large_file=2 * 1024 * 1024)
 
-    def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
-        """One row per input with its final output path in ``Task.output``; skips and refusals
-        decided by the collision policy are settled before Start."""
-        files = [e.path for e in entries if isinstance(e, FileEntry)]
-        planned_all = plan_names(files, options)
-        # Temporaries of writers that died (a crashed worker, a killed app) are cleared now.
-        remove_stale_partials(f for f in naming.output_folders(planned_all) if os.path.isdir(f))
-        planned = iter(planned_all)
-        plan = Plan([], notes=_summary(planned_all))
-        for i, e in enumerate(entries):
-            if isinstance(e, SkippedEntry):
-                plan.tasks.append(Task(i, e.path, 0))
-                status = Status.FAILED if e.error else Status.SKIPPED
-                plan.settled.append(FileResult(i, status, message=e.reason, kind=e.kind))
-                continue
-            p = next(planned)
-            plan.tasks.append(Task(i, e.path, e.size, output=p.output, mtime_ns=e.mtime_ns))
-            if p.action is Action.SKIP:
-                skip = FileResult(i, Status.SKIPPED, message=p.note, kind=Kind.OUTPUT_EXISTS)
-                plan.settled.append(skip)
-            elif p.action is Action.REFUSE:
-                plan.settled.append(FileResult(i, Status.FAILED, message=p.note, kind=Kind.REFUSED))
-        return plan
+    def output_ext(self, source: str, options: Any) -> str:
+        return formats.output_ext(source, fmt=options.format)
 
-    def dry_run(
-        self, entries: Sequence[FileEntry | SkippedEntry], options: ImageOptions
-    ) -> list[tuple[str, str | None, str]]:
-        """(input, output or None, note) for every entry, without writing anything."""
-        files = [e.path for e in entries if isinstance(e, FileEntry)]
-        planned = iter(plan_names(files, options))
-        rows: list[tuple[str, str | None, str]] = []
-        for e in entries:
-            if isinstance(e, SkippedEntry):
-                rows.append((e.path, None, f"{'failed' if e.error else 'skip'}: {e.reason}"))
-            else:
-                p = next(planned)
-                rows.append((p.source, p.output, p.note))
-        return rows
+    def check_options(self, options: Any) -> None:
+        if options.format == "AVIF" and "AVIF" not in formats.available():
+            raise FileError("this Pillow cannot write AVIF; choose another output format")
 
     # --- worker side -------------------------------------------------------------------------
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
@@ -185,13 +114,13 @@ class ImageOperation(Operation):
                 image_write.encode(out, first, spec, params)
 
             try:
-                final, note2 = image_write.commit(
+                final, note2 = commit_output(
                     ctx,
                     task.output,
                     task.path,
-                    first.size if deferred else None,
-                    Collision(options.naming.collision),
                     write,
+                    policy=Collision(options.naming.collision),
+                    final=naming.size_name(task.output, *first.size) if deferred else None,
                 )
             except OSError as e:
                 target = naming.size_name(task.output, *first.size) if deferred else task.output
@@ -214,3 +143,10 @@ class ImageOperation(Operation):
         from core.operations import image_cli
 
         return image_cli.options_from_args(args)
+
+
+def plan_names(
+    sources: Sequence[str], options: ImageOptions, root: str | None = None
+) -> list[PlannedOutput]:
+    """The image operation's planned outputs (see :meth:`OutputOperation.plan_names`)."""
+    return ImageOperation().plan_names(sources, options, root)

@@ -8,12 +8,10 @@ to ``core/cli.py``; this module adds only the image-specific ones. Values are ch
 from __future__ import annotations
 
 import argparse
-import os
 
-from core import naming
-from core.naming import Collision, NamingRule
 from core.operations import image_formats as formats
 from core.operations.image import FRAMES, ImageOptions
+from core.operations.writing import add_output_arguments, naming_from_args
 
 _DEFAULTS = ImageOptions()
 
@@ -48,14 +46,6 @@ def _format(text: str) -> str:
         return formats.parse_format(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _template(text: str) -> str:
-    try:
-        naming.Template(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    return text
 
 
 def parse_colour(text: str) -> tuple[int, int, int]:
@@ -122,33 +112,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="decompression-bomb guard: refuse images with more pixels than N "
         f"(default: {formats.DEFAULT_MAX_PIXELS:,}, Pillow's)",
     )  # fmt: skip
-    o = parser.add_argument_group("outputs (planned before the run)")
-    o.add_argument("--output-dir", metavar="DIR", help="output folder (default: beside each input)")
-    o.add_argument(
-        "--name", type=_template, default=d.naming.template, metavar="TEMPLATE",
-        help="output name without extension; fields {name} {ext} {parent} {counter} "
-        "{width} {height}, e.g. '{name}_{width}x{height}' (default: %(default)s)",
-    )  # fmt: skip
-    o.add_argument(
-        "--mirror-tree", action="store_true",
-        help="recreate the inputs' folders (below their common folder) in the output folder",
-    )  # fmt: skip
-    o.add_argument(
-        "--on-collision", choices=[c.value for c in Collision], default=d.naming.collision.value,
-        help="when an output name is taken (default: %(default)s: add ' (1)', ' (2)'...)",
-    )  # fmt: skip
+    add_output_arguments(
+        parser,
+        d.naming,
+        fields="{name} {ext} {parent} {counter} {width} {height}",
+        example="'{name}_{width}x{height}'",
+    )
 
 
 def options_from_args(args: argparse.Namespace) -> ImageOptions:
     """Raises ValueError with a sentence for the user for combinations argparse cannot check."""
-    if args.mirror_tree and not args.output_dir:
-        raise ValueError("--mirror-tree needs --output-dir")
-    rule = NamingRule(
-        output_dir=os.path.abspath(args.output_dir) if args.output_dir else None,
-        template=args.name,
-        mirror_tree=args.mirror_tree,
-        collision=Collision(args.on_collision),
-    )
+    rule = naming_from_args(args)
     if args.scale is not None and (args.max_width or args.max_height):
         raise ValueError("--scale cannot be combined with --max-width/--max-height")
     return ImageOptions(

@@ -9,20 +9,13 @@ if the name exists, even when another worker took it a moment ago).
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Callable
 from typing import IO, Any
 
 from PIL import Image
 
-from core import naming
-from core.naming import Collision
-from core.operations.base import WorkerContext
 from core.operations.image_formats import FormatSpec
 from core.operations.image_ops import Prepared
-from core.outputs import partial_path
-from core.records import FileError, FileSkipped, Kind
+from core.records import FileError, Kind
 
 JPEG_EXIF_MAX = 65_000  # a JPEG APP1 segment holds at most 64 KiB
 
@@ -76,72 +69,3 @@ def encode(f: IO[bytes], frame: Image.Image, spec: FormatSpec, params: dict[str,
         if e.errno is not None:
             raise
         raise FileError(f"cannot encode {spec.name}: {e}", Kind.OUTPUT_FAILED) from None
-
-
-def _same_file(a: str, b: str) -> bool:
-    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
-
-
-def refuse_source(output: str, source: str) -> None:
-    """Raise if ``output`` is the source itself (through any symbolic link)."""
-    if os.path.lexists(output) and _same_file(output, source):
-        raise FileError("refused: the output would overwrite the source file", Kind.REFUSED)
-
-
-def commit(
-    ctx: WorkerContext,
-    planned: str,
-    source: str,
-    size: tuple[int, int] | None,
-    policy: Collision,
-    write: Callable[[IO[bytes]], None],
-) -> tuple[str, str]:
-    """Write the output; returns (final path, note). ``size`` is set for deferred names."""
-    os.makedirs(os.path.dirname(planned) or ".", exist_ok=True)
-    if size is None:
-        refuse_source(planned, source)
-        with ctx.atomic_output(planned) as f:
-            write(f)
-        return planned, ""
-    final = naming.size_name(planned, *size)
-    tmp = partial_path(planned)
-    try:
-        with open(tmp, "xb") as f:
-            write(f)
-        ctx.check_cancel()
-        return _publish(tmp, final, policy, source)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _publish(tmp: str, final: str, policy: Collision, source: str) -> tuple[str, str]:
-    if policy is Collision.OVERWRITE:
-        refuse_source(final, source)
-        existed = os.path.lexists(final)
-        os.replace(tmp, final)
-        return final, "overwrite: exists" if existed else ""
-    n = 0
-    while True:
-        candidate = final if n == 0 else naming.numbered(final, n)
-        if _claim(tmp, candidate):
-            return candidate, "collision: renamed (exists)" if n else ""
-        if policy is Collision.SKIP:
-            raise FileSkipped(f"skip: {os.path.basename(candidate)} exists", Kind.OUTPUT_EXISTS)
-        n += 1
-
-
-def _claim(tmp: str, candidate: str) -> bool:
-    """Move ``tmp`` to ``candidate`` unless that name exists. True if it was moved."""
-    try:
-        os.link(tmp, candidate)
-    except FileExistsError:
-        return False
-    except OSError:  # no hard links on this volume: check, then move (not race-free)
-        if os.path.lexists(candidate):
-            return False
-        os.replace(tmp, candidate)
-        return True
-    os.unlink(tmp)
-    return True

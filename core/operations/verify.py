@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from core import manifest
 from core.operations.base import Operation, Outcome, Plan, WorkerContext
@@ -33,7 +33,7 @@ from core.records import (
     Task,
 )
 from core.results import TaskList
-from core.wording import plural
+from core.wording import plural, printable
 
 MISMATCH_PREFIX = "checksum does not match the manifest"
 """How a mismatch's message starts (``finish`` counts mismatches by it)."""
@@ -149,6 +149,7 @@ class VerifyOperation(Operation):
     help = "check files against a checksum manifest (like sha256sum -c)"
     options_type = VerifyOptions
     limits = HASHING_LIMITS
+    input = "manifest"
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per manifest line, in line order; ``entries`` are ignored (the manifest says
@@ -277,6 +278,20 @@ class VerifyOperation(Operation):
             lines.append(f"{counted} under {folder} not listed in the manifest")
             lines.extend(f"UNLISTED: {_shown(name)}" for name in extra)
         return lines
+
+    def print_results(self, out: TextIO, options: Any, tasks: Sequence[Task], results: Any) -> bool:
+        """One line per checked file, as ``sha256sum -c`` prints them: ``NAME: OK`` or
+        ``NAME: FAILED (reason)``, names relative to the manifest's folder."""
+        base = os.path.dirname(os.path.abspath(options.manifest))
+        for task, r in zip(tasks, results, strict=True):
+            if r is None:
+                continue
+            shown = "OK" if r.status == Status.DONE else f"FAILED ({r.message})"
+            out.write(f"{printable(os.path.relpath(task.path, base))}: {shown}\n")
+        return True
+
+    def interrupted_text(self, options: Any) -> str:
+        return "their results are listed above"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
