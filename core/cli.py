@@ -93,33 +93,61 @@ _text = printable
 
 
 class ProgressLine:
-    """A one-line progress bar on a terminal's standard error."""
+    """A one-line progress bar on a terminal's standard error, never wider than the terminal
+    (a wider line wraps, and every redraw then leaves a line behind). Parts that do not fit are
+    left out, least useful first; the width is read at every redraw, so a resize is followed.
+    ``columns``: a fixed width (tests), instead of the terminal's."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    BAR = 24
+
+    def __init__(self, stream: IO[str], columns: int | None = None) -> None:
         self.stream = stream
+        self.columns = columns
         self.width = 0
+
+    def _columns(self) -> int:
+        if self.columns is not None:
+            return self.columns
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            return 80
 
     def __call__(self, job: Job) -> None:
         t = job.tracker
         if t.input_open:  # still finding files: no total yet, so no bar and no ETA
-            line = (
-                f"[{'scanning':^24}] {t.finished}/{t.n}+ files  "
-                f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}+  "
-                f"{format_bytes(t.rate)}/s"
-            )
+            head = f"[{'scanning':^{self.BAR}}]"
+            parts = [
+                f"{t.finished}/{t.n}+ files",
+                f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}+",
+                f"{format_bytes(t.rate)}/s",
+            ]
         else:
             frac = t.fraction
-            bar = "#" * int(frac * 24)
-            line = (
-                f"[{bar:<24}] {frac * 100:5.1f}%  {t.finished}/{t.n} files  "
-                f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}  "
-                f"{format_bytes(t.rate)}/s  ETA {format_duration(t.eta)}"
-            )
+            head = f"[{'#' * int(frac * self.BAR):<{self.BAR}}] {frac * 100:5.1f}%"
+            parts = [
+                f"{t.finished}/{t.n} files",
+                f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}",
+                f"{format_bytes(t.rate)}/s",
+                f"ETA {format_duration(t.eta)}",
+            ]
         if job.cancel_requested and not job.done.is_set():
-            line += "  cancelling…"
-        self.stream.write("\r" + line.ljust(self.width))
+            parts.insert(0, "cancelling…")
+        room = self._columns() - 1  # the last column: some terminals wrap when it is written
+        line = self._fit(head, parts, room)
+        self.stream.write("\r" + line.ljust(min(self.width, room)))
         self.width = len(line)
         self.stream.flush()
+
+    def _fit(self, head: str, parts: list[str], room: int) -> str:
+        """``head`` and as many ``parts`` as fit (the first ones are kept longest)."""
+        for n in range(len(parts), -1, -1):
+            line = "  ".join([head, *parts[:n]])
+            if len(line) <= room:
+                return line
+        if parts and len(parts[0]) <= room:  # too narrow for the bar: the most useful part
+            return parts[0]
+        return head[:room] if room > 0 else ""
 
     def close(self) -> None:
         if self.width:

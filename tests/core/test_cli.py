@@ -463,6 +463,29 @@ def test_progress_line_while_scanning_then_with_a_total() -> None:
     assert out.getvalue().endswith("\r")
 
 
+@pytest.mark.parametrize("columns", [80, 60, 40, 20])
+def test_progress_line_never_wraps_a_narrow_terminal(columns: int) -> None:
+    """Every redraw fits in the terminal's width (a wider line wraps and leaves a trail), even
+    with large numbers and a cancel under way; what is left out is the least useful part."""
+    out = io.StringIO()
+    line = ProgressLine(out, columns=columns)
+    tracker = Tracker([123_456_789_012] * 3 + [5] * 999_997)
+    for i in range(123_456):
+        tracker.file_result(FileResult(i, Status.DONE, "x"))
+    job = _Job(tracker)
+    line(job)
+    job.cancel_requested = True
+    line(job)
+    redraws = out.getvalue().split("\r")[1:]
+    assert len(redraws) == 2
+    for drawn in redraws:
+        assert 0 < len(drawn) < columns, (columns, drawn)
+    if columns >= 60:
+        assert "123456/1000000 files" in redraws[0] and "cancelling…" in redraws[1]
+    if columns == 80:
+        assert redraws[0].startswith("[") and "%" in redraws[0]
+
+
 def _catches(pid: int, sig: int) -> bool:
     """Whether process ``pid`` has a handler installed for ``sig`` (/proc's SigCgt mask)."""
     with open(f"/proc/{pid}/status") as f:
