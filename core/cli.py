@@ -19,9 +19,10 @@ from typing import IO, Any
 
 from core import __version__, operations, stopsignals
 from core.discover import Filters, Scanner
-from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_job
+from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_session
 from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
+from core.session import Found, Session
 from core.wording import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -293,8 +294,7 @@ def _run(
     options: Any,
     engine: Engine,
 ) -> int:
-    entries: list[Any] = []
-    source = None
+    inputs = Found(iter(()))  # an operation that reads a manifest finds its inputs in it
     if op.input == "paths":
         missing = [p for p in args.paths if not os.path.lexists(p)]
         if missing:
@@ -303,42 +303,33 @@ def _run(
         engine.warm_up()
         scanner = Scanner(args.paths, Filters(tuple(args.include), tuple(args.exclude)))
         own_stdout = _stdout_stat()
-        found = (_skip_own_stdout(b, own_stdout) for b in scanner.batches(SCAN_BATCH))
-        if op.streams and not getattr(args, "dry_run", False):
-            source = found  # the first files are processed while the rest are still found
-        else:
-            for batch in found:
-                entries.extend(batch)
+        inputs = Found(_skip_own_stdout(b, own_stdout) for b in scanner.batches(SCAN_BATCH))
         if getattr(args, "dry_run", False):
+            entries = inputs.entries()
             try:
                 with stopsignals.held(reraise=False):  # the list is printed whole, or not begun
                     return _dry_run(op, entries, options)
             except FileError as e:
                 sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
                 return EXIT_USAGE
+    # A streaming operation starts on the first files while the rest are still found; the
+    # others are planned here on every input (a stop signal meanwhile ends the program).
+    session = Session(
+        engine, args.command, options, inputs, timeout=args.timeout, watchdog=args.watchdog
+    )
     try:
-        plan = op.plan(entries, options)
+        job = session.plan()
     except FileError as e:
         sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
         return EXIT_USAGE
-    for note in plan.notes:
+    for note in job.notes:
         sys.stderr.write(f"parabatch-cli: note: {_text(note)}\n")
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     # From here on a stop signal never raises: the job loop sees it and cancels the job, every
     # result is taken in, and the results are printed whole. One that comes while they are
     # printed changes nothing: they are complete, and the exit code says how the job ended.
     with stopsignals.held(reraise=False):
-        job, report = run_job(
-            engine,
-            args.command,
-            options,
-            plan,
-            on_tick=progress,
-            source=source,
-            timeout=args.timeout,
-            watchdog=args.watchdog,
-            should_stop=stopsignals.pending,
-        )
+        job, report = run_session(session, progress, should_stop=stopsignals.pending)
         if progress:
             progress.close()
         # The workers are done: let them exit while the results are printed (main() still

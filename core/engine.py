@@ -21,10 +21,11 @@ from core.executor.pool import PoolExecutor
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
 from core.procpool import ProcessPool
+from core.session import Session
 
 STOP_LOOK = 0.01  # seconds between looks at run_job's should_stop
 
-__all__ = ["DEFAULT_WATCHDOG", "Engine", "Job", "JobReport", "run_job"]
+__all__ = ["DEFAULT_WATCHDOG", "Engine", "Job", "JobReport", "Session", "run_job", "run_session"]
 
 
 class Engine:
@@ -156,21 +157,36 @@ def run_job(
     watchdog: float | None = DEFAULT_WATCHDOG,
     should_stop: Callable[[], bool] | None = None,
 ) -> tuple[Job, JobReport]:
-    """Run a job to the end from a plain thread: ``run()`` in a helper thread, ``poll()`` here.
-    ``source``: more rows, discovered while the job runs (see :class:`Job`).
+    """Run planned rows (and, for a streaming operation, the ``source`` batches after them) to
+    the end: :func:`run_session` of a :class:`core.session.Session` over them."""
+    session = Session(
+        engine, op_name, options, plan, timeout=timeout, watchdog=watchdog, source=source
+    )
+    return run_session(session, on_tick, tick, should_stop=should_stop)
 
-    ``should_stop`` is asked at every tick; once it says yes the job is cancelled (the command
-    line passes :func:`core.stopsignals.pending`, so a stop signal never interrupts a poll half
+
+def run_session(
+    session: Session,
+    on_tick: Callable[[Job], None] | None = None,
+    tick: float = 0.1,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Job, JobReport]:
+    """Run a session to the end from a plain thread (the CLI, the self-test): plan it here if it
+    is not planned yet, its run loop in a helper thread, :meth:`Session.tick` here.
+
+    ``should_stop`` is asked every 10 ms; once it says yes the job is cancelled (the command
+    line passes :func:`core.stopsignals.pending`, so a stop signal never interrupts a tick half
     way). A KeyboardInterrupt here (plain Ctrl-C in a program of its own) cancels the job too.
     Either way the call waits for the job to stop; the report then says ``interrupted`` and
     every row is final.
     """
-    job = engine.new_job(op_name, options, plan, source, timeout=timeout, watchdog=watchdog)
+    job = session.job or session.plan()
     box: dict[str, BaseException] = {}
 
     def target() -> None:
         try:
-            job.run()
+            session.run()
         except BaseException as e:
             box["error"] = e
 
@@ -186,23 +202,21 @@ def run_job(
             while not job.done.wait(look):
                 if should_stop is not None and not interrupted and should_stop():
                     interrupted = True
-                    job.cancel()
+                    session.cancel()
                 if time.monotonic() < next_tick:
                     continue
                 next_tick = time.monotonic() + tick
-                job.poll(0.02)
-                job.tracker.tick()
+                session.tick(0.02)
                 if on_tick is not None:
                     on_tick(job)
             break
         except KeyboardInterrupt:
             interrupted = True
-            job.cancel()
+            session.cancel()
     while True:  # the job has ended: collect the last results, whatever signals come now
         try:
             t.join()
-            job.poll(None)
-            job.tracker.mark_ended()
+            session.tick(None)
             if on_tick is not None:
                 on_tick(job)
             break
