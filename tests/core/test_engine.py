@@ -193,20 +193,22 @@ def test_killing_an_idle_worker_does_not_hang(tmp_path: Path) -> None:
         plan = plan_for(SLOW, tmp_path / "in")
         job, t = start(engine, SLOW, plan, 300)
         pump_until(job, lambda: job.tracker.partial[0] > 0)
-        # Everything but the big file is quick; wait until those are done, then the other
-        # worker sits idle inside the Pool's task queue (holding its lock): kill it there.
-        pump_until(job, lambda: job.tracker.counts[Status.DONE] >= 30)
-        busy = {pid for pid in engine.worker_pids() if _is_busy(pid)}
-        idle = [pid for pid in engine.worker_pids() if pid not in busy]
-        if idle:
-            os.kill(idle[0], signal.SIGKILL)
+        # Everything but the big file is quick; wait until those are done and one worker has
+        # no task (the pool says which): it waits for work on its pipe. Kill it there.
+        pool = engine.current_pool()
+
+        def idle_workers() -> list[int]:
+            busy = {pid for _, pid, _ in pool.busy()}
+            return [pid for pid in engine.worker_pids() if pid not in busy]
+
+        pump_until(job, lambda: job.tracker.counts[Status.DONE] >= 30 and len(idle_workers()) == 1)
+        assert not job.done.is_set(), "the big file was done before an idle worker was seen"
+        (idle,) = idle_workers()
+        os.kill(idle, signal.SIGKILL)
+        pump_until(job, lambda: idle not in engine.worker_pids() or job.done.is_set())
         finish(job, t)
     assert job.tracker.counts[Status.DONE] == 31
-
-
-def _is_busy(pid: int) -> bool:
-    with open(f"/proc/{pid}/stat") as f:
-        return f.read().rsplit(")", 1)[1].split()[0] == "R"
+    assert job.tracker.counts[Status.FAILED] == 0  # an idle worker's death fails no file
 
 
 def test_cancel_stops_quickly_and_keeps_finished_results(engine: Engine, tmp_path: Path) -> None:
