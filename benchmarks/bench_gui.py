@@ -79,8 +79,8 @@ def gui_job(folder: str, settings_path: str) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from gui.heartbeat import Heartbeat
     from gui.main_window import MainWindow
+    from tests.gui.heartbeat import Heartbeat
 
     app = QApplication([sys.argv[0]])
     window = MainWindow(QSettings(settings_path, QSettings.Format.IniFormat))

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core import operations
 from core.records import FileError
-from gui.threads import ThreadWorker, make_timer, retire_thread, start_worker
+from gui.threads import ThreadWorker, TimerFactory, make_timer, retire_thread, start_worker
 
 if TYPE_CHECKING:
     from core.engine import Engine, Job, JobReport
@@ -121,7 +121,7 @@ class JobBridge(ThreadWorker):
 
 
 class JobRunner(QObject):
-    """GUI-thread side of one job: the bridge thread and the poll timer.
+    """GUI-thread side of one job: the bridge thread and the poll timer (made by ``timers``).
 
     Signals:
         started: the job was planned and the table shows its rows.
@@ -142,6 +142,7 @@ class JobRunner(QObject):
         *,
         interval_ms: int = TICK_MS,
         budget: float = POLL_BUDGET,
+        timers: TimerFactory = make_timer,
     ) -> None:
         super().__init__(parent)
         self.bridge: JobBridge | None = bridge
@@ -152,7 +153,7 @@ class JobRunner(QObject):
         self.plan_error: str | None = None
         self.cancelling = False
         self.max_tick = 0.0  # longest drain() in seconds, for tests and the benchmark
-        self._timer = make_timer(self, interval_ms, self.drain)
+        self._timer = timers(self, interval_ms, self.drain)
         self._thread: QThread | None = None
 
     @property

@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from core.progress import format_bytes
 from core.records import FileEntry, FileResult, SkippedEntry, Status, Task
+from core.results import ResultStore
 from gui.columns import (
     COLUMNS,
     FOLDER,
@@ -69,7 +70,8 @@ class FileModel(RowMembership, QAbstractTableModel):
         self._sizes = array("q")
         self._mtimes = array("d")
         self._state = bytearray()
-        self._results: list[FileResult | None] = []
+        # The rows' results: a plain list, or the shared store of the job that showed them last.
+        self._results: list[FileResult | None] | ResultStore = []
         self._skipped: dict[int, str] = {}  # discovery skips: storage row -> reason
         self._partial: array[int] | None = None
         self._tracker: Tracker | None = None
@@ -97,9 +99,6 @@ class FileModel(RowMembership, QAbstractTableModel):
 
     def result(self, i: int) -> FileResult | None:
         return self._results[i]
-
-    def counts(self) -> dict[Status, int]:
-        return {s: self._state.count(s) for s in Status}
 
     def snapshot(self) -> Snapshot:
         """A copy of the inputs that another thread may plan from (arrays copy in C)."""
@@ -136,12 +135,14 @@ class FileModel(RowMembership, QAbstractTableModel):
             return self.createIndex(row, column)
         return QModelIndex()
 
-    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
+    # The stubs type ``span`` as a span or a single QModelRoleData and give the span no
+    # __getitem__; Qt's views always pass a span.
+    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:  # type: ignore[override]
         r = index.row()
         i = self._order[r] if self._order is not None else r
         col = index.column()
         for k in range(span.size()):
-            rd = span[k]
+            rd = span[k]  # type: ignore[index]
             role = rd.role()
             if role == _DISPLAY:
                 rd.setData(self._display(i, col))
@@ -253,7 +254,10 @@ class FileModel(RowMembership, QAbstractTableModel):
         self._sizes.extend(sizes)
         self._mtimes.extend(e.mtime if isinstance(e, FileEntry) else 0.0 for e in items)
         self._state.extend(state)
-        self._results.extend([None] * k)
+        if isinstance(self._results, ResultStore):  # rows added after a job
+            self._results.extend(k)
+        else:
+            self._results.extend([None] * k)
         for i, e in skipped:
             self._skipped[i] = e.reason
         self.total_bytes += sum(sizes)

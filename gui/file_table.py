@@ -21,7 +21,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from gui.columns import FOLDER, NAME, PROGRESS, RESULT, SIZE, STATUS
+from core.records import Status
+from gui.columns import COLUMNS, FOLDER, NAME, PROGRESS, RESULT, SIZE, STATUS
 from gui.file_model import FileModel
 from gui.progress_delegate import ProgressDelegate
 
@@ -67,9 +68,13 @@ class FileTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        em = self.fontMetrics().horizontalAdvance("M")
-        for col, width in ((NAME, 15), (FOLDER, 19), (SIZE, 7), (STATUS, 6), (PROGRESS, 8)):
+        fm = self.fontMetrics()
+        em = fm.horizontalAdvance("M")
+        for col, width in ((NAME, 15), (FOLDER, 19), (SIZE, 7), (PROGRESS, 8)):
             self.setColumnWidth(col, width * em)
+        # Wide enough for every status word ("Cancelled" was cut to "Can…led" at 6 em).
+        words = [s.label for s in Status] + [COLUMNS[STATUS]]
+        self.setColumnWidth(STATUS, max(fm.horizontalAdvance(w) for w in words) + em)
         self.setColumnWidth(RESULT, 12 * em)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in the order added
         self.setSortingEnabled(True)

@@ -1,26 +1,15 @@
-"""Plain helpers about the listed inputs: a snapshot to plan from, natural order, and the folder
-the table shows paths relative to. No Qt here."""
+"""Plain helpers about the listed inputs: a snapshot to plan from, and the folder the table shows
+paths relative to. No Qt here (natural order is :func:`core.discover.natural_key`, as discovery
+uses it)."""
 
 from __future__ import annotations
 
 import os
-import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from core.records import FileEntry, SkippedEntry, Task
-
-_DIGITS = re.compile(r"\d+")
-
-
-def _pad(m: re.Match[str]) -> str:
-    return m.group().zfill(20)
-
-
-def natural(text: str) -> str:
-    """Case-insensitive sort key ordering embedded numbers by value ("img2" before "img10")."""
-    return _DIGITS.sub(_pad, text.casefold())
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ place. The engine lives as long as the window; ``shutdown`` leaves no worker pro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from core.operations.base import Plan
 from core.progress import format_bytes, format_duration
 from core.records import FileResult, Status, Task
 from gui.bridge import JobBridge, JobRunner
+from gui.threads import TimerFactory, make_timer
 
 if TYPE_CHECKING:
     from core.progress import Tracker
@@ -29,7 +31,7 @@ class FinishedJob:
 
     op_name: str
     options: Any
-    tasks: list[Task]
+    tasks: Sequence[Task]
     tracker: Tracker
     report: JobReport | None
     generation: int  # the model's generation right after the job; retry needs it unchanged
@@ -69,7 +71,8 @@ def summary_text(t: Tracker, report: JobReport | None) -> str:
 
 
 class JobControl(QObject):
-    """Starts, watches and cancels jobs on one warm engine.
+    """Starts, watches and cancels jobs on one warm engine; ``timers`` makes the jobs' poll
+    timers (tests pass fakes).
 
     Signals:
         started: the job was planned; the table shows its rows.
@@ -82,9 +85,17 @@ class JobControl(QObject):
     ticked = Signal()
     ended = Signal(object)
 
-    def __init__(self, model: FileModel, workers: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        model: FileModel,
+        workers: int,
+        parent: QObject | None = None,
+        *,
+        timers: TimerFactory = make_timer,
+    ) -> None:
         super().__init__(parent)
         self.model = model
+        self._timers = timers
         self.engine = Engine(workers)
         self.runner: JobRunner | None = None
         self.last: FinishedJob | None = None
@@ -122,7 +133,7 @@ class JobControl(QObject):
         self.plan_error = None
         self._op = (op_name, options)
         bridge = JobBridge(self.engine, op_name, options, inputs, timeout)
-        self.runner = JobRunner(bridge, self.model, self)
+        self.runner = JobRunner(bridge, self.model, self, timers=self._timers)
         self.runner.started.connect(self.started)
         self.runner.ticked.connect(self.ticked)
         self.runner.ended.connect(self._on_ended)
@@ -131,6 +142,15 @@ class JobControl(QObject):
     def cancel(self) -> None:
         if self.runner is not None:
             self.runner.cancel()
+
+    def can_retry(self) -> bool:
+        """Whether :meth:`retry_plan` would give a plan, from the last job's counts: cheap enough
+        for every change of the window's state (the plan loops over every row)."""
+        last = self.last
+        if last is None or self.running or last.generation != self.model.generation:
+            return False
+        c = last.tracker.counts
+        return last.tracker.n - c[Status.DONE] - c[Status.SKIPPED] > 0
 
     def retry_plan(self) -> Plan | None:
         """A plan that reruns the last job's failed and cancelled rows and keeps the others'
@@ -162,10 +182,6 @@ class JobControl(QObject):
         if self.runner is not None:
             self.runner.stop_now(timeout_ms)
         self.engine.shutdown()
-
-    @property
-    def max_tick(self) -> float:
-        return self.runner.max_tick if self.runner is not None else 0.0
 
     @Slot(object)
     def _on_ended(self, report: JobReport | None) -> None:

@@ -1,8 +1,10 @@
-"""The main window: adding files, running the chosen operation, showing progress and results.
+"""The main window: events and wiring; what the window does lives in its parts.
 
-Behaviour only; widgets are built in :mod:`gui.window_ui`. Long work never runs here: scans run
-in :mod:`gui.scan_worker`, jobs in :mod:`gui.bridge` via :mod:`gui.job_control`. Closing while a
-job runs asks first, cancels, and closes for real once the engine has confirmed.
+:class:`gui.window_ui.WindowUI` builds the widgets and actions, :class:`gui.window_files.
+FileListController` adds and removes files, :class:`gui.window_jobs.JobController` runs jobs. Long
+work never runs here: scans run in :mod:`gui.scan_worker`, jobs in :mod:`gui.bridge` via
+:mod:`gui.job_control`. Closing while a job runs asks first, cancels, and closes for real once the
+engine has confirmed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QSettings, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QLabel,
@@ -30,106 +33,103 @@ from PySide6.QtWidgets import (
 from core import APP_NAME
 from gui.file_model import FileModel
 from gui.file_table import FileTableView, local_paths
-from gui.job_control import JobControl
+from gui.job_control import FinishedJob, JobControl
 from gui.message_bar import MessageBar
 from gui.panels.base import OperationPanel
 from gui.scan_worker import ScanController
 from gui.settings import open_settings, read_int
-from gui.threads import make_timer
-from gui.window_files import FileActions
-from gui.window_jobs import JobActions
+from gui.threads import TimerFactory, make_timer
+from gui.window_files import FileListController
+from gui.window_jobs import JobController
 from gui.window_settings import load_window_settings, save_window_settings
-from gui.window_ui import build_actions, build_menus, build_ui
+from gui.window_ui import Actions, WindowUI
 
 QUIT_LABEL = "Cancel job and quit"
 
 
-class MainWindow(FileActions, JobActions, QMainWindow):
-    """Parabatch's window. ``settings`` defaults to the user's; tests pass an INI file."""
+class MainWindow(QMainWindow):
+    """Parabatch's window. ``settings`` defaults to the user's; tests pass an INI file, and
+    ``timers`` to drive the window's throttled parts with fake timers."""
 
-    # Widgets, created by gui.window_ui.build_ui.
-    op_combo: QComboBox
-    panel_stack: QStackedWidget
-    panels: dict[str, OperationPanel]
-    workers: QSpinBox
-    time_limit: QSpinBox
-    include: QLineEdit
-    exclude: QLineEdit
-    hidden: QCheckBox
-    view: FileTableView
-    status_filter: QComboBox
-    count_label: QLabel
-    splitter: QSplitter
-    message_bar: MessageBar
-    overall: QProgressBar
-    start_button: QPushButton
-    cancel_button: QPushButton
-    status_label: QLabel
-
-    def __init__(self, settings: QSettings | None = None, parent: Any = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        parent: Any = None,
+        *,
+        timers: TimerFactory = make_timer,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else open_settings()
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.model = FileModel(self)
         self.model.set_palette(self.palette())
-        self.scans = ScanController(self.model, self)
+        self.scans = ScanController(self.model, self, timers=timers)
         cpu = os.cpu_count() or 1
-        self.jobs = JobControl(self.model, read_int(self.settings, "workers", cpu, 1, 2 * cpu))
+        workers = read_int(self.settings, "workers", cpu, 1, 2 * cpu)
+        self.jobs = JobControl(self.model, workers, timers=timers)
         self.jobs.setParent(self)
-        self.actions_ = build_actions(self)
-        build_ui(self)
-        build_menus(self)
+        self.ui = WindowUI(self, self.model)
         self.quit_box: QMessageBox | None = None
         self._quit_requested = False
         self._shut_down = False
         self._tray: QSystemTrayIcon | None = None
-        self._inputs_timer = make_timer(self, 300, self._inputs_changed, single_shot=True)
+        self.file_list = FileListController(
+            self.ui, self.model, self.scans, self.jobs, self.settings, self, timers=timers
+        )
+        self.job_controller = JobController(
+            self.ui, self.model, self.scans, self.jobs, self.file_list, self.settings, self
+        )
         self._connect()
-        load_window_settings(self)
-        self._inputs_changed()
+        load_window_settings(self, self.ui, self.settings)
+        self.file_list.inputs_changed()
         self._update_state()
 
     # --- wiring ------------------------------------------------------------------------------
     def _connect(self) -> None:
-        a = self.actions_
-        a.add_files.triggered.connect(self.add_files_dialog)
-        a.add_folder.triggered.connect(self.add_folder_dialog)
-        a.remove.triggered.connect(self.remove_selected)
-        a.clear.triggered.connect(self.clear)
-        a.start.triggered.connect(self.start)
-        a.cancel.triggered.connect(self.cancel)
+        ui, a, files, job = self.ui, self.ui.actions, self.file_list, self.job_controller
+        a.add_files.triggered.connect(files.add_files_dialog)
+        a.add_folder.triggered.connect(files.add_folder_dialog)
+        a.remove.triggered.connect(files.remove_selected)
+        a.clear.triggered.connect(files.clear)
+        a.start.triggered.connect(job.start)
+        a.cancel.triggered.connect(job.cancel)
         a.quit.triggered.connect(self.close)
-        a.copy.triggered.connect(self.copy_results)
-        a.reveal.triggered.connect(self.reveal_selected)
-        a.retry.triggered.connect(self.retry_failed)
+        a.copy.triggered.connect(files.copy_results)
+        a.reveal.triggered.connect(files.reveal_selected)
+        a.retry.triggered.connect(job.retry_failed)
         for act in (a.start, a.cancel, a.add_files, a.add_folder):
             self.addAction(act)
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.op_combo.currentIndexChanged.connect(self._operation_changed)
-        self.status_filter.currentIndexChanged.connect(self._filter_changed)
-        self.view.paths_dropped.connect(self.add_paths)
-        self.view.selectionModel().selectionChanged.connect(self._update_state)
+        ui.start_button.clicked.connect(job.start)
+        ui.cancel_button.clicked.connect(job.cancel)
+        ui.op_combo.currentIndexChanged.connect(job.operation_changed)
+        ui.status_filter.currentIndexChanged.connect(job.filter_changed)
+        ui.view.paths_dropped.connect(files.add_paths)
+        ui.view.selectionModel().selectionChanged.connect(self._update_state)
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
-            signal.connect(self._inputs_timer.start)
-        for panel in self.panels.values():
+            signal.connect(files.inputs_timer.start)
+        for panel in ui.panels.values():
             panel.changed.connect(self._update_state)
-        self.scans.progress.connect(self._scan_progress)
-        self.scans.finished.connect(self._scan_finished)
-        self.jobs.started.connect(self._job_started)
-        self.jobs.ticked.connect(self._job_ticked)
-        self.jobs.ended.connect(self._job_ended)
+        files.state_changed.connect(self._update_state)
+        job.state_changed.connect(self._update_state)
+        job.summary_shown.connect(self._notify)
+        self.scans.progress.connect(files.scan_progress)
+        self.scans.finished.connect(files.scan_finished)
+        self.scans.finished.connect(self._scan_finished)  # after the list took the scan's end
+        self.jobs.started.connect(job.job_started)
+        self.jobs.ticked.connect(job.job_ticked)
+        self.jobs.ended.connect(job.job_ended)
+        self.jobs.ended.connect(self._job_ended)  # after the summary
 
-    def current_panel(self) -> OperationPanel:
-        return self.panels[str(self.op_combo.currentData())]
-
+    @Slot()
     def _update_state(self) -> None:
+        """Enable what can be done now. Runs on every selection and option change: no loop
+        over the rows here (Retry asks the last job's counts, not its plan)."""
+        ui, a = self.ui, self.ui.actions
         running, scanning = self.jobs.running, self.scans.scanning
         rows = self.model.storage_count()
-        selected = self.view.selectionModel().hasSelection()
-        panel = self.current_panel()
-        a = self.actions_
+        selected = ui.view.selectionModel().hasSelection()
+        panel = ui.current_panel()
         a.add_files.setEnabled(not running)
         a.add_folder.setEnabled(not running)
         a.remove.setEnabled(not running and selected)
@@ -137,15 +137,38 @@ class MainWindow(FileActions, JobActions, QMainWindow):
         ready = not running and not scanning and (rows > 0 or not panel.needs_inputs)
         a.start.setEnabled(ready)
         a.cancel.setEnabled((running and not self.jobs.cancelling) or scanning)
-        a.retry.setEnabled(not running and not scanning and self.jobs.retry_plan() is not None)
+        a.retry.setEnabled(not running and not scanning and self.jobs.can_retry())
         a.copy.setEnabled(selected)
         a.reveal.setEnabled(selected)
-        self.start_button.setEnabled(a.start.isEnabled())
-        self.cancel_button.setEnabled(a.cancel.isEnabled())
-        for w in (self.op_combo, self.panel_stack, self.workers, self.time_limit):
+        ui.start_button.setEnabled(a.start.isEnabled())
+        ui.cancel_button.setEnabled(a.cancel.isEnabled())
+        for w in (ui.op_combo, ui.panel_stack, ui.workers, ui.time_limit):
             w.setEnabled(not running)
         self.setAcceptDrops(not running)
-        self.view.setAcceptDrops(not running)
+        ui.view.setAcceptDrops(not running)
+
+    @Slot(int, bool)
+    def _scan_finished(self, added: int, cancelled: bool) -> None:
+        if self._quit_requested and not self.scans.scanning and not self.jobs.running:
+            self.close()
+
+    @Slot(object)
+    def _job_ended(self, finished: FinishedJob | None) -> None:
+        if self._quit_requested:
+            self.close()
+
+    @Slot(str)
+    def _notify(self, text: str) -> None:
+        """Tell a user who is looking elsewhere that the job ended."""
+        if self.isActiveWindow():
+            return
+        QApplication.alert(self)
+        if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+            tray = self._tray
+            if tray is None:
+                tray = self._tray = QSystemTrayIcon(self.windowIcon(), self)
+            tray.show()
+            tray.showMessage(APP_NAME, text, QSystemTrayIcon.MessageIcon.Information)
 
     # --- window events -----------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
@@ -167,7 +190,7 @@ class MainWindow(FileActions, JobActions, QMainWindow):
         paths = local_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            self.add_paths(paths)
+            self.file_list.add_paths(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.jobs.running or self.scans.scanning:
@@ -180,7 +203,7 @@ class MainWindow(FileActions, JobActions, QMainWindow):
                 self._quit_requested = True
                 self.scans.discard()
             return
-        save_window_settings(self)
+        save_window_settings(self, self.ui, self.settings)
         self.shutdown()
         event.accept()
 
@@ -213,7 +236,7 @@ class MainWindow(FileActions, JobActions, QMainWindow):
         if clicked is not None and clicked.text() == QUIT_LABEL:
             self._quit_requested = True
             self.scans.cancel()
-            self.cancel()
+            self.job_controller.cancel()
             if not self.jobs.running:
                 self.close()
 
@@ -222,8 +245,100 @@ class MainWindow(FileActions, JobActions, QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
-        self._inputs_timer.stop()
+        self.file_list.inputs_timer.stop()
         self.scans.stop_now()
         self.jobs.shutdown()
         if self._tray is not None:
             self._tray.hide()
+
+    # --- the parts, as tests and scripts reach them ------------------------------------------
+    @property
+    def actions_(self) -> Actions:
+        return self.ui.actions
+
+    @property
+    def op_combo(self) -> QComboBox:
+        return self.ui.op_combo
+
+    @property
+    def panel_stack(self) -> QStackedWidget:
+        return self.ui.panel_stack
+
+    @property
+    def panels(self) -> dict[str, OperationPanel]:
+        return self.ui.panels
+
+    @property
+    def workers(self) -> QSpinBox:
+        return self.ui.workers
+
+    @property
+    def time_limit(self) -> QSpinBox:
+        return self.ui.time_limit
+
+    @property
+    def include(self) -> QLineEdit:
+        return self.ui.include
+
+    @property
+    def exclude(self) -> QLineEdit:
+        return self.ui.exclude
+
+    @property
+    def hidden(self) -> QCheckBox:
+        return self.ui.hidden
+
+    @property
+    def view(self) -> FileTableView:
+        return self.ui.view
+
+    @property
+    def status_filter(self) -> QComboBox:
+        return self.ui.status_filter
+
+    @property
+    def count_label(self) -> QLabel:
+        return self.ui.count_label
+
+    @property
+    def splitter(self) -> QSplitter:
+        return self.ui.splitter
+
+    @property
+    def message_bar(self) -> MessageBar:
+        return self.ui.message_bar
+
+    @property
+    def overall(self) -> QProgressBar:
+        return self.ui.overall
+
+    @property
+    def start_button(self) -> QPushButton:
+        return self.ui.start_button
+
+    @property
+    def cancel_button(self) -> QPushButton:
+        return self.ui.cancel_button
+
+    @property
+    def status_label(self) -> QLabel:
+        return self.ui.status_label
+
+    def current_panel(self) -> OperationPanel:
+        return self.ui.current_panel()
+
+    def add_paths(self, paths: list[str]) -> None:
+        """Add files and folders, as a drop or Add folder does."""
+        self.file_list.add_paths(paths)
+
+    def clear(self) -> None:
+        self.file_list.clear()
+
+    def start(self) -> None:
+        self.job_controller.start()
+
+    def cancel(self) -> None:
+        self.job_controller.cancel()
+
+    def begin_job(self, op_name: str, options: Any, inputs: Any) -> None:
+        self.job_controller.begin_job(op_name, options, inputs)

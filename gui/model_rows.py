@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from core.discover import natural_key
 from gui.columns import FOLDER, NAME, PROGRESS, SIZE, STATUS
-from gui.inputs import natural
 
 RESET_ABOVE = 5000  # more row moves than this in one refresh: a model reset is cheaper
 
@@ -51,9 +51,9 @@ class RowMembership:
     def _sort_key(self, column: int) -> Callable[[int], Any]:
         paths = self._paths
         if column == NAME:
-            return lambda i: natural(os.path.basename(paths[i]))
+            return lambda i: natural_key(os.path.basename(paths[i]))
         if column == FOLDER:
-            return lambda i: natural(paths[i])
+            return lambda i: natural_key(paths[i])
         if column == SIZE:
             return self._sizes.__getitem__
         if column == STATUS:

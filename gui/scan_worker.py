@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from core.discover import Filters, Scanner
-from gui.threads import ThreadWorker, make_timer, retire_thread, start_worker
+from core.discover import Filters, Found, Scanner
+from gui.threads import ThreadWorker, TimerFactory, make_timer, retire_thread, start_worker
 
 if TYPE_CHECKING:
     from gui.file_model import FileModel
@@ -53,6 +53,8 @@ class ScanWorker(ThreadWorker):
 class ScanController(QObject):
     """Runs one scan at a time into ``model``; paths added meanwhile wait for the next one.
 
+    ``timers`` makes the count timer and ``clock`` paces the appends (tests pass fakes).
+
     Signals:
         progress(int, int, int): files, skipped and folders seen by the running scan.
         finished(int, bool): rows added by the scan that ended, and whether it was cancelled.
@@ -62,9 +64,17 @@ class ScanController(QObject):
     progress = Signal(int, int, int)
     finished = Signal(int, bool)
 
-    def __init__(self, model: FileModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        model: FileModel,
+        parent: QObject | None = None,
+        *,
+        timers: TimerFactory = make_timer,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
         self.model = model
+        self._clock = clock
         self.filters = Filters()
         self._queue: list[str] = []
         self._scanner: Scanner | None = None
@@ -73,13 +83,18 @@ class ScanController(QObject):
         self._generation = 0
         self._added = 0
         self._cancelled = False
-        self._pending: list = []  # type: ignore[type-arg]  # found, not yet in the model
+        self._pending: list[Found] = []  # found, not yet in the model
         self._flushed = 0.0
-        self._timer = make_timer(self, COUNT_MS, self._report)
+        self._timer = timers(self, COUNT_MS, self._report)
 
     @property
     def scanning(self) -> bool:
         return self._thread is not None
+
+    @property
+    def waiting(self) -> int:
+        """Rows found and not yet appended to the model (they go in at the next flush)."""
+        return len(self._pending)
 
     def add(self, paths: Iterable[str]) -> None:
         """Scan these files and folders (recursively) into the model."""
@@ -123,7 +138,7 @@ class ScanController(QObject):
         self._report()
 
     @Slot(int, object)
-    def _on_found(self, generation: int, items: list) -> None:  # type: ignore[type-arg]
+    def _on_found(self, generation: int, items: list[Found]) -> None:
         if generation != self._generation:  # cleared meanwhile: let these paths be added again
             self.model.seen.difference_update(e.path for e in items)
             return
@@ -131,7 +146,7 @@ class ScanController(QObject):
 
     def _flush(self, force: bool = False) -> None:
         """Append what was found since the last flush in one go (one insert, one repaint)."""
-        now = time.monotonic()
+        now = self._clock()
         if self._pending and (force or now - self._flushed >= FLUSH_SECONDS):
             items, self._pending, self._flushed = self._pending, [], now
             self._added += self.model.append(items)

@@ -4,7 +4,9 @@ Every ``QThread`` and ``QTimer`` made by ``gui`` goes through :func:`start_worke
 :func:`make_timer`, so the test suite can fail a test that leaves one running. The wiring is the
 canonical one: a parentless worker ``QObject`` moved to a ``QThread``, ``started -> run``, and the
 worker's ``done`` signal quitting the thread through a direct connection (``QThread.quit`` is
-thread-safe; a queued one would need the very event loop a waiting GUI thread blocks).
+thread-safe; a queued one would need the very event loop a waiting GUI thread blocks). Objects
+with throttled work take a :class:`TimerFactory` (default :func:`make_timer`), so tests can drive
+them with fake timers instead of waiting for the clock.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable
+from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
@@ -76,10 +79,33 @@ def retire_thread(thread: QThread) -> None:
         thread.wait()
 
 
+class Timer(Protocol):
+    """What the GUI's throttled code uses of a ``QTimer`` (tests pass a fake that they fire)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def isActive(self) -> bool: ...
+
+
+class TimerFactory(Protocol):
+    """Makes the timers of an object: :func:`make_timer`, or a test's fake timers."""
+
+    def __call__(
+        self,
+        parent: QObject,
+        interval_ms: int,
+        slot: Callable[[], None],
+        *,
+        single_shot: bool = False,
+    ) -> Timer: ...
+
+
 def make_timer(
     parent: QObject, interval_ms: int, slot: Callable[[], None], *, single_shot: bool = False
 ) -> QTimer:
-    """A tracked timer owned by ``parent`` (not started)."""
+    """A tracked timer owned by ``parent`` (not started); the default :class:`TimerFactory`."""
     timer = QTimer(parent)
     timer.setInterval(interval_ms)
     timer.setSingleShot(single_shot)

@@ -1,17 +1,17 @@
 """The main window's widgets and actions, built in one place (no behaviour here).
 
-:func:`build_actions` and :func:`build_ui` create what :class:`gui.main_window.MainWindow` wires
-together: the operation selector and its panels, worker count, folder-scan filters, the file
-table, the overall progress bar, Start/Cancel, the message bar and the status line.
+:class:`WindowUI` creates, as typed attributes, everything :class:`gui.main_window.MainWindow`
+wires together: the actions and menus, the operation selector and its panels, worker count and
+time limit, folder-scan filters, the file table, the overall progress bar, Start/Cancel, the
+message bar and the status line.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -34,13 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.records import Status
+from gui.file_model import FileModel
 from gui.file_table import FileTableView
 from gui.message_bar import MessageBar
 from gui.panels import available_panels
 from gui.panels.base import OperationPanel
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
 
 STATUS_FILTERS: list[tuple[str, tuple[Status, ...] | None]] = [
     ("All files", None),
@@ -56,6 +55,8 @@ STATUS_FILTERS: list[tuple[str, tuple[Status, ...] | None]] = [
 
 @dataclass
 class Actions:
+    """The window's actions (menus, toolbar, shortcuts, the table's context menu)."""
+
     add_files: QAction
     add_folder: QAction
     remove: QAction
@@ -69,12 +70,12 @@ class Actions:
 
 
 def _action(
-    w: MainWindow,
+    parent: QObject,
     text: str,
     shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     tip: str = "",
 ) -> QAction:
-    a = QAction(text, w)
+    a = QAction(text, parent)
     if shortcut is not None:
         a.setShortcut(QKeySequence(shortcut))
     tip = tip or text.rstrip("…")
@@ -85,7 +86,8 @@ def _action(
     return a
 
 
-def build_actions(w: MainWindow) -> Actions:
+def build_actions(w: QObject) -> Actions:
+    """The window's actions, owned by ``w``."""
     acts = Actions(
         add_files=_action(w, "Add &files…", "Ctrl+O", "Add files to the list"),
         add_folder=_action(w, "Add f&older…", "Ctrl+Shift+O", "Add a folder and everything in it"),
@@ -111,148 +113,173 @@ def _labelled(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
-def build_ui(w: MainWindow) -> None:
-    """Create the window's widgets as attributes of ``w``."""
-    cpu = os.cpu_count() or 1
-    # --- sidebar: what to do ---------------------------------------------------------------
-    w.op_combo = QComboBox()
-    w.op_combo.setAccessibleName("Operation")
-    w.panel_stack = QStackedWidget()
-    w.panels: dict[str, OperationPanel] = {}
-    for name, cls in available_panels():
-        panel = cls()
-        panel.setAccessibleName(f"{cls.title} options")
-        w.panels[name] = panel
-        w.panel_stack.addWidget(panel)
-        w.op_combo.addItem(cls.title, name)
-    w.workers = QSpinBox()
-    w.workers.setRange(1, 2 * cpu)
-    w.workers.setValue(cpu)
-    w.workers.setAccessibleName("Worker processes")
-    w.workers.setToolTip(f"Processes working in parallel (this computer has {cpu} CPU cores)")
-    w.time_limit = QSpinBox()
-    w.time_limit.setRange(0, 24 * 3600)
-    w.time_limit.setSuffix(" s")
-    w.time_limit.setSpecialValueText("No limit")
-    w.time_limit.setAccessibleName("Time limit per file")
-    w.time_limit.setToolTip(
-        "A file that takes longer than this fails as timed out (its worker is stopped and "
-        "replaced); the other files go on"
-    )
-    w.include = QLineEdit()
-    w.include.setPlaceholderText("everything (e.g. *.jpg *.png)")
-    w.include.setAccessibleName("Include patterns")
-    w.exclude = QLineEdit()
-    w.exclude.setPlaceholderText("nothing (e.g. .git node_modules *.tmp)")
-    w.exclude.setAccessibleName("Exclude patterns")
-    w.hidden = QCheckBox("Include hidden files and folders")
-    w.hidden.setChecked(True)
-    w.hidden.setAccessibleName("Include hidden files")
+class WindowUI:
+    """Every widget and action of the main window, created in ``__init__`` and laid out in
+    ``window`` (its central widget, menus, toolbar and status bar)."""
 
-    w.panel_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-    workers_row = QHBoxLayout()
-    workers_row.addWidget(w.workers)
-    workers_row.addWidget(QLabel(f"of {cpu} CPU cores"))
-    workers_row.addStretch(1)
-    top = QFormLayout()
-    top.addRow(_labelled("&Operation:", w.op_combo), w.op_combo)
-    top.addRow(_labelled("&Workers:", w.workers), workers_row)
-    top.addRow(_labelled("Time &limit per file:", w.time_limit), w.time_limit)
-    options_box = QGroupBox("Options")
-    QVBoxLayout(options_box).addWidget(w.panel_stack)
-    scan_box = QGroupBox("Adding folders")
-    scan_form = QFormLayout(scan_box)
-    scan_form.addRow(_labelled("&Include:", w.include), w.include)
-    scan_form.addRow(_labelled("E&xclude:", w.exclude), w.exclude)
-    scan_form.addRow(w.hidden)
-    sidebar = QWidget()
-    side = QVBoxLayout(sidebar)
-    side.addLayout(top)
-    side.addWidget(options_box)
-    side.addWidget(scan_box)
-    side.addStretch(1)
-    # Scrolls rather than forcing a tall minimum on the window (small screens, big fonts).
-    side_scroll = QScrollArea()
-    side_scroll.setWidget(sidebar)
-    side_scroll.setWidgetResizable(True)
-    side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-    side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    bar_width = side_scroll.verticalScrollBar().sizeHint().width()
-    side_scroll.setMinimumWidth(sidebar.minimumSizeHint().width() + bar_width)
+    def __init__(self, window: QMainWindow, model: FileModel) -> None:
+        self.actions = build_actions(window)
+        cpu = os.cpu_count() or 1
+        # --- sidebar: what to do -----------------------------------------------------------
+        self.op_combo = QComboBox()
+        self.op_combo.setAccessibleName("Operation")
+        self.panel_stack = QStackedWidget()
+        self.panels: dict[str, OperationPanel] = {}
+        for name, cls in available_panels():
+            panel = cls()
+            panel.setAccessibleName(f"{cls.title} options")
+            self.panels[name] = panel
+            self.panel_stack.addWidget(panel)
+            self.op_combo.addItem(cls.title, name)
+        self.workers = QSpinBox()
+        self.workers.setRange(1, 2 * cpu)
+        self.workers.setValue(cpu)
+        self.workers.setAccessibleName("Worker processes")
+        self.workers.setToolTip(
+            f"Processes working in parallel (this computer has {cpu} CPU cores)"
+        )
+        self.time_limit = QSpinBox()
+        self.time_limit.setRange(0, 24 * 3600)
+        self.time_limit.setSuffix(" s")
+        self.time_limit.setSpecialValueText("No limit")
+        self.time_limit.setAccessibleName("Time limit per file")
+        self.time_limit.setToolTip(
+            "A file that takes longer than this fails as timed out (its worker is stopped and "
+            "replaced); the other files go on"
+        )
+        self.include = QLineEdit()
+        self.include.setPlaceholderText("everything (e.g. *.jpg *.png)")
+        self.include.setAccessibleName("Include patterns")
+        self.exclude = QLineEdit()
+        self.exclude.setPlaceholderText("nothing (e.g. .git node_modules *.tmp)")
+        self.exclude.setAccessibleName("Exclude patterns")
+        self.hidden = QCheckBox("Include hidden files and folders")
+        self.hidden.setChecked(True)
+        self.hidden.setAccessibleName("Include hidden files")
+        # --- main area: the files ----------------------------------------------------------
+        self.view = FileTableView(model)
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Show files with status")
+        for label, statuses in STATUS_FILTERS:
+            self.status_filter.addItem(label, statuses)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("File count")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # --- bottom: progress and the big buttons ------------------------------------------
+        self.message_bar = MessageBar()
+        self.overall = QProgressBar()
+        self.overall.setRange(0, 1000)
+        self.overall.setValue(0)
+        self.overall.setFormat("%p%")
+        self.overall.setAccessibleName("Overall progress")
+        self.start_button = QPushButton("Start")
+        self.start_button.setDefault(True)
+        self.start_button.setAccessibleName("Start")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.status_label = QLabel("Ready")
+        self.status_label.setAccessibleName("Status")
+        self._lay_out(window, cpu)
+        self._build_menus(window)
 
-    # --- main area: the files ----------------------------------------------------------------
-    w.view = FileTableView(w.model)
-    w.status_filter = QComboBox()
-    w.status_filter.setAccessibleName("Show files with status")
-    for label, statuses in STATUS_FILTERS:
-        w.status_filter.addItem(label, statuses)
-    w.count_label = QLabel()
-    w.count_label.setAccessibleName("File count")
-    filter_row = QHBoxLayout()
-    filter_row.addWidget(_labelled("S&how:", w.status_filter))
-    filter_row.addWidget(w.status_filter)
-    filter_row.addStretch(1)
-    filter_row.addWidget(w.count_label)
-    files = QWidget()
-    files_layout = QVBoxLayout(files)
-    files_layout.setContentsMargins(0, 0, 0, 0)
-    files_layout.addLayout(filter_row)
-    files_layout.addWidget(w.view, 1)
+    def current_panel(self) -> OperationPanel:
+        """The options panel of the operation chosen in the selector."""
+        return self.panels[str(self.op_combo.currentData())]
 
-    w.splitter = QSplitter(Qt.Orientation.Horizontal)
-    w.splitter.addWidget(side_scroll)
-    w.splitter.addWidget(files)
-    w.splitter.setStretchFactor(1, 1)
-    w.splitter.setSizes([340, 1000])
+    def show_panel(self) -> None:
+        """Show the current operation's panel; the stack takes that panel's height, not the
+        tallest panel's (hidden pages are given an ignored size policy)."""
+        current = self.current_panel()
+        for panel in self.panels.values():
+            policy = (
+                QSizePolicy.Policy.Preferred if panel is current else QSizePolicy.Policy.Ignored
+            )
+            panel.setSizePolicy(policy, policy)
+        self.panel_stack.setCurrentWidget(current)
+        self.panel_stack.adjustSize()
 
-    # --- bottom: progress and the big buttons ------------------------------------------------
-    w.message_bar = MessageBar()
-    w.overall = QProgressBar()
-    w.overall.setRange(0, 1000)
-    w.overall.setValue(0)
-    w.overall.setFormat("%p%")
-    w.overall.setAccessibleName("Overall progress")
-    w.start_button = QPushButton("Start")
-    w.start_button.setDefault(True)
-    w.start_button.setAccessibleName("Start")
-    w.cancel_button = QPushButton("Cancel")
-    w.cancel_button.setAccessibleName("Cancel")
-    run_row = QHBoxLayout()
-    run_row.addWidget(w.overall, 1)
-    run_row.addWidget(w.start_button)
-    run_row.addWidget(w.cancel_button)
+    def _lay_out(self, window: QMainWindow, cpu: int) -> None:
+        self.panel_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        workers_row = QHBoxLayout()
+        workers_row.addWidget(self.workers)
+        workers_row.addWidget(QLabel(f"of {cpu} CPU cores"))
+        workers_row.addStretch(1)
+        top = QFormLayout()
+        top.addRow(_labelled("&Operation:", self.op_combo), self.op_combo)
+        top.addRow(_labelled("&Workers:", self.workers), workers_row)
+        limit_row = QHBoxLayout()  # as compact as the worker count, not the sidebar's width
+        limit_row.addWidget(self.time_limit)
+        limit_row.addStretch(1)
+        top.addRow(_labelled("Time &limit per file:", self.time_limit), limit_row)
+        options_box = QGroupBox("Options")
+        QVBoxLayout(options_box).addWidget(self.panel_stack)
+        scan_box = QGroupBox("Adding folders")
+        scan_form = QFormLayout(scan_box)
+        scan_form.addRow(_labelled("&Include:", self.include), self.include)
+        scan_form.addRow(_labelled("E&xclude:", self.exclude), self.exclude)
+        scan_form.addRow(self.hidden)
+        sidebar = QWidget()
+        side = QVBoxLayout(sidebar)
+        side.addLayout(top)
+        side.addWidget(options_box)
+        side.addWidget(scan_box)
+        side.addStretch(1)
+        # Scrolls rather than forcing a tall minimum on the window (small screens, big fonts).
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(sidebar)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar_width = side_scroll.verticalScrollBar().sizeHint().width()
+        side_scroll.setMinimumWidth(sidebar.minimumSizeHint().width() + bar_width)
 
-    central = QWidget()
-    layout = QVBoxLayout(central)
-    layout.addWidget(w.splitter, 1)
-    layout.addWidget(w.message_bar)
-    layout.addLayout(run_row)
-    w.setCentralWidget(central)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(_labelled("S&how:", self.status_filter))
+        filter_row.addWidget(self.status_filter)
+        filter_row.addStretch(1)
+        filter_row.addWidget(self.count_label)
+        files = QWidget()
+        files_layout = QVBoxLayout(files)
+        files_layout.setContentsMargins(0, 0, 0, 0)
+        files_layout.addLayout(filter_row)
+        files_layout.addWidget(self.view, 1)
 
-    w.status_label = QLabel("Ready")
-    w.status_label.setAccessibleName("Status")
-    w.statusBar().addWidget(w.status_label, 1)
+        self.splitter.addWidget(side_scroll)
+        self.splitter.addWidget(files)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([340, 1000])
 
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.overall, 1)
+        run_row.addWidget(self.start_button)
+        run_row.addWidget(self.cancel_button)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.message_bar)
+        layout.addLayout(run_row)
+        window.setCentralWidget(central)
+        window.statusBar().addWidget(self.status_label, 1)
 
-def build_menus(w: MainWindow) -> None:
-    a = w.actions_
-    files = w.menuBar().addMenu("&File")
-    files.addActions([a.add_files, a.add_folder])
-    files.addSeparator()
-    files.addActions([a.start, a.cancel, a.retry])
-    files.addSeparator()
-    files.addAction(a.quit)
-    edit = w.menuBar().addMenu("&Edit")
-    edit.addActions([a.copy, a.reveal])
-    edit.addSeparator()
-    edit.addActions([a.remove, a.clear])
-    bar = w.addToolBar("Files")
-    bar.setObjectName("files-toolbar")
-    bar.setMovable(False)
-    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    bar.addActions([a.add_files, a.add_folder, a.remove, a.clear])
-    # The table's context menu: its actions, in the order a user looks for them.
-    sep = QAction(w)
-    sep.setSeparator(True)
-    w.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-    w.view.addActions([a.copy, a.reveal, sep, a.remove, a.retry])
+    def _build_menus(self, window: QMainWindow) -> None:
+        a = self.actions
+        files = window.menuBar().addMenu("&File")
+        files.addActions([a.add_files, a.add_folder])
+        files.addSeparator()
+        files.addActions([a.start, a.cancel, a.retry])
+        files.addSeparator()
+        files.addAction(a.quit)
+        edit = window.menuBar().addMenu("&Edit")
+        edit.addActions([a.copy, a.reveal])
+        edit.addSeparator()
+        edit.addActions([a.remove, a.clear])
+        bar = window.addToolBar("Files")
+        bar.setObjectName("files-toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addActions([a.add_files, a.add_folder, a.remove, a.clear])
+        # The table's context menu: its actions, in the order a user looks for them.
+        sep = QAction(window)
+        sep.setSeparator(True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.addActions([a.copy, a.reveal, sep, a.remove, a.retry])

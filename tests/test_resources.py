@@ -16,12 +16,14 @@ import stat
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 import core
+from gui import resources
 from tests.support import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +97,57 @@ def test_make_icons_regenerates_the_same_set(qapp: object, tmp_path: Path) -> No
             # antialiasing differences between Qt versions.
             diff = sum(abs(a - b) for a, b in zip(new.tobytes(), old.tobytes(), strict=True))
             assert diff / len(new.tobytes()) < 2.0
+
+
+# --- the icon of an installed package ------------------------------------------------------------
+def test_packaged_icon_is_the_original() -> None:
+    """gui/icons/ holds the copy a wheel installs; it must not drift from resources/."""
+    packaged = resources.PACKAGE_DATA / "parabatch.svg"
+    assert packaged.read_bytes() == (ICONS / "parabatch.svg").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel built by pip from a copy of the sources (a build writes into its source tree)."""
+    src = tmp_path_factory.mktemp("src")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src)
+    for package in ("core", "gui"):
+        shutil.copytree(ROOT / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (built,) = out.glob("*.whl")
+    return built
+
+
+def test_wheel_carries_the_window_icon_and_the_version(wheel: Path) -> None:
+    assert wheel.name.startswith(f"parabatch-{core.__version__}-")  # pyproject reads core's
+    with zipfile.ZipFile(wheel) as z:
+        icon = z.read("gui/icons/parabatch.svg")
+    assert icon == (ICONS / "parabatch.svg").read_bytes()
+
+
+def test_installed_layout_finds_the_icon(wheel: Path, tmp_path: Path) -> None:
+    """Unpacked as pip installs it (no resources/ beside gui/), the window still finds it."""
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(tmp_path)
+    probe = "from gui.resources import ICON, resource_path; print(resource_path(ICON))"
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert Path(proc.stdout.strip()) == tmp_path / "gui" / "icons" / "parabatch.svg"
 
 
 # --- desktop entry and metadata ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -61,7 +63,13 @@ def _spin(parent: QWidget, name: str, lo: int, hi: int, value: int, suffix: str 
     spin.setRange(lo, hi)
     spin.setValue(value)
     spin.setSuffix(suffix)
+    _compact(spin)
     return spin
+
+
+def _compact(spin: QAbstractSpinBox) -> None:
+    """Keep a number field as wide as its widest value, not the form's width."""
+    spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
 
 class ImagePanel(OperationPanel):
@@ -90,6 +98,7 @@ class ImagePanel(OperationPanel):
         self.scale.setRange(0.1, 10_000)
         self.scale.setValue(50)
         self.scale.setSuffix(" %")
+        _compact(self.scale)
         self.quality = _spin(self, "Quality", 0, 100, d.quality)
         self.png_level = _spin(self, "PNG compression level", 0, 9, d.png_level)
         self.progressive = QCheckBox("Progressive JPEG", self)
@@ -261,8 +270,9 @@ class ImagePanel(OperationPanel):
                 combo.setCurrentIndex(i)
         for name, spin in self._spins().items():
             spin.setValue(read_int(settings, k(name), spin.value(), spin.minimum(), spin.maximum()))
+        scale: Any = settings.value(k("scale"), self.scale.value())
         with contextlib.suppress(TypeError, ValueError):
-            self.scale.setValue(float(settings.value(k("scale"), self.scale.value())))
+            self.scale.setValue(float(scale))
         for name, box in self._checks().items():
             box.setChecked(read_bool(settings, k(name), box.isChecked()))
         self.background.setText(read_str(settings, k("background"), self.background.text()))

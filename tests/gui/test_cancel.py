@@ -54,6 +54,8 @@ def test_cancel_keeps_finished_rows_and_cancels_the_rest(qtbot, window, tmp_path
             assert m.result_text(i) == hashlib.sha256(files[i].read_bytes()).hexdigest()
     assert window.message_bar.headline.text().startswith("Cancelled in")
     assert window.start_button.isEnabled()
+    assert window.actions_.retry.isEnabled()  # the cancelled rows can run again
+    assert window.message_bar.button("Retry failed") is not None
     window.shutdown()
     assert child_processes() == []
 

@@ -88,7 +88,7 @@ def test_scanning_100k_files_keeps_the_window_responsive(qtbot, window, tmp_path
         sub.mkdir(parents=True)
         for i in range(1000):
             (sub / f"{i}").touch()
-    from gui.heartbeat import Heartbeat
+    from tests.gui.heartbeat import Heartbeat
 
     with Heartbeat(window) as beat:
         add_and_wait(qtbot, window, [str(folder)], timeout=120_000)

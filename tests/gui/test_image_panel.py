@@ -44,6 +44,23 @@ def test_registered_and_defaults_match_the_cli(panel: ImagePanel) -> None:
     assert panel.validate() is None
 
 
+def test_number_fields_keep_their_own_width(qtbot, panel: ImagePanel) -> None:
+    """Quality, PNG level, sizes, scale and the pixel limit are as wide as their values, not
+    stretched across the form like the text and choice fields."""
+    panel.resize(900, 900)
+    panel.show()
+    for mode, spins in (
+        ("fit", [panel.max_width, panel.max_height, panel.quality, panel.png_level]),
+        ("scale", [panel.scale]),
+    ):
+        pick(panel.resize_mode, mode)  # shows the rows of that mode
+        qtbot.waitUntil(lambda s=spins: all(spin.isVisible() for spin in s), timeout=5000)
+        for spin in [*spins, panel.max_pixels]:
+            assert spin.width() == spin.sizeHint().width(), spin.accessibleName()
+            assert spin.isVisible()
+        assert all(spin.width() < panel.background.width() / 2 for spin in spins)
+
+
 def test_fields_make_the_options(qtbot, panel: ImagePanel, tmp_path: Path) -> None:
     with qtbot.waitSignal(panel.changed, timeout=1000):
         pick(panel.format, "WEBP")

@@ -146,3 +146,59 @@ def test_time_limit_per_file_fails_a_slow_file_and_is_remembered(
     assert all(r is not None and r.message.startswith("timed out") for r in t.results)
     window.close()
     assert window.settings.value("time_limit") in (1, "1")
+
+
+def test_retry_is_enabled_from_the_counts_and_planned_only_when_pressed(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    """Selection and option changes update the actions without looping over the rows: Retry
+    follows the last job's counts and the list's generation, and the plan (a loop over every
+    row) is made only when Retry is pressed."""
+    files = make_files(tmp_path / "in", [10, 20, 30])
+    add_and_wait(qtbot, window, [str(tmp_path / "in")])
+    assert not window.actions_.retry.isEnabled()  # no job yet
+    files[1].unlink()  # listed, then gone: its row fails
+    plans = []
+    real_plan = window.jobs.retry_plan
+    monkeypatch.setattr(window.jobs, "retry_plan", lambda: plans.append(1) or real_plan())
+    run_and_wait(qtbot, window)
+    assert window.actions_.retry.isEnabled()
+    window.view.selectAll()
+    window.view.clearSelection()
+    algorithm = window.panels["checksum"].algorithm
+    algorithm.setCurrentIndex(algorithm.findData("md5"))  # the panel's "changed"
+    assert window.actions_.retry.isEnabled()
+    assert plans == []  # no state update planned a retry
+    files[1].write_bytes(b"back")
+    run_and_wait(qtbot, window, window.actions_.retry.trigger)
+    assert plans == [1]
+    assert [window.model.status(i) for i in range(3)] == [Status.DONE] * 3
+    assert not window.actions_.retry.isEnabled()  # nothing left to retry
+    assert real_plan() is None
+
+
+def test_retry_is_disabled_once_the_list_changed(qtbot, window, tmp_path: Path) -> None:
+    files = make_files(tmp_path / "in", [10, 20])
+    add_and_wait(qtbot, window, [str(tmp_path / "in")])
+    files[0].unlink()
+    run_and_wait(qtbot, window)
+    assert window.actions_.retry.isEnabled() and window.jobs.retry_plan() is not None
+    window.view.selectRow(1)
+    window.actions_.remove.trigger()  # the rows are no longer the job's rows
+    assert not window.actions_.retry.isEnabled() and window.jobs.retry_plan() is None
+
+
+def test_files_added_after_a_job_join_the_list(qtbot, window, tmp_path: Path) -> None:
+    """After a job the list shows its results, and adding files still works: the new rows are
+    pending, the old ones keep their results, and Start runs them all."""
+    first = make_files(tmp_path / "a", [10, 20])
+    add_and_wait(qtbot, window, [str(tmp_path / "a")])
+    run_and_wait(qtbot, window)
+    make_files(tmp_path / "b", [30], prefix="g")
+    add_and_wait(qtbot, window, [str(tmp_path / "b")])
+    m = window.model
+    assert [m.status(i) for i in range(3)] == [Status.DONE, Status.DONE, Status.PENDING]
+    assert m.result_text(0) == sha256(first[0]) and m.result(2) is None
+    assert not window.actions_.retry.isEnabled()
+    finished = run_and_wait(qtbot, window)
+    assert finished is not None and finished.tracker.counts[Status.DONE] == 3

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QAbstractItemModelTester
 
+from core.discover import Scanner, natural_key
 from core.progress import Tracker
 from core.records import FileEntry, FileResult, SkippedEntry, Status
 from gui.columns import NAME, RESULT, SIZE, STATUS, failed_tint
 from gui.file_model import FileModel
-from gui.inputs import natural
 
 
 def make_model(n: int = 12) -> FileModel:
@@ -24,8 +26,21 @@ def names(model: FileModel) -> list[str]:
     return [model.index(r, NAME).data() for r in range(model.rowCount())]
 
 
-def test_natural_order() -> None:
-    assert sorted(["img10", "IMG2", "img1"], key=natural) == ["img1", "IMG2", "img10"]
+def test_the_name_column_sorts_as_discovery_lists_a_folder(qapp, tmp_path: Path) -> None:
+    """One natural order: sorting by name gives the order a folder scan found the files in
+    (core.discover.natural_key), long numbers and names that differ only in zeros included."""
+    listed = ["img10", "IMG2", "img1", "img007", "img7", "n" + "1" * 24, "n" + "9" * 20]
+    for name in listed:
+        (tmp_path / name).touch()
+    found = [Path(e.path).name for batch in Scanner([str(tmp_path)]).batches() for e in batch]
+    assert found == sorted(listed, key=natural_key)
+    model = FileModel()
+    model.append([FileEntry(str(tmp_path / n), 1, 0.0) for n in reversed(found)])
+    model.sort(NAME)
+    assert names(model) == found
+    assert found[:2] == ["img1", "IMG2"] and found.index("n" + "9" * 20) < found.index(
+        "n" + "1" * 24
+    )
 
 
 def test_sort_by_name_size_and_back(qapp) -> None:

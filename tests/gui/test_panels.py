@@ -15,11 +15,12 @@ from gui.panels.checksum_panel import ChecksumPanel
 from gui.panels.verify_panel import VerifyPanel
 
 
-def test_every_present_panel_loads_and_matches_an_operation(qapp) -> None:
+def test_every_registered_panel_loads_and_matches_an_operation(qapp) -> None:
+    """The app leaves out a panel it cannot import; the suite does not: a registered panel
+    whose module is missing fails here."""
     for name, target in panels.PANELS.items():
         module = target.partition(":")[0]
-        if importlib.util.find_spec(module) is None:
-            continue  # not installed yet: the window leaves the operation out
+        assert importlib.util.find_spec(module) is not None, f"{name}: no module {module}"
         cls = panels.load_panel(name)
         assert cls is not None and issubclass(cls, OperationPanel), name
         assert cls.operation == name and cls.title

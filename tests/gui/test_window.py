@@ -7,8 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QSpinBox,
+    QStyle,
+)
 
+from core.records import Status
+from gui.columns import STATUS
 from gui.main_window import MainWindow
 from tests.gui.conftest import add_and_wait, make_files, run_and_wait, stop_everything
 
@@ -41,6 +49,27 @@ def test_settings_survive_a_restart(qtbot, settings: QSettings) -> None:
 def test_worker_count_range_and_engine(qtbot, window) -> None:
     cpu = os.cpu_count() or 1
     assert window.workers.minimum() == 1 and window.workers.maximum() == 2 * cpu
+
+
+def test_worker_count_and_time_limit_keep_their_own_width(qtbot, window) -> None:
+    """The two number fields sit in compact rows (field, then space), not stretched to the
+    sidebar's width like the operation selector, however wide the sidebar is made."""
+    narrow = window.op_combo.width()
+    window.splitter.setSizes([2000, 1])  # as wide as the table lets it be
+    qtbot.waitUntil(lambda: window.op_combo.width() > narrow, timeout=5000)
+    for spin in (window.workers, window.time_limit):
+        assert spin.width() == spin.sizeHint().width(), spin.accessibleName()
+        assert spin.width() < window.op_combo.width() / 2, spin.accessibleName()
+    assert window.time_limit.x() == window.workers.x()  # one column of fields
+
+
+def test_status_column_shows_every_status_in_full(window) -> None:
+    """No status word is elided ("Cancelled" once showed as "Can…led")."""
+    view = window.view
+    fm = view.fontMetrics()
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+    for status in Status:
+        assert fm.horizontalAdvance(status.label) + margin <= view.columnWidth(STATUS), status
 
 
 def test_shortcuts(window) -> None:
@@ -102,7 +131,7 @@ def test_panels_look_at_new_inputs_once_when_the_scan_ends(qtbot, window, tmp_pa
     make_files(tmp_path / "in", [1, 2, 3])
     add_and_wait(qtbot, window, [str(tmp_path / "in")])
     assert window.panels["checksum"].default_manifest() is not None
-    assert not window._inputs_timer.isActive()
+    assert not window.file_list.inputs_timer.isActive()
 
 
 def test_no_attribute_shadows_a_qt_virtual(window) -> None:
@@ -110,6 +139,7 @@ def test_no_attribute_shadows_a_qt_virtual(window) -> None:
     ``span`` on a model is "called" by every paint (QAbstractItemModel::span) and crashes the
     process in shiboken's error path. No attribute of ours may carry a Qt method's name."""
     objects = [window, window.model, window.view, window.scans, window.jobs, window.message_bar]
+    objects += [window.file_list, window.job_controller]
     objects += list(window.panels.values())
     for obj in objects:
         qt_bases = [c for c in type(obj).__mro__ if c.__module__.startswith("PySide6")]
