@@ -68,6 +68,8 @@ class Kind(enum.IntEnum):
     # cancelled
     CANCELLED_BEFORE_START = 40
     CANCELLED_RUNNING = 41
+    # done, with a remark
+    GREW = 60  # the output is larger than its input (compressing what was compressed already)
 
     @property
     def slug(self) -> str:

@@ -125,7 +125,12 @@ class ChunkSpec(Record):
         tasks = self.tasks
         outputs = [t.output for t in tasks] if any(t.output for t in tasks) else None
         expected = [t.expected for t in tasks] if any(t.expected for t in tasks) else None
-        columns = ([t.index for t in tasks], [t.path for t in tasks], [t.size for t in tasks])
+        columns = (
+            [t.index for t in tasks],
+            [t.path for t in tasks],
+            [t.size for t in tasks],
+            [t.mtime_ns for t in tasks],
+        )
         head = (self.job_id, self.chunk_id, self.attempt)
         return _chunk_spec, (head, self.op_name, self.options, columns, outputs, expected)
 
@@ -134,13 +139,14 @@ def _chunk_spec(
     head: tuple[int, int, int],
     op_name: str,
     options: Any,
-    columns: tuple[list[int], list[str], list[int]],
+    columns: tuple[list[int], list[str], list[int], list[int]],
     outputs: list[str | None] | None,
     expected: list[str | None] | None,
 ) -> ChunkSpec:
-    indices, paths, sizes = columns
+    indices, paths, sizes, mtimes = columns
     n = len(indices)
-    tasks = tuple(map(Task, indices, paths, sizes, outputs or [None] * n, expected or [None] * n))
+    no = [None] * n
+    tasks = tuple(map(Task, indices, paths, sizes, outputs or no, expected or no, mtimes))
     return ChunkSpec(*head, op_name, options, tasks)
 
 
@@ -379,7 +385,7 @@ def run_file(
     try:
         ctx.begin(task)
         out = op.process(task, options, ctx)
-        return Status.DONE, out.value, out.message, out.output, Kind.NONE
+        return Status.DONE, out.value, out.message, out.output, out.kind
     except Cancelled:
         return Status.CANCELLED, "", "cancelled", None, Kind.CANCELLED_RUNNING
     except FileSkipped as e:

@@ -21,6 +21,12 @@ TOOL_PACKAGES = {
     "desktop-file-validate": "desktop-file-utils",
     "appstreamcli": "appstream",
     "gio": "libglib2.0-bin",
+    "zstd": "zstd",
+    "gzip": "gzip",
+    "xz": "xz-utils",
+    "bzip2": "bzip2",
+    "pigz": "pigz",
+    "iconv": "libc-bin",
 }
 
 

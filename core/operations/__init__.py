@@ -14,6 +14,8 @@ REGISTRY: dict[str, str] = {
     "checksum": "core.operations.checksum:ChecksumOperation",
     "verify": "core.operations.verify:VerifyOperation",
     "image": "core.operations.image:ImageOperation",
+    "compress": "core.operations.compress:CompressOperation",
+    "decompress": "core.operations.compress:DecompressOperation",
 }
 
 _cache: dict[str, Operation] = {}

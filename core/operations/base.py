@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol, TextIO
 
-from core.records import FileEntry, FileResult, Record, SkippedEntry, Status, Task
+from core.records import FileEntry, FileResult, Kind, Record, SkippedEntry, Status, Task
 from core.results import TaskList
 
 if TYPE_CHECKING:  # annotations only: worker processes import this module and start faster
@@ -45,14 +45,22 @@ class WorkerContext(Protocol):
 
 
 class Outcome(Record):
-    """What the per-file function returns on success."""
+    """What the per-file function returns on success. ``kind``: a remark programs can count (a
+    done file that grew when compressed...), :attr:`Kind.NONE` when there is nothing to say."""
 
-    __slots__ = ("value", "output", "message")
+    __slots__ = ("value", "output", "message", "kind")
 
-    def __init__(self, value: str = "", output: str | None = None, message: str = "") -> None:
+    def __init__(
+        self,
+        value: str = "",
+        output: str | None = None,
+        message: str = "",
+        kind: Kind = Kind.NONE,
+    ) -> None:
         self.value = value
         self.output = output
         self.message = message
+        self.kind = kind
 
 
 class Plan(Record):
