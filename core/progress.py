@@ -38,8 +38,13 @@ class Tracker:
         self.results = results if results is not None else ResultStore(self.n)
         self._counts = [0] * len(Status)  # by Status value: a list, as this is per-file hot
         self._counts[Status.PENDING] = self.n
-        self.final_bytes = 0  # bytes of files that ended (any final state)
+        # Bytes really read: all of a done file; of a failed or cancelled one what it had read
+        # (its last progress report); none of a skipped one.
+        self.final_bytes = 0
         self.running_bytes = 0  # sum of partial[] over running rows
+        # Sizes of rows that were dealt with (done, failed or skipped: nothing is left to do for
+        # them); a cancelled row was not, so after a cancel the bar shows the share processed.
+        self.handled_bytes = 0
         self._lo = self.n
         self._hi = -1
         self.started_at = self._now()
@@ -84,9 +89,17 @@ class Tracker:
         i = r.index
         if self.state[i] >= Status.DONE:
             return False
-        self.running_bytes -= self.partial[i]
+        read = self.partial[i]
+        self.running_bytes -= read
         self.partial[i] = 0
-        self.final_bytes += self.sizes[i]
+        size = self.sizes[i]
+        if r.status == Status.DONE:
+            read = size
+        elif r.status == Status.SKIPPED:
+            read = 0
+        self.final_bytes += read
+        if r.status != Status.CANCELLED:
+            self.handled_bytes += size
         if self._owns_results:
             self.results.put(r)
         self._move(i, r.status)
@@ -96,19 +109,30 @@ class Tracker:
         """:meth:`file_result` for a chunk's results at once (the per-file hot path, kept lean)."""
         state, partial, sizes, counts = self.state, self.partial, self.sizes, self._counts
         put = self.results.put if self._owns_results else None
-        lo, hi, done_bytes, running = self._lo, self._hi, 0, 0
+        lo, hi, read_bytes, handled, running = self._lo, self._hi, 0, 0, 0
+        done, skipped, cancelled = Status.DONE, Status.SKIPPED, Status.CANCELLED
         for r in batch:
             i = r.index
             old = state[i]
-            if old >= Status.DONE:
+            if old >= done:
                 continue
+            read = 0
             if old == Status.RUNNING:
-                running += partial[i]
+                read = partial[i]
+                running += read
                 partial[i] = 0
-            done_bytes += sizes[i]
+            new = r.status
+            if new == done:
+                read_bytes += sizes[i]
+                handled += sizes[i]
+            elif new == skipped:
+                handled += sizes[i]
+            else:
+                read_bytes += read
+                if new != cancelled:
+                    handled += sizes[i]
             if put is not None:
                 put(r)
-            new = r.status
             counts[old] -= 1
             counts[new] += 1
             state[i] = new
@@ -117,7 +141,8 @@ class Tracker:
             if i > hi:
                 hi = i
         self._lo, self._hi = lo, hi
-        self.final_bytes += done_bytes
+        self.final_bytes += read_bytes
+        self.handled_bytes += handled
         self.running_bytes -= running
 
     def add_rows(self, sizes: Sequence[int]) -> None:
@@ -167,6 +192,7 @@ class Tracker:
 
     @property
     def bytes_done(self) -> int:
+        """Bytes really read so far (what rates and the summary report)."""
         return self.final_bytes + self.running_bytes
 
     @property
@@ -179,12 +205,15 @@ class Tracker:
 
     @property
     def fraction(self) -> float:
-        """Overall progress weighted by bytes (files count as one byte each so that empty files
-        still move the bar)."""
+        """The share of the job dealt with, weighted by bytes (files count as one byte each so
+        that empty files still move the bar). Cancelled rows were not dealt with: after a cancel
+        this is the share really processed, not 100%."""
         total = self.total_bytes + self.n
         if total == 0:
             return 1.0
-        return (self.bytes_done + self.finished) / total
+        c = self._counts
+        handled_rows = c[Status.DONE] + c[Status.FAILED] + c[Status.SKIPPED]
+        return (self.handled_bytes + self.running_bytes + handled_rows) / total
 
     @property
     def elapsed(self) -> float:
@@ -206,7 +235,7 @@ class Tracker:
         rate = self.rate
         if rate <= 0:
             return None
-        return (self.total_bytes - self.bytes_done) / rate
+        return max(self.total_bytes - self.handled_bytes - self.running_bytes, 0) / rate
 
     def status(self, i: int) -> Status:
         return Status(self.state[i])

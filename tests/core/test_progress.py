@@ -71,7 +71,7 @@ def test_counts_always_add_up_to_n() -> None:
         "failed": 1,
         "skipped": 1,
         "cancelled": 1,
-        "bytes": 30,
+        "bytes": 15,  # what was read: three done files; none of the failed, skipped, cancelled
         "seconds": 0.0,
     }
 
@@ -89,23 +89,28 @@ def test_random_updates_keep_counts_and_bytes_consistent(
 ) -> None:
     sizes = [0, 10, 100, 50, 7]
     t = Tracker(sizes, clock=FakeClock())
+    read = [0] * len(sizes)  # the model: bytes each row had read when it ended
     for i, what, n in events:
         if what == "run":
             t.file_running(i, n)
-        elif Status[what].final:
+        elif Status[what].final and not t.status(i).final:
+            ran = t.partial[i] if t.status(i) == Status.RUNNING else 0
+            read[i] = {"DONE": sizes[i], "SKIPPED": 0}.get(what, ran)
             t.file_result(FileResult(i, Status[what]))
     assert sum(t.counts.values()) == len(sizes)
     for s in Status:
         assert t.counts[s] == sum(1 for x in t.state if x == s)
-    expected = 0
+    expected = handled = 0
     for i in range(len(sizes)):
         if t.status(i).final:
-            expected += sizes[i]
+            expected += read[i]
+            handled += sizes[i] + 1 if t.status(i) != Status.CANCELLED else 0
         elif t.status(i) == Status.RUNNING:
             expected += t.partial[i]
+            handled += t.partial[i]
     assert t.bytes_done == expected
     assert 0 <= t.bytes_done <= t.total_bytes
-    assert 0.0 <= t.fraction <= 1.0
+    assert t.fraction == pytest.approx(handled / (sum(sizes) + len(sizes)))
 
 
 FINAL = [s for s in Status if s.final]
@@ -149,8 +154,9 @@ def test_rows_added_while_running_and_batched_results_stay_consistent(
     for s in Status:
         assert t.counts[s] == sum(1 for x in t.state if x == s)
     running = sum(t.partial[i] for i in range(t.n) if t.status(i) == Status.RUNNING)
-    final = sum(sizes[i] for i in range(t.n) if t.status(i).final)
-    assert t.bytes_done == running + final
+    final = sum(sizes[i] for i in range(t.n) if t.status(i) == Status.DONE)
+    assert t.bytes_done >= running + final  # plus what failed and cancelled rows had read
+    assert t.bytes_done <= t.total_bytes
     assert 0.0 <= t.fraction <= 1.0
 
 
@@ -192,7 +198,8 @@ def test_duplicate_final_result_is_ignored_first_wins() -> None:
     assert t.results[0] == first
     assert t.status(0) == Status.FAILED
     assert (t.counts[Status.FAILED], t.counts[Status.DONE]) == (1, 0)
-    assert t.bytes_done == 10
+    assert t.bytes_done == 0  # it failed before reading anything
+    assert t.fraction == pytest.approx(11 / 22)  # but it was dealt with
     assert t.results[1] is None
 
 
@@ -231,6 +238,26 @@ def test_fraction_weights_bytes() -> None:
     assert t.fraction == pytest.approx(50 / 100)
     t.file_result(done(0))
     assert t.fraction == 1.0
+
+
+def test_after_a_cancel_the_numbers_are_what_really_happened() -> None:
+    """The bar shows the share processed, not 100%; bytes and rate count what was read (a
+    cancelled large file counts the part it had read, a skipped one nothing)."""
+    clock = FakeClock()
+    t = Tracker([1000] * 4 + [10**9], clock=clock)
+    t.file_result(done(0))
+    t.file_result(FileResult(1, Status.SKIPPED))
+    t.file_running(2, 400)
+    t.file_result(FileResult(2, Status.FAILED, message="not an image"))
+    t.file_running(4, 3000)
+    clock.t += 2.0
+    t.file_results([FileResult(4, Status.CANCELLED), FileResult(3, Status.CANCELLED)])
+    t.mark_ended()
+    assert t.all_final
+    assert t.bytes_done == 1000 + 400 + 3000
+    assert t.rate == pytest.approx(4400 / 2.0)
+    assert t.fraction == pytest.approx((3000 + 3) / (10**9 + 4000 + 5))
+    assert t.summary()["bytes"] == 4400
 
 
 def test_no_rows_is_complete() -> None:
