@@ -17,16 +17,18 @@ import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
-from core import __version__, operations, stopsignals
+from core import __version__, journal_cli, operations, stopsignals
 from core.discover import Filters, Scanner
 from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_session
+from core.journal_writer import Recorder
 from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
-from core.session import Found, Session
+from core.session import Carry, Found, Inputs, Session
 from core.wording import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCAN_BATCH = 1000  # entries found per batch; the first chunks start after the first batch
+JOURNAL_WAIT = 10.0  # seconds the end waits for the journal's last writes
 
 
 def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
@@ -54,6 +56,7 @@ def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
         p.add_argument("--include", action="append", default=[], metavar="GLOB")
         p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
         p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders")
+    journal_cli.add_journal_arguments(p)
 
 
 def _seconds(text: str) -> float:
@@ -87,6 +90,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 "--dry-run", action="store_true", help="list input -> output, write nothing"
             )
         op.add_arguments(p)
+    journal_cli.add_parser(sub)
     return parser
 
 
@@ -173,7 +177,7 @@ def _record(task: Task, r: FileResult | None) -> dict[str, Any]:
     return rec
 
 
-def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> None:
+def _print_results(args: argparse.Namespace, op_name: str, job: Job, report: JobReport) -> None:
     """--json records and a summary; else the operation's own output, failures, summary."""
     out, err = sys.stdout, sys.stderr
     results = job.tracker.results
@@ -187,7 +191,7 @@ def _print_results(args: argparse.Namespace, job: Job, report: JobReport) -> Non
             summary["error"] = report.error
         out.write(json.dumps(summary) + "\n")
         return
-    op = operations.get(args.command)
+    op = operations.get(op_name)
     named_failures = op.print_results(out, job.options, job.tasks, results)
     if not named_failures:
         for i in results.indices(Status.FAILED):
@@ -264,8 +268,12 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
         command = next((a for a in argv if not a.startswith("-")), None)
         parser = build_parser(command if command in operations.names() else None)
         args = parser.parse_args(argv)
-        if args.workers < 1:
+        if getattr(args, "workers", 1) < 1:
             parser.error("--workers must be at least 1")
+        if args.command == "jobs":
+            if args.verb in ("resume", "retry"):
+                engine = Engine(args.workers)
+            return journal_cli.run(args, engine)
         op = operations.get(args.command)
         try:
             options = op.options_from_args(args)
@@ -312,10 +320,42 @@ def _run(
             except FileError as e:
                 sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
                 return EXIT_USAGE
+    recorder = None
+    if not args.no_journal:
+        given: dict[str, Any] = {"cwd": os.getcwd(), "timeout": args.timeout}
+        given["watchdog"] = args.watchdog
+        if op.input == "paths":
+            given.update(paths=args.paths, include=args.include, exclude=args.exclude)
+        recorder = Recorder(args.journal, given)
+    return drive(
+        args, args.command, options, inputs, engine, args.timeout, args.watchdog, None, recorder
+    )
+
+
+def drive(
+    args: argparse.Namespace,
+    op_name: str,
+    options: Any,
+    inputs: Inputs,
+    engine: Engine,
+    timeout: float | None,
+    watchdog: float | None,
+    carry: Carry | None,
+    recorder: Recorder | None,
+) -> int:
+    """Plan and run one job, print its results; returns the exit code. ``args``: ``json``,
+    ``quiet``; ``carry`` and ``recorder``: see :class:`core.session.Session`."""
     # A streaming operation starts on the first files while the rest are still found; the
     # others are planned here on every input (a stop signal meanwhile ends the program).
     session = Session(
-        engine, args.command, options, inputs, timeout=args.timeout, watchdog=args.watchdog
+        engine,
+        op_name,
+        options,
+        inputs,
+        timeout=timeout,
+        watchdog=watchdog,
+        carry=carry,
+        recorder=recorder,
     )
     try:
         job = session.plan()
@@ -337,12 +377,14 @@ def _run(
         closing = threading.Thread(target=engine.shutdown, name="parabatch-close", daemon=True)
         closing.start()
         try:
-            _print_results(args, job, report)
+            _print_results(args, op_name, job, report)
             if report.interrupted:
-                sys.stderr.write(_interrupted_text(args, job) + "\n")
+                sys.stderr.write(_interrupted_text(args, op_name, job, recorder) + "\n")
             sys.stdout.flush()
         except BrokenPipeError:  # the reader went away (``| head``): say nothing more there
             _silence_stdout()
+        if recorder is not None:
+            _close_journal(recorder)
         closing.join()
     if report.interrupted:
         return EXIT_INTERRUPTED
@@ -352,14 +394,34 @@ def _run(
     return EXIT_OK
 
 
-def _interrupted_text(args: argparse.Namespace, job: Job) -> str:
+def _interrupted_text(
+    args: argparse.Namespace, op_name: str, job: Job, recorder: Recorder | None
+) -> str:
     """What an interrupt kept, and where."""
     counts = job.tracker.counts
     done, n = counts[Status.DONE], job.tracker.n
     head = f"parabatch-cli: interrupted: {done} of {n} files were finished"
     if args.json:
-        return head + "; each file's result, finished or cancelled, is in the JSON output above"
-    return f"{head}; {operations.get(args.command).interrupted_text(job.options)}"
+        text = head + "; each file's result, finished or cancelled, is in the JSON output above"
+    else:
+        text = f"{head}; {operations.get(op_name).interrupted_text(job.options)}"
+    if recorder is not None and recorder.job_number is not None:
+        text += f"; 'parabatch-cli jobs resume {recorder.job_number}' finishes the job"
+    return text
+
+
+def _close_journal(recorder: Recorder) -> None:
+    """Wait for the journal's last writes; say once if it could not be used."""
+    done = recorder.close(JOURNAL_WAIT)
+    for note in recorder.notes:
+        sys.stderr.write(f"parabatch-cli: note: {_text(note)}\n")
+    if recorder.warning:
+        sys.stderr.write(f"parabatch-cli: warning: {_text(recorder.warning)}\n")
+    elif not done:
+        sys.stderr.write(
+            "parabatch-cli: warning: the job journal did not take this job's last results in "
+            "time (another program keeps it busy); the job shows as interrupted in 'jobs list'\n"
+        )
 
 
 def _silence_stdout() -> None:

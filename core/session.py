@@ -9,6 +9,10 @@ GUI timer) to take results and progress in, and it ends the job's bookkeeping ex
 
 Planning and running block (they read manifests, walk folders, wait for workers): call them off a
 GUI thread. ``tick`` never blocks longer than its budget.
+
+A session may carry results over from a past job (``carry``: resume and retry, see
+:mod:`core.journal_resume`) and have a ``recorder`` follow the job (the journal's writer, see
+:mod:`core.journal_writer`): it is started once the job is planned and told once that it ended.
 """
 
 from __future__ import annotations
@@ -44,6 +48,21 @@ class Inputs(Protocol):
         """Whether ``tasks`` are exactly these inputs, one per entry, in order."""
 
 
+class Carry(Protocol):
+    """Results of a past job that a new one takes over instead of processing those files."""
+
+    def apply(self, plan: Plan) -> Plan:
+        """``plan`` with the rows that need no processing settled (and notes about the rest)."""
+
+
+class Recorder(Protocol):
+    """Follows a job: told when it is planned (before it runs) and, once, when it ended."""
+
+    def start(self, session: Session, job: Job) -> None: ...
+
+    def end(self, session: Session, job: Job) -> None: ...
+
+
 class Found:
     """Inputs that a scan yields batch by batch (the command line): their number is known only
     at the end, so nothing is shown per row before they come."""
@@ -72,7 +91,7 @@ class Session:
     ``inputs``: :class:`Inputs`, or a :class:`core.operations.base.Plan` (rows planned earlier,
     such as a retry of failed rows; ``source`` may add more batches after them, for a streaming
     operation). ``stream``: let a streaming operation start before every input is planned (off
-    for a caller that wants the whole plan first).
+    for a caller that wants the whole plan first; a ``carry`` plans every input first too).
     """
 
     def __init__(
@@ -86,6 +105,8 @@ class Session:
         watchdog: float | None = DEFAULT_WATCHDOG,
         stream: bool = True,
         source: Source | None = None,
+        carry: Carry | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.engine = engine
         self.op_name = op_name
@@ -96,6 +117,8 @@ class Session:
         self.watchdog = watchdog
         self.stream = stream
         self.source = source
+        self.carry = carry
+        self.recorder = recorder
         self.job: Job | None = None
         self._cancelled = False
         self.same_rows = True  # the job's rows are exactly the inputs, in order
@@ -104,7 +127,12 @@ class Session:
     @property
     def streams(self) -> bool:
         """Whether the job starts on the first inputs while the rest are still planned."""
-        return self.stream and self.op.streams and not isinstance(self.inputs, Plan)
+        return (
+            self.stream
+            and self.op.streams
+            and self.carry is None
+            and not isinstance(self.inputs, Plan)
+        )
 
     def plan(self) -> Job:
         """Make the job (blocking: it may read a manifest or scan every input first).
@@ -126,6 +154,8 @@ class Session:
         else:
             plan = self.op.plan(inputs.entries(), self.options)
             self.same_rows = inputs.matches(plan.tasks)
+        if self.carry is not None:  # never streaming: the whole plan is there
+            plan = self.carry.apply(plan)
         self.job = self.engine.new_job(
             self.op_name,
             self.options,
@@ -137,6 +167,8 @@ class Session:
         )
         if self._cancelled:
             self.job.cancel()
+        if self.recorder is not None:
+            self.recorder.start(self, self.job)
         return self.job
 
     def run(self) -> None:
@@ -157,6 +189,8 @@ class Session:
         if finished:
             job.tracker.mark_ended()
             self.ended = True
+            if self.recorder is not None:
+                self.recorder.end(self, job)
         return self.ended
 
     def cancel(self) -> None:

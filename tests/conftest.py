@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +12,14 @@ import pytest
 from tests.support import wait_for_exit
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test writes to the user's job journal: the whole run shares one in a temporary folder (a
+# test that looks at a journal gives its own with --journal or PARABATCH_JOURNAL).
+_JOURNAL_DIR = tempfile.mkdtemp(prefix="parabatch-test-journal-")
+os.environ["PARABATCH_JOURNAL"] = os.path.join(_JOURNAL_DIR, "journal.sqlite")
+
+
+def pytest_unconfigure() -> None:
+    shutil.rmtree(_JOURNAL_DIR, ignore_errors=True)
 
 
 def child_processes() -> list[tuple[int, str]]:

@@ -1,0 +1,189 @@
+"""Writing one job to the journal: a :class:`Recorder` is the job's result sink and owns a
+writer thread that opens the journal, adds the job's row, writes results in batched
+transactions and marks the job's end.
+
+The job never waits for the journal: ``accept`` only appends to a queue. If the journal cannot be
+used (read-only, full, locked for longer than its busy timeout, of a newer version), the writer
+stops, the job goes on, and :attr:`Recorder.warning` holds the one sentence to show.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from core import __version__
+from core.journal import Journal, JournalError, default_keep, process_start, reason
+from core.options import canonical, options_key
+
+if TYPE_CHECKING:
+    from core.job import Job
+    from core.records import FileResult
+    from core.session import Session
+
+BATCH_GAP = 0.1  # seconds the writer gathers results before the next transaction
+
+
+class Recorder:
+    """Records one job (see the module docstring). ``inputs``: what the job was given, as JSON
+    data (paths, filters, the folder it ran in), for ``jobs resume``; ``origin`` and ``how``: the
+    job this one resumes or retries."""
+
+    def __init__(
+        self,
+        path: str | None,
+        inputs: Mapping[str, Any],
+        *,
+        keep: int | None = None,
+        origin: int | None = None,
+        how: str = "run",
+    ) -> None:
+        self.path = path
+        self.inputs = dict(inputs)
+        self.keep = keep if keep is not None else default_keep()
+        self.origin = origin
+        self.how = how
+        self.job_number: int | None = None  # the job's number in the journal, once it is there
+        self.notes: list[str] = []  # what opening the journal did (a damaged file moved aside)
+        self.warning: str | None = None
+        self.carried: Mapping[int, int] = {}  # row -> job its result was taken from
+        self._queue: collections.deque[tuple[float, Sequence[FileResult]]] = collections.deque()
+        self._wake = threading.Event()
+        self._ending = threading.Event()
+        self._end: tuple[str, str | None] | None = None
+        self._off = False
+        self._job: Job | None = None
+        self._thread: threading.Thread | None = None
+        self.opened = threading.Event()  # the job's row is in (or the journal failed)
+
+    # --- the session's side (core.session.Recorder) --------------------------------------------
+    def start(self, session: Session, job: Job) -> None:
+        """Begin recording ``job`` (called once it is planned, before it runs)."""
+        self._job = job
+        carry = getattr(session, "carry", None)
+        self.carried = getattr(carry, "rows", {}) if carry is not None else {}
+        job.add_sink(self)
+        fields = {
+            "operation": session.op_name,
+            "options": canonical(session.options),
+            "options_key": options_key(session.op_name, session.options),
+            "inputs": json.dumps(self.inputs, sort_keys=True),
+            "started": time.time(),
+            "notes": json.dumps(list(job.notes)),
+            "version": __version__,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "pid_start": process_start(os.getpid()),
+            "origin": self.origin,
+            "how": self.how,
+        }
+        self._thread = threading.Thread(
+            target=self._run, args=(fields,), name="parabatch-journal", daemon=True
+        )
+        self._thread.start()
+
+    def accept(self, results: Sequence[FileResult]) -> None:
+        """The job's result sink: queue the batch (run thread; never blocks)."""
+        if not self._off:
+            self._queue.append((time.time(), results))
+            self._wake.set()
+
+    def end(self, session: Session, job: Job) -> None:
+        """The job ended: write what is left and mark its end."""
+        report = job.report
+        error = report.error if report is not None else "the job did not report how it ended"
+        if error:
+            ending = "failed"
+        elif report is not None and report.cancelled:
+            ending = "cancelled"
+        else:
+            ending = "finished"
+        self._end = (ending, error)
+        self._ending.set()
+        self._wake.set()
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Wait until the writer has written everything (or given up); returns whether it did
+        within ``timeout``."""
+        thread = self._thread
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    # --- the writer thread ---------------------------------------------------------------------
+    def _run(self, fields: dict[str, Any]) -> None:
+        journal: Journal | None = None
+        try:
+            journal = Journal.open(self.path)
+            self.notes.extend(journal.notes)
+            self.job_number = journal.begin_job(fields)
+            self.opened.set()
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                self._ending.wait(BATCH_GAP)  # gather a batch, unless the job has ended
+                ended = self._end
+                self._write(journal)
+                if ended is not None and not self._queue:
+                    journal.end_job(self.job_number, *ended)
+                    if journal.retain(self.keep):
+                        journal.compact()
+                    return
+        except (JournalError, sqlite3.Error, OSError) as e:
+            self._off = True
+            self._queue.clear()
+            text = str(e) if isinstance(e, JournalError) else reason(e)
+            where = self.path or "the default place"
+            if not isinstance(e, JournalError):
+                text = (
+                    f"the job journal {journal.path if journal else where} cannot be used: {text}"
+                )
+            self.warning = (
+                f"{text}; this job is not recorded (it runs as usual, but cannot be resumed or "
+                "listed in 'jobs'); use --journal PATH for another file or --no-journal"
+            )
+        finally:
+            self.opened.set()
+            if journal is not None:
+                journal.close()
+
+    def _write(self, journal: Journal) -> None:
+        job, number = self._job, self.job_number
+        assert job is not None and number is not None
+        queue = self._queue
+        paths, sizes, mtimes = job.tasks.paths, job.tasks.sizes, job.tasks.mtimes
+        carried = self.carried
+        fsencode = os.fsencode
+        rows = []
+        while queue:
+            at, results = queue.popleft()
+            for r in results:
+                i = r.index
+                rows.append(
+                    (
+                        number,
+                        i,
+                        fsencode(paths[i]),
+                        sizes[i],
+                        mtimes[i],
+                        r.status.name.lower(),
+                        r.kind.slug if r.kind else None,
+                        r.value or None,
+                        fsencode(r.output) if r.output is not None else None,
+                        r.message or None,
+                        r.attempt,
+                        at,
+                        None,
+                        carried.get(i),
+                    )
+                )
+        if rows:
+            journal.add_results(rows)

@@ -1,0 +1,294 @@
+"""The job journal in this process: its file (schema, WAL, versions, a damaged or foreign file
+moved aside), the interrupted sweep, retention, and the writer fed by a real job's result sink
+on real worker processes (bytes-exact names, a journal that cannot be written, quarantine)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import __version__, journal
+from core.discover import Filters, Scanner
+from core.engine import Engine, run_session
+from core.journal import Journal, JournalError
+from core.journal_writer import Recorder
+from core.operations.checksum import ChecksumOptions
+from core.options import canonical, options_key
+from core.session import Found, Session
+from tests.core.mounts import fill, tmpfs
+
+
+@pytest.fixture
+def jpath(tmp_path: Path) -> str:
+    return str(tmp_path / "state" / "journal.sqlite")
+
+
+def files(root: Path, n: int) -> list[Path]:
+    root.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        p = root / f"f{i:03d}"
+        p.write_bytes(os.urandom(100 + i))
+        out.append(p)
+    return out
+
+
+def run_recorded(
+    engine: Engine, op: str, options: Any, roots: list[str], recorder: Recorder
+) -> Any:
+    scanner = Scanner(roots, Filters((), ()))
+    session = Session(engine, op, options, Found(scanner.batches(100)), recorder=recorder)
+    job, report = run_session(session)
+    assert recorder.close(30)
+    return job, report
+
+
+def rows(path: str, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def fake_job(j: Journal, pid: int, **extra: Any) -> int:
+    fields: dict[str, Any] = {
+        "operation": "checksum",
+        "options": "null",
+        "options_key": "k",
+        "inputs": "{}",
+        "started": 1.0,
+        "version": __version__,
+        "host": socket.gethostname(),
+        "pid": pid,
+        "pid_start": journal.process_start(pid),
+    }
+    fields.update(extra)
+    return j.begin_job(fields)
+
+
+# --- the file ----------------------------------------------------------------------------------
+
+
+def test_a_new_journal_is_wal_with_its_version(jpath: str) -> None:
+    j = Journal.open(jpath)
+    j.close()
+    con = sqlite3.connect(jpath)
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert con.execute("PRAGMA user_version").fetchone() == (journal.SCHEMA_VERSION,)
+    assert con.execute("PRAGMA application_id").fetchone() == (journal.APPLICATION_ID,)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    Journal.open(jpath).close()  # opens again as it is
+
+
+def test_an_empty_file_is_migrated_to_the_current_version(jpath: str) -> None:
+    os.makedirs(os.path.dirname(jpath))
+    open(jpath, "wb").close()  # what another instance leaves when it dies while creating it
+    with Journal.open(jpath) as j:
+        assert j.jobs() == []
+    assert rows(jpath, "PRAGMA user_version") == [(journal.SCHEMA_VERSION,)]
+
+
+@pytest.mark.parametrize("what", ["garbage", "foreign"])
+def test_a_damaged_or_foreign_file_is_moved_aside(jpath: str, what: str) -> None:
+    os.makedirs(os.path.dirname(jpath))
+    if what == "garbage":
+        Path(jpath).write_bytes(b"this is not SQLite at all\n" * 400)
+    else:
+        con = sqlite3.connect(jpath)
+        con.execute("CREATE TABLE songs (title TEXT)")
+        con.commit()
+        con.close()
+    before = Path(jpath).read_bytes()
+    with Journal.open(jpath) as j:
+        (note,) = j.notes
+        assert "moved to" in note and "a new one was started" in note
+        fake_job(j, os.getpid())
+        assert len(j.jobs()) == 1
+    aside = [p for p in os.listdir(os.path.dirname(jpath)) if ".unusable-" in p]
+    assert len(aside) == 1
+    assert (Path(jpath).parent / aside[0]).read_bytes() == before  # kept as it was
+
+
+def test_a_journal_of_a_newer_version_is_left_alone(jpath: str) -> None:
+    Journal.open(jpath).close()
+    con = sqlite3.connect(jpath)
+    con.execute(f"PRAGMA user_version = {journal.SCHEMA_VERSION + 1}")
+    con.close()
+    with pytest.raises(JournalError, match="newer Parabatch"):
+        Journal.open(jpath)
+    assert rows(jpath, "PRAGMA user_version") == [(journal.SCHEMA_VERSION + 1,)]
+
+
+def test_the_default_place_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARABATCH_JOURNAL", str(tmp_path / "j.sqlite"))
+    assert journal.default_path() == str(tmp_path / "j.sqlite")
+    monkeypatch.delenv("PARABATCH_JOURNAL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert journal.default_path() == str(tmp_path / "xdg" / "parabatch" / "journal.sqlite")
+
+
+# --- sweep, retention ------------------------------------------------------------------------
+
+
+def test_a_job_whose_process_is_gone_is_marked_interrupted(jpath: str) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with Journal.open(jpath) as j:
+        dead = fake_job(j, gone.pid)
+        alive = fake_job(j, os.getpid())
+        j.add_results(
+            [
+                (dead, 0, b"/x/a", 1, 5, "done", None, "ab", None, None, 1, 7.5, None, None),
+                (
+                    dead,
+                    1,
+                    b"/x/b",
+                    1,
+                    5,
+                    "failed",
+                    "unreadable",
+                    None,
+                    None,
+                    "no",
+                    1,
+                    8.0,
+                    None,
+                    None,
+                ),
+            ]
+        )
+    with Journal.open(jpath) as j:
+        by_id = {r.id: r for r in j.jobs()}
+        assert by_id[dead].state == "interrupted"
+        assert (by_id[dead].files, by_id[dead].done, by_id[dead].failed) == (2, 1, 1)
+        assert by_id[dead].ended == 8.0  # when its last result came in
+        assert by_id[alive].state == "running"
+
+
+def test_retention_keeps_the_newest_jobs_and_compacts(jpath: str) -> None:
+    with Journal.open(jpath) as j:
+        ids = [fake_job(j, os.getpid(), ending="finished") for _ in range(6)]
+        big = [
+            (ids[0], i, b"/p%d" % i, 1, 1, "done", None, "x" * 64, None, None, 1, 1.0, None, None)
+            for i in range(5000)
+        ]
+        j.add_results(big)
+        size = os.path.getsize(jpath) + os.path.getsize(jpath + "-wal")
+        assert j.retain(3) == 3
+        j.compact()
+        assert [r.id for r in j.jobs()] == ids[3:]
+        assert j.con.execute("SELECT count(*) FROM results").fetchone() == (0,)
+        assert os.path.getsize(jpath) + os.path.getsize(jpath + "-wal") < size / 2
+
+
+# --- the writer, on a real job ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="non-UTF-8 names need a POSIX file system")
+def test_every_result_is_recorded_bytes_exact(engine: Engine, tmp_path: Path, jpath: str) -> None:
+    root = tmp_path / "data"
+    made = files(root, 40)
+    odd = root / os.fsdecode(b"caf\xe9 \xff.bin")  # Latin-1, not UTF-8
+    odd.write_bytes(b"odd")
+    options = ChecksumOptions()
+    rec = Recorder(jpath, {"paths": [str(root)]})
+    _, report = run_recorded(engine, "checksum", options, [str(root)], rec)
+    assert rec.warning is None and report.error is None
+    (j,) = rows(
+        jpath,
+        "SELECT operation, options, options_key, ending, files, done, version, host, pid FROM jobs",
+    )
+    assert j == (
+        "checksum",
+        canonical(options),
+        options_key("checksum", options),
+        "finished",
+        41,
+        41,
+        __version__,
+        socket.gethostname(),
+        os.getpid(),
+    )
+    got = {
+        bytes(p): (size, mtime, status, value)
+        for p, size, mtime, status, value in rows(
+            jpath, "SELECT path, size, mtime_ns, status, value FROM results"
+        )
+    }
+    assert len(got) == 41
+    for p in [*made, odd]:
+        st = p.stat()
+        size, mtime, status, value = got[os.fsencode(p)]
+        assert (size, mtime, status) == (st.st_size, st.st_mtime_ns, "done")
+        assert value == hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("disk", ["read-only", "full"])
+def test_a_journal_that_cannot_be_written_warns_once_and_the_job_runs(
+    engine: Engine, tmp_path: Path, disk: str
+) -> None:
+    root = tmp_path / "data"
+    files(root, 200)
+    with tmpfs(tmp_path / "disk", readonly=disk == "read-only") as folder:
+        where = str(folder / "journal.sqlite")
+        if disk == "full":
+            Journal.open(where).close()
+            fill(folder)
+        rec = Recorder(where, {})
+        job, report = run_recorded(engine, "checksum", ChecksumOptions(), [str(root)], rec)
+    assert report.error is None and job.tracker.summary()["done"] == 200
+    assert rec.warning is not None
+    assert "cannot be used" in rec.warning and "--no-journal" in rec.warning
+
+
+def test_a_journal_locked_by_another_connection_warns_and_the_job_runs(
+    engine: Engine, tmp_path: Path, jpath: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal, "BUSY_TIMEOUT", 0.2)
+    Journal.open(jpath).close()
+    holder = sqlite3.connect(jpath, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another instance in the middle of a long write
+    try:
+        root = tmp_path / "data"
+        files(root, 20)
+        rec = Recorder(jpath, {})
+        job, report = run_recorded(engine, "checksum", ChecksumOptions(), [str(root)], rec)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert report.error is None and job.tracker.summary()["done"] == 20
+    assert rec.warning is not None and "locked" in rec.warning
+
+
+def test_files_that_stopped_a_worker_are_quarantined(
+    engine: Engine, tmp_path: Path, jpath: str
+) -> None:
+    root = tmp_path / "data"
+    files(root, 10)
+    (root / "CRASH.bin").write_bytes(b"boom")
+    rec = Recorder(jpath, {})
+    run_recorded(engine, "tests.fault_ops:SegfaultOperation", None, [str(root)], rec)
+    assert rec.warning is None
+    (job,) = rows(jpath, "SELECT ending, done, failed FROM jobs")
+    assert job == ("finished", 10, 1)
+    with Journal.open(jpath) as j:
+        marks = ", ".join("?" * len(journal.QUARANTINE_KINDS))
+        quarantined = list(
+            j.results(rec.job_number or 0, f"kind IN ({marks})", journal.QUARANTINE_KINDS)
+        )
+    assert [(os.path.basename(os.fsdecode(r[1])), r[5]) for r in quarantined] == [
+        ("CRASH.bin", "crashed-worker")
+    ]
+    assert quarantined[0][9] == 2  # the second try, alone, crashed it too
