@@ -45,6 +45,8 @@ class Kind(enum.IntEnum):
     NOT_REGULAR = 1  # a FIFO, socket, device or folder
     OUTPUT_EXISTS = 2  # the output is there and the policy says skip
     IS_OUTPUT = 3  # the job's own output (the manifest being written)
+    NOT_SUPPORTED = 4  # not a file this operation handles (a video given to the image operation)
+    ALREADY_IN_TARGET = 5  # already what the output would be (text in the target encoding)
     # failed
     MISSING = 10  # vanished since it was listed / not found
     UNREADABLE = 11  # permission, I/O error, name too long...
@@ -58,6 +60,8 @@ class Kind(enum.IntEnum):
     IMPROPER_LINE = 19  # a manifest line that cannot be checked
     UNLISTABLE = 20  # a folder whose files could not be listed
     LOOP = 21  # a symbolic link loop
+    NOT_TEXT = 22  # binary data where text was expected (NUL bytes, an image, an archive)
+    UNENCODABLE = 23  # text the chosen output encoding has no form for
     CRASHED_WORKER = 30
     TIMED_OUT = 31  # past the per-file time limit
     HUNG = 32  # no progress for the watchdog's time
@@ -70,6 +74,8 @@ class Kind(enum.IntEnum):
     CANCELLED_RUNNING = 41
     # done, with a remark
     GREW = 60  # the output is larger than its input (compressing what was compressed already)
+    LOW_CONFIDENCE = 61  # the text encoding was detected with doubt: check the output
+    REPLACED = 62  # undecodable bytes (or unencodable characters) were replaced
 
     @property
     def slug(self) -> str:

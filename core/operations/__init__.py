@@ -16,6 +16,7 @@ REGISTRY: dict[str, str] = {
     "image": "core.operations.image:ImageOperation",
     "compress": "core.operations.compress:CompressOperation",
     "decompress": "core.operations.compress:DecompressOperation",
+    "encode": "core.operations.encode:EncodeOperation",
 }
 
 _cache: dict[str, Operation] = {}

@@ -106,6 +106,7 @@ class DecompressOptions:
     max_ratio: int = DEFAULT_MAX_RATIO
     delete_sources: bool = False
     naming: NamingRule = field(default_factory=NamingRule)
+    any_file: bool = False  # try every file, not only those that look compressed
 
     def __post_init__(self) -> None:
         if self.max_ratio < 1:
@@ -391,6 +392,20 @@ class DecompressOperation(OutputOperation):
     options_type = DecompressOptions
     limits = LIMITS
 
+    def accepts(self, path: str, options: Any) -> str | None:
+        """Compressed files by their suffix, else by their first bytes."""
+        ext = os.path.splitext(path)[1].lower()
+        if ext in STRIPPED:
+            return None
+        try:
+            with open(path, "rb") as f:
+                head = f.read(8)
+        except OSError:
+            return None  # the worker says what is wrong with it
+        if detect(head) is not None:
+            return None
+        return "not zstd, gzip, xz or bzip2 data (by its name and its first bytes)"
+
     def output_ext(self, source: str, options: Any) -> str:
         ext = os.path.splitext(source)[1]
         stripped = STRIPPED.get(ext.lower())
@@ -454,6 +469,11 @@ class DecompressOperation(OutputOperation):
             "(default: %(default)s)",
         )  # fmt: skip
         _delete_argument(g)
+        g.add_argument(
+            "--any-file", action="store_true",
+            help="try every file; by default only compressed ones are taken (by suffix, else by "
+            "their first bytes) and the rest are skipped",
+        )  # fmt: skip
         add_output_arguments(parser, NamingRule(), example="'{name}'")
 
     def options_from_args(self, args: argparse.Namespace) -> DecompressOptions:
@@ -461,6 +481,7 @@ class DecompressOperation(OutputOperation):
             max_ratio=args.max_ratio,
             delete_sources=args.delete_sources,
             naming=naming_from_args(args),
+            any_file=args.any_file,
         )
 
 

@@ -48,6 +48,7 @@ class ImageOptions:
     frames: str = "all"
     max_pixels: int | None = None
     naming: NamingRule = field(default_factory=NamingRule)
+    any_file: bool = False  # try every file, not only those that look like images
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "format", formats.parse_format(self.format))
@@ -87,6 +88,9 @@ class ImageOperation(OutputOperation):
 
     def output_ext(self, source: str, options: Any) -> str:
         return formats.output_ext(source, fmt=options.format)
+
+    def accepts(self, path: str, options: Any) -> str | None:
+        return formats.not_an_image(path)
 
     def check_options(self, options: Any) -> None:
         if options.format == "AVIF" and "AVIF" not in formats.available():

@@ -112,6 +112,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="decompression-bomb guard: refuse images with more pixels than N "
         f"(default: {formats.DEFAULT_MAX_PIXELS:,}, Pillow's)",
     )  # fmt: skip
+    g.add_argument(
+        "--any-file", action="store_true",
+        help="try every file; by default only images are taken (by name, else by their first "
+        "bytes) and the rest are skipped",
+    )  # fmt: skip
     add_output_arguments(
         parser,
         d.naming,
@@ -139,4 +144,5 @@ def options_from_args(args: argparse.Namespace) -> ImageOptions:
         frames=args.frames,
         max_pixels=args.max_pixels,
         naming=rule,
+        any_file=args.any_file,
     )

@@ -60,6 +60,58 @@ _BY_EXT = {
     ".avif": "AVIF",
 }
 HEIF_EXTS = frozenset({".heic", ".heif", ".hif", ".heics", ".heifs"})
+# Names of images Pillow reads (beyond what it writes here): taken without a look inside.
+READ_EXTS = frozenset(_BY_EXT) | HEIF_EXTS | {
+    ".ico", ".icns", ".cur", ".ppm", ".pgm", ".pbm", ".pnm", ".tga", ".psd", ".jp2", ".j2k",
+    ".jpx", ".dds", ".pcx", ".xbm", ".qoi", ".sgi", ".im", ".msp", ".fits", ".blp", ".ras",
+}  # fmt: skip
+# Names that are certainly not images: skipped without a look inside. Any other name (none, or
+# one we do not know) is decided by the file's first bytes.
+NOT_IMAGE_EXTS = frozenset({
+    ".txt", ".csv", ".tsv", ".json", ".xml", ".md", ".rst", ".log", ".ini", ".cfg", ".toml",
+    ".yaml", ".yml", ".html", ".htm", ".css", ".js", ".py", ".c", ".h", ".cpp", ".java", ".rs",
+    ".go", ".sh", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods",
+    ".mkv", ".mp4", ".mov", ".avi", ".webm", ".m4v", ".wmv", ".flv", ".mp3", ".wav", ".flac",
+    ".ogg", ".m4a", ".aac", ".opus", ".zip", ".gz", ".xz", ".zst", ".bz2", ".7z", ".rar",
+    ".tar", ".tgz", ".iso", ".exe", ".dll", ".so", ".bin", ".db", ".sqlite", ".srt", ".ass",
+    ".sha256", ".sha1", ".md5", ".b3", ".sfv", ".svg",
+})  # fmt: skip
+SIGNATURES = (
+    b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*",
+    b"BM", b"\x00\x00\x01\x00", b"qoif", b"8BPS", b"\x00\x00\x00\x0cjP  ",
+)  # fmt: skip
+
+
+def looks_like_image(head: bytes) -> bool:
+    """Whether a file's first bytes are those of an image format Pillow reads."""
+    if head.startswith(SIGNATURES):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    # ISO base media (HEIF, AVIF): "ftyp" then the brand
+    return head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"avif",
+                                                   b"avis", b"heim", b"heis", b"hevc"}  # fmt: skip
+
+
+def not_an_image(path: str) -> str | None:
+    """None if ``path`` looks like an image (by its name, else by its first bytes); else why
+    not, for the user."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext in READ_EXTS:
+        return None
+    if ext in NOT_IMAGE_EXTS:
+        return f"not an image by its name ({ext}); choose “any file” to try it anyway"
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return None  # the worker says what is wrong with it
+    if looks_like_image(head):
+        return None
+    shown = f" ({ext})" if ext else ""
+    return f"not an image{shown}: its first bytes are not an image format's"
+
+
 ALIASES = {"jpg": "JPEG", "tif": "TIFF"}
 
 

@@ -83,20 +83,55 @@ class OutputOperation(Operation):
             raise FileError(str(e)) from None
         return planned
 
+    def accepts(self, path: str, options: Any) -> str | None:
+        """Whether this operation can handle the file: None if it can, else why not (a sentence
+        for the user). Files it cannot handle are skipped before Start, unless the options say
+        ``any_file``. Default: every file."""
+        return None
+
+    def _sorted(
+        self, entries: Sequence[FileEntry | SkippedEntry], options: Any
+    ) -> tuple[list[str], dict[int, str]]:
+        """(paths of the files to plan outputs for, {entry position: why it is not taken})."""
+        any_file = getattr(options, "any_file", False)
+        files: list[str] = []
+        refused: dict[int, str] = {}
+        for i, e in enumerate(entries):
+            if not isinstance(e, FileEntry):
+                continue
+            why = None if any_file else self.accepts(e.path, options)
+            if why is None:
+                files.append(e.path)
+            else:
+                refused[i] = why
+        return files, refused
+
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
-        """One row per input with its final output path in ``Task.output``; skips and refusals
-        decided by the collision policy are settled before Start."""
-        files = [e.path for e in entries if isinstance(e, FileEntry)]
+        """One row per input with its final output path in ``Task.output``; files the operation
+        cannot handle, and skips and refusals decided by the collision policy, are settled
+        before Start."""
+        files, refused = self._sorted(entries, options)
         planned_all = self.plan_names(files, options)
         # Temporaries of writers that died (a crashed worker, a killed app) are cleared now.
         remove_stale_partials(f for f in naming.output_folders(planned_all) if os.path.isdir(f))
         planned = iter(planned_all)
-        plan = Plan([], notes=plan_notes(planned_all))
+        notes = plan_notes(planned_all)
+        if refused:
+            notes.append(
+                f"{plural(len(refused), 'file')} skipped: {self.title.lower()} cannot handle "
+                "them (the per-file reason says why)"
+            )
+        plan = Plan([], notes=notes)
         for i, e in enumerate(entries):
             if isinstance(e, SkippedEntry):
                 plan.tasks.append(Task(i, e.path, 0))
                 status = Status.FAILED if e.error else Status.SKIPPED
                 plan.settled.append(FileResult(i, status, message=e.reason, kind=e.kind))
+                continue
+            if i in refused:
+                plan.tasks.append(Task(i, e.path, e.size, mtime_ns=e.mtime_ns))
+                skip = FileResult(i, Status.SKIPPED, message=refused[i], kind=Kind.NOT_SUPPORTED)
+                plan.settled.append(skip)
                 continue
             p = next(planned)
             plan.tasks.append(Task(i, e.path, e.size, output=p.output, mtime_ns=e.mtime_ns))
@@ -109,12 +144,14 @@ class OutputOperation(Operation):
 
     def dry_run(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> list[DryRunRow]:
         """(input, output or None, note) for every entry, without writing anything."""
-        files = [e.path for e in entries if isinstance(e, FileEntry)]
+        files, refused = self._sorted(entries, options)
         planned = iter(self.plan_names(files, options))
         rows: list[DryRunRow] = []
-        for e in entries:
+        for i, e in enumerate(entries):
             if isinstance(e, SkippedEntry):
                 rows.append((e.path, None, f"{'failed' if e.error else 'skip'}: {e.reason}"))
+            elif i in refused:
+                rows.append((e.path, None, f"skip: {refused[i]}"))
             else:
                 p = next(planned)
                 rows.append((p.source, p.output, p.note))
@@ -227,15 +264,19 @@ def add_output_arguments(
     default: NamingRule,
     fields: str = "{name} {ext} {parent} {counter}",
     example: str = "'{name}_small'",
+    *,
+    name_default: str | None = None,
 ) -> None:
     """The output flags every writing operation shares: --output-dir, --name, --mirror-tree,
-    --on-collision."""
+    --on-collision. ``name_default``: the default name depends on other flags (the operation
+    fills it in when ``args.name`` is None); this text says what it is in the help."""
     o = parser.add_argument_group("outputs (planned before the run)")
     o.add_argument("--output-dir", metavar="DIR", help="output folder (default: beside each input)")
     o.add_argument(
-        "--name", type=_template, default=default.template, metavar="TEMPLATE",
+        "--name", type=_template, default=None if name_default else default.template,
+        metavar="TEMPLATE",
         help=f"output name without extension; fields {fields}, e.g. {example} "
-        "(default: %(default)s)",
+        f"(default: {name_default or '%(default)s'})",
     )  # fmt: skip
     o.add_argument(
         "--mirror-tree", action="store_true",

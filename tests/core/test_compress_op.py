@@ -207,9 +207,15 @@ def test_a_failed_file_keeps_its_source_even_with_delete_on(engine: Engine, tmp_
     d = tmp_path / "in"
     d.mkdir()
     (d / "fake.gz").write_bytes(b"this is not gzip at all")
+    (d / "plain.txt").write_bytes(b"not compressed either")
     job, _ = run(engine, "decompress", DecompressOptions(delete_sources=True), d)
-    assert job.tracker.counts[Status.FAILED] == 1
-    assert sorted(os.listdir(d)) == ["fake.gz"]
+    by = {os.path.basename(t.path): r for t, r in zip(job.tasks, job.tracker.results, strict=True)}
+    assert by["fake.gz"].status == Status.FAILED and by["fake.gz"].kind == Kind.DAMAGED
+    assert by["plain.txt"].status == Status.SKIPPED and by["plain.txt"].kind == Kind.NOT_SUPPORTED
+    assert sorted(os.listdir(d)) == ["fake.gz", "plain.txt"]
+    # "Any file" tries it anyway (and it fails on its own data, not its name).
+    job, _ = run(engine, "decompress", DecompressOptions(any_file=True), d)
+    assert job.tracker.counts[Status.FAILED] == 2
 
 
 def test_cli_compress_and_decompress_with_dry_run_and_json(tmp_path: Path) -> None:
@@ -236,8 +242,9 @@ def test_cli_compress_and_decompress_with_dry_run_and_json(tmp_path: Path) -> No
         [*cli, "decompress", "--output-dir", str(tmp_path / "back"), str(tmp_path / "in")],
         capture_output=True, text=True, env=env,
     )  # fmt: skip
-    # The uncompressed inputs are not compressed data: each fails on its own, the rest go on.
-    assert back.returncode == 1
+    # The uncompressed inputs are not compressed data: they are skipped, with the reason.
+    assert back.returncode == 0, back.stderr
+    assert f"{len(files)} files skipped: decompress cannot handle them" in back.stderr
     assert sorted(os.listdir(tmp_path / "back")) == sorted(files)
     for name, data in files.items():
         assert (tmp_path / "back" / name).read_bytes() == data

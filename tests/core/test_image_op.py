@@ -24,7 +24,7 @@ from core.naming import Collision, NamingRule
 from core.operations import image_formats, image_ops
 from core.operations.image import ImageOperation, ImageOptions
 from core.outputs import PARTIAL_MARK
-from core.records import FileError, FileResult, SkippedEntry, Status
+from core.records import FileError, FileResult, Kind, SkippedEntry, Status
 from core.worker import Context
 from tests.core.as_nobody import run_as_nobody, shared_dir
 from tests.support import in_ci
@@ -303,9 +303,12 @@ def test_bad_files_fail_with_reasons_and_the_rest_succeed(engine: Engine, tmp_pa
     assert res["good.jpg"].status == res["good2.png"].status == Status.DONE
     assert res["cut.jpg"].status == Status.FAILED
     assert res["cut.jpg"].message.startswith("truncated image")
-    for name in ("text.jpg", "empty.png", "vector.eps"):
+    for name in ("text.jpg", "empty.png"):  # named as images: tried, and they fail
         assert res[name].status == Status.FAILED
         assert res[name].message == "not an image, or not a format this operation reads"
+    # PostScript is not read (it would need Ghostscript): skipped before Start, by its bytes.
+    assert res["vector.eps"].status == Status.SKIPPED
+    assert res["vector.eps"].kind == Kind.NOT_SUPPORTED
     assert {p.name: digest(p) for p in srcs} == before
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.webp", "good2.webp"]
 
@@ -715,3 +718,28 @@ def test_unreadable_folder_fails_its_row_in_an_image_job(tmp_path: Path) -> None
         (Status.FAILED, "cannot list this folder")
     ]
     assert OP.dry_run(entries, opts(tmp_path / "out"))[0][2] == "failed: cannot list this folder"
+
+
+def test_the_image_operation_takes_only_images_unless_told_otherwise(tmp_path: Path) -> None:
+    """By name, else (no or unknown suffix) by the first bytes; the rest are skipped before
+    Start with the reason, and "any file" widens it."""
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.new("RGB", (4, 4), "red").save(src / "photo.jpg")
+    Image.new("RGB", (4, 4), "blue").save(src / "no_suffix", format="PNG")
+    Image.new("RGB", (4, 4), "blue").save(src / "odd.dat", format="GIF")
+    (src / "video.mkv").write_bytes(b"\x1aE\xdf\xa3 not really a video")
+    (src / "notes").write_bytes(b"plain words, no image here")
+    (src / "SHA256SUMS").write_bytes(b"0" * 64 + b"  photo.jpg\n")
+    entries = scan([str(src)])
+    options = ImageOptions(format="WEBP", naming=NamingRule(output_dir=str(tmp_path / "out")))
+    plan = ImageOperation().plan(entries, options)
+    skipped = {os.path.basename(plan.tasks[r.index].path): r for r in plan.settled if r.kind.slug}
+    assert sorted(skipped) == ["SHA256SUMS", "notes", "video.mkv"]
+    assert all(r.status == Status.SKIPPED for r in skipped.values())
+    assert "not an image by its name (.mkv)" in skipped["video.mkv"].message
+    assert "3 files skipped: convert / resize images cannot handle them" in " ".join(plan.notes)
+    planned = {os.path.basename(t.path) for t in plan.tasks if t.output}
+    assert planned == {"photo.jpg", "no_suffix", "odd.dat"}
+    wide = ImageOperation().plan(entries, ImageOptions(format="WEBP", any_file=True))
+    assert len([t for t in wide.tasks if t.output]) == 6 and not wide.settled

@@ -44,8 +44,8 @@ def test_a_streaming_operation_starts_before_its_inputs_are_all_found(
 
 
 def test_other_operations_are_planned_on_every_input_first(engine: Engine, tmp_path: Path) -> None:
-    files(tmp_path / "in", 10)  # not images: each fails on its own, the job goes on
-    options = ImageOptions(naming=ImageOptions().naming)
+    files(tmp_path / "in", 10)  # not images: tried all the same, each fails on its own
+    options = ImageOptions(any_file=True)
     session = Session(engine, "image", options, found(tmp_path / "in"))
     assert not session.streams
     job = session.plan()
