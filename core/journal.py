@@ -215,14 +215,17 @@ class Journal:
         notes: list[str] = []
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            try:
-                con = _connect(path)
-            except _Unusable as e:
-                aside = _move_aside(path)
-                notes.append(
-                    f"the journal {path} {e}; it was moved to {aside} and a new one was started"
-                )
-                con = _connect(path)
+            # One instance at a time creates, migrates or replaces the file: another one that
+            # opened it half made would take it for a damaged file and move it aside.
+            with _opening_lock(path):
+                try:
+                    con = _connect(path)
+                except _Unusable as e:
+                    aside = _move_aside(path)
+                    notes.append(
+                        f"the journal {path} {e}; it was moved to {aside} and a new one was started"
+                    )
+                    con = _connect(path)
         except (sqlite3.Error, OSError, _Unusable, JournalError) as e:
             raise JournalError(f"the job journal {path} cannot be used: {reason(e)}") from None
         journal = cls(con, path, notes)
@@ -369,6 +372,28 @@ class Journal:
             f"SELECT {RESULT_COLUMNS} FROM results WHERE job = ?{extra} ORDER BY row",
             (job, *args),
         )
+
+
+@contextlib.contextmanager
+def _opening_lock(path: str) -> Iterator[None]:
+    """An exclusive lock on ``PATH.lock`` beside the journal while it is opened (POSIX). Where
+    that file cannot be made (a read-only folder) the journal is opened without it: nobody can
+    create or replace the journal there either."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: SQLite's own locking only
+        yield
+        return
+    try:
+        fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _connect(path: str) -> sqlite3.Connection:

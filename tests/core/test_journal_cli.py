@@ -220,6 +220,7 @@ def test_two_instances_at_once_both_complete(tmp_path: Path) -> None:
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0 and b"warning" not in err, err
+        assert b"moved to" not in err, err  # neither took the other's new journal for damaged
     listed = jobs(tmp_path, journal)
     assert sorted((j["state"], j["files"], j["done"]) for j in listed) == [
         ("finished", 1500, 1500),
