@@ -1,11 +1,11 @@
 """The bridge between the engine and the GUI thread.
 
-:class:`JobBridge` is a parentless ``QObject`` moved to a ``QThread``: it plans the job (reading
-a manifest or building a million tasks must not freeze the window) and then runs the engine's
-blocking submit/watch loop (``job.run()``). :class:`JobRunner` lives in the GUI thread: its
-``QTimer`` (about 10 Hz) drains progress under a time budget (``job.poll``), feeds the tracker and
-applies one coalesced update per tick, never one signal per file. Nothing here touches a widget
-from the worker thread.
+:class:`JobBridge` is a parentless ``QObject`` moved to a ``QThread``: it plans a
+:class:`core.session.Session` (reading a manifest or building a million tasks must not freeze the
+window) and then runs its blocking run loop. :class:`JobRunner` lives in the GUI thread: its
+``QTimer`` (about 10 Hz) calls :meth:`Session.tick` under a time budget and applies one coalesced
+update per tick, never one signal per file; the last ``tick(None)`` ends the job. Nothing here
+touches a widget from the worker thread.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from core import operations
 from core.records import FileError
+from core.session import Session
 from gui.threads import ThreadWorker, TimerFactory, make_timer, retire_thread, start_worker
 
 if TYPE_CHECKING:
     from core.engine import Engine, Job, JobReport
     from core.operations.base import Plan
+    from core.session import Inputs
     from gui.file_model import FileModel
-    from gui.inputs import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,9 @@ JOB_SWITCH_INTERVAL = 0.0001  # seconds; Python's default is 0.005
 
 
 class JobBridge(ThreadWorker):
-    """Plans and runs one job on its own thread.
+    """Plans and runs one :class:`core.session.Session` on its own thread.
+
+    ``inputs``: the listed files (:class:`gui.inputs.Snapshot`), or a plan (a retry).
 
     Signals:
         planned(object, bool): the :class:`core.engine.Job`, and whether its rows are exactly
@@ -53,47 +55,29 @@ class JobBridge(ThreadWorker):
         engine: Engine,
         op_name: str,
         options: Any,
-        inputs: Snapshot | Plan,
+        inputs: Inputs | Plan,
         timeout: float | None = None,
     ) -> None:
         super().__init__()
-        self.engine, self.op_name, self.options, self.inputs = engine, op_name, options, inputs
-        self.timeout = timeout
-        self.job: Job | None = None
-        self._cancel = threading.Event()
+        self.session = Session(engine, op_name, options, inputs, timeout=timeout)
+        self._pause_lock = threading.Lock()
+        self._paused = False
 
-    def _plan(self) -> tuple[Job, bool]:
-        from core.operations.base import Plan
-
-        if isinstance(self.inputs, Plan):
-            plan, same_rows = self.inputs, True
-        else:
-            op = operations.get(self.op_name)
-            if op.streams:
-                # One row per listed file, in order: the job starts on the first batch and plans
-                # the rest while the workers hash (planning 1,000,000 rows takes seconds).
-                first = op.plan([], self.options)  # job-level checks (the manifest's folder...)
-                job = self.engine.new_job(
-                    self.op_name,
-                    self.options,
-                    first,
-                    source=self.inputs.batches(),
-                    sizes=self.inputs.sizes,
-                    timeout=self.timeout,
-                )
-                return job, True
-            plan = op.plan(self.inputs.entries(), self.options)
-            same_rows = self.inputs.matches(plan.tasks)
-        return self.engine.new_job(
-            self.op_name, self.options, plan, timeout=self.timeout
-        ), same_rows
+    @property
+    def job(self) -> Job | None:
+        return self.session.job
 
     def cancel(self) -> None:
         """Thread-safe: stop the job, or do not start it if it is still being planned."""
-        self._cancel.set()
-        job = self.job
-        if job is not None:
-            job.cancel()
+        self.session.cancel()
+
+    def set_paused(self, paused: bool) -> None:
+        """Thread-safe: pause or resume the job; a job still being planned starts paused."""
+        with self._pause_lock:
+            self._paused = paused
+            job = self.session.job
+            if job is not None:
+                (job.pause if paused else job.resume)()
 
     def work(self) -> None:
         # Planning is pure Python for a while (tens of ms per 10,000 files), and for most
@@ -103,17 +87,18 @@ class JobBridge(ThreadWorker):
         interval = sys.getswitchinterval()
         sys.setswitchinterval(JOB_SWITCH_INTERVAL)
         try:
+            session = self.session
             try:
-                job, same_rows = self._plan()
+                job = session.plan()
             except (FileError, ValueError, OSError) as e:
                 self.plan_failed.emit(str(e))
                 return
-            self.job = job
-            if self._cancel.is_set():
-                job.cancel()
-            self.planned.emit(job, same_rows)
+            with self._pause_lock:  # a pause asked for while planning applies from the start
+                if self._paused:
+                    job.pause()
+            self.planned.emit(job, session.same_rows)
             try:
-                job.run()
+                session.run()
             except BaseException:  # the engine already failed every row and set job.report
                 log.exception("the job's run loop failed")
         finally:
@@ -146,12 +131,14 @@ class JobRunner(QObject):
     ) -> None:
         super().__init__(parent)
         self.bridge: JobBridge | None = bridge
+        self.session = bridge.session
         self.model = model
         self.budget = budget
         self.job: Job | None = None
         self.report: JobReport | None = None
         self.plan_error: str | None = None
         self.cancelling = False
+        self.paused = False
         self.max_tick = 0.0  # longest drain() in seconds, for tests and the benchmark
         self._timer = timers(self, interval_ms, self.drain)
         self._thread: QThread | None = None
@@ -171,10 +158,19 @@ class JobRunner(QObject):
         self._thread = start_worker(self.bridge, "parabatch-job", self._on_thread_finished)
 
     def cancel(self) -> None:
-        """Ask the engine to stop; rows end as Cancelled when it confirms (``ended``)."""
+        """Ask the engine to stop; rows end as Cancelled when it confirms (``ended``). A paused
+        job is woken up to stop (within about a second)."""
         self.cancelling = True
+        self.paused = False
         if self.bridge is not None:
             self.bridge.cancel()
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause the workers between blocks (no CPU until resumed), or resume them."""
+        if self.bridge is None or self.cancelling:
+            return
+        self.paused = paused
+        self.bridge.set_paused(paused)
 
     def stop_now(self, timeout_ms: int) -> None:
         """Cancel and block until the run loop has returned (the application is quitting)."""
@@ -185,13 +181,12 @@ class JobRunner(QObject):
 
     @Slot()
     def drain(self) -> None:
-        """One tick: drain under the budget, update rate/ETA, sync the model, tell listeners."""
-        job = self.job
-        if job is None:
+        """One tick: take results and progress in under the budget (:meth:`Session.tick`),
+        sync the model, tell listeners."""
+        if self.job is None:
             return
         t0 = time.perf_counter()
-        job.poll(self.budget)
-        job.tracker.tick()
+        self.session.tick(self.budget)
         self.model.sync()
         self.ticked.emit()
         self.max_tick = max(self.max_tick, time.perf_counter() - t0)
@@ -218,11 +213,9 @@ class JobRunner(QObject):
         gc.unfreeze()
         job = self.job
         if job is not None:
-            job.poll(None)  # the run loop returned: every result is waiting in memory
-            job.tracker.tick()
-            job.tracker.mark_ended()
+            self.session.tick(None)  # the run loop returned: take the rest in, mark the end
             self.model.sync()
             self.model.detach()
             self.ticked.emit()
-            self.report = job.report
+            self.report = self.session.report
         self.ended.emit(self.report)

@@ -8,13 +8,18 @@ import os
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.records import FileEntry, SkippedEntry, Task
+
+if TYPE_CHECKING:
+    from core.session import Inputs
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The listed inputs at Start, detached from the model (planning runs off the GUI thread)."""
+    """The listed inputs at Start, detached from the model (planning runs off the GUI thread):
+    the :class:`core.session.Inputs` a window's job runs on (every row's size known up front)."""
 
     paths: list[str]
     sizes: array[int]
@@ -42,6 +47,12 @@ class Snapshot:
         return len(tasks) == len(self.paths) and all(
             t.path == p for t, p in zip(tasks, self.paths, strict=True)
         )
+
+
+if TYPE_CHECKING:
+
+    def _as_inputs(snapshot: Snapshot) -> Inputs:  # mypy: a Snapshot is a session's Inputs
+        return snapshot
 
 
 class FolderSpan:

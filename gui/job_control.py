@@ -37,8 +37,9 @@ class FinishedJob:
     generation: int  # the model's generation right after the job; retry needs it unchanged
 
 
-def status_text(t: Tracker) -> str:
-    """ "12 done · 1 failed · 0 skipped of 40 · 88.1 MB/s · elapsed 00:03 · ETA 00:05"."""
+def status_text(t: Tracker, paused: bool = False) -> str:
+    """ "12 done · 1 failed · 0 skipped of 40 · 88.1 MB/s · elapsed 00:03 · ETA 00:05" (no rate
+    and no ETA while paused: they would say nothing true)."""
     c = t.counts
     parts = [
         f"{c[Status.DONE]:,} done",
@@ -47,6 +48,8 @@ def status_text(t: Tracker) -> str:
     ]
     if c[Status.CANCELLED]:
         parts.append(f"{c[Status.CANCELLED]:,} cancelled")
+    if paused:
+        return " · ".join(parts) + f" of {t.n:,} · elapsed {format_duration(t.elapsed)}"
     return (
         " · ".join(parts)
         + f" of {t.n:,} · {format_bytes(t.rate)}/s"
@@ -71,7 +74,7 @@ def summary_text(t: Tracker, report: JobReport | None) -> str:
 
 
 class JobControl(QObject):
-    """Starts, watches and cancels jobs on one warm engine; ``timers`` makes the jobs' poll
+    """Starts, watches, pauses and cancels jobs on one warm engine; ``timers`` makes the jobs' poll
     timers (tests pass fakes).
 
     Signals:
@@ -142,6 +145,20 @@ class JobControl(QObject):
     def cancel(self) -> None:
         if self.runner is not None:
             self.runner.cancel()
+
+    @property
+    def paused(self) -> bool:
+        return self.runner is not None and self.runner.paused
+
+    def pause(self) -> None:
+        """Workers stop between blocks (within about a second) and use no CPU until
+        :meth:`resume`; the per-file time limit and the watchdog do not count paused time."""
+        if self.runner is not None:
+            self.runner.set_paused(True)
+
+    def resume(self) -> None:
+        if self.runner is not None:
+            self.runner.set_paused(False)
 
     def can_retry(self) -> bool:
         """Whether :meth:`retry_plan` would give a plan, from the last job's counts: cheap enough

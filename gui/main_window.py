@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QStackedWidget,
     QSystemTrayIcon,
 )
 
@@ -42,7 +41,7 @@ from gui.threads import TimerFactory, make_timer
 from gui.window_files import FileListController
 from gui.window_jobs import JobController
 from gui.window_settings import load_window_settings, save_window_settings
-from gui.window_ui import Actions, WindowUI
+from gui.window_ui import Actions, PanelStack, WindowUI, show_paused
 
 QUIT_LABEL = "Cancel job and quit"
 
@@ -94,14 +93,16 @@ class MainWindow(QMainWindow):
         a.clear.triggered.connect(files.clear)
         a.start.triggered.connect(job.start)
         a.cancel.triggered.connect(job.cancel)
+        a.pause.triggered.connect(job.toggle_pause)
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(files.copy_results)
         a.reveal.triggered.connect(files.reveal_selected)
         a.retry.triggered.connect(job.retry_failed)
-        for act in (a.start, a.cancel, a.add_files, a.add_folder):
+        for act in (a.start, a.pause, a.cancel, a.add_files, a.add_folder):
             self.addAction(act)
         ui.start_button.clicked.connect(job.start)
         ui.cancel_button.clicked.connect(job.cancel)
+        ui.pause_button.clicked.connect(job.toggle_pause)
         ui.op_combo.currentIndexChanged.connect(job.operation_changed)
         ui.status_filter.currentIndexChanged.connect(job.filter_changed)
         ui.view.paths_dropped.connect(files.add_paths)
@@ -137,11 +138,14 @@ class MainWindow(QMainWindow):
         ready = not running and not scanning and (rows > 0 or not panel.needs_inputs)
         a.start.setEnabled(ready)
         a.cancel.setEnabled((running and not self.jobs.cancelling) or scanning)
+        a.pause.setEnabled(running and not self.jobs.cancelling)
+        show_paused(a, ui.pause_button, self.jobs.paused)
         a.retry.setEnabled(not running and not scanning and self.jobs.can_retry())
         a.copy.setEnabled(selected)
         a.reveal.setEnabled(selected)
         ui.start_button.setEnabled(a.start.isEnabled())
         ui.cancel_button.setEnabled(a.cancel.isEnabled())
+        ui.pause_button.setEnabled(a.pause.isEnabled())
         for w in (ui.op_combo, ui.panel_stack, ui.workers, ui.time_limit):
             w.setEnabled(not running)
         self.setAcceptDrops(not running)
@@ -261,7 +265,7 @@ class MainWindow(QMainWindow):
         return self.ui.op_combo
 
     @property
-    def panel_stack(self) -> QStackedWidget:
+    def panel_stack(self) -> PanelStack:
         return self.ui.panel_stack
 
     @property
@@ -315,6 +319,10 @@ class MainWindow(QMainWindow):
     @property
     def start_button(self) -> QPushButton:
         return self.ui.start_button
+
+    @property
+    def pause_button(self) -> QPushButton:
+        return self.ui.pause_button
 
     @property
     def cancel_button(self) -> QPushButton:

@@ -1,4 +1,4 @@
-"""The window's jobs: choosing the operation, Start, Cancel, Retry, progress, the summary.
+"""The window's jobs: choosing the operation, Start, Pause, Cancel, Retry, progress, the summary.
 
 :class:`JobController` works on the window's widgets (:class:`gui.window_ui.WindowUI`) and the
 list; the job itself runs in :mod:`gui.job_control`.
@@ -10,13 +10,14 @@ import logging
 import os
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal, Slot
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from core import APP_NAME
 from core.records import Status
 from gui import desktop
 from gui.file_model import FileModel
+from gui.inputs import Snapshot
 from gui.job_control import FinishedJob, JobControl, status_text, summary_text
 from gui.message_bar import Action
 from gui.scan_worker import ScanController
@@ -26,6 +27,8 @@ from gui.window_ui import WindowUI
 
 log = logging.getLogger(__name__)
 
+CONFIRM_LABEL = "Continue"
+
 
 class JobController(QObject):
     """Runs the chosen operation over the list and shows how it goes and how it ended.
@@ -33,8 +36,8 @@ class JobController(QObject):
     ``window`` shows the progress in its title and is saved with the settings at each Start.
 
     Signals:
-        state_changed: a job started, moved to cancelling or ended; the window updates its
-            actions.
+        state_changed: a job started, was paused or resumed, moved to cancelling or ended; the
+            window updates its actions.
         summary_shown(str): a job ended with this headline (the window tells a user who is
             looking elsewhere).
     """
@@ -57,6 +60,8 @@ class JobController(QObject):
         self.file_list = file_list
         self.settings = settings
         self.main_window = window
+        self.confirm_box: QMessageBox | None = None  # the question before a job, while open
+        self._pending: tuple[str, Any, Snapshot] | None = None
 
     @Slot()
     def operation_changed(self) -> None:
@@ -72,6 +77,8 @@ class JobController(QObject):
         """Run the selected operation on the listed files (Ctrl+Return)."""
         if self.jobs.running or self.scans.scanning:
             return
+        if self.confirm_box is not None:  # already asking (the window-modal box is in front)
+            return
         self.file_list.settle_inputs()  # the panel proposes outputs from the inputs as they are
         panel = self.ui.current_panel()
         if panel.needs_inputs and self.model.storage_count() == 0:
@@ -82,7 +89,42 @@ class JobController(QObject):
         except ValueError as e:
             self.ui.message_bar.show_message("warning", str(e))
             return
-        self.begin_job(panel.operation, options, self.model.snapshot())
+        snapshot = self.model.snapshot()
+        question = panel.confirmation(options, len(snapshot.paths) - len(snapshot.skipped))
+        if question is None:
+            self.begin_job(panel.operation, options, snapshot)
+        else:
+            self._ask(panel.title, question, (panel.operation, options, snapshot))
+
+    def _ask(self, title: str, question: str, job: tuple[str, Any, Snapshot]) -> None:
+        """Ask once before a job that cannot be undone (deleting sources); it starts only on
+        Continue. Window-modal but not blocking (tests and the event loop go on)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, question, QMessageBox.StandardButton.NoButton
+        )
+        box.setParent(self.main_window, box.windowFlags())
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.addButton(CONFIRM_LABEL, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)  # Enter does not delete anything
+        box.setEscapeButton(cancel)
+        box.finished.connect(self._answered)
+        self.confirm_box, self._pending = box, job
+        box.open()
+
+    @Slot()
+    def _answered(self) -> None:
+        box, self.confirm_box = self.confirm_box, None
+        job, self._pending = self._pending, None
+        if box is None or job is None:
+            return
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is None or clicked.text() != CONFIRM_LABEL:
+            self.ui.message_bar.show_message("info", "Not started: nothing was changed.")
+            return
+        if not self.jobs.running and not self.scans.scanning:
+            self.begin_job(*job)
 
     @Slot()
     def retry_failed(self) -> None:
@@ -115,6 +157,20 @@ class JobController(QObject):
         self.state_changed.emit()
 
     @Slot()
+    def toggle_pause(self) -> None:
+        """Pause the running job, or resume it (Ctrl+P); Cancel and quitting still work while
+        it is paused (the engine wakes the workers to stop)."""
+        jobs = self.jobs
+        if not jobs.running or jobs.cancelling:
+            return
+        if jobs.paused:
+            jobs.resume()
+        else:
+            jobs.pause()
+        self.job_ticked()  # the status line says so now, not at the next tick
+        self.state_changed.emit()
+
+    @Slot()
     def job_started(self) -> None:
         self.state_changed.emit()
 
@@ -130,10 +186,12 @@ class JobController(QObject):
         overall.setUpdatesEnabled(False)
         overall.setValue(int(t.fraction * 1000))
         overall.setUpdatesEnabled(True)  # schedules an ordinary update()
-        prefix = "Cancelling… " if self.jobs.cancelling else ""
-        self.ui.status_label.setText(prefix + status_text(t))
-        if self.jobs.running:
-            self.main_window.setWindowTitle(f"{pct}% — {APP_NAME}")
+        jobs = self.jobs
+        prefix = "Cancelling… " if jobs.cancelling else "Paused · " if jobs.paused else ""
+        self.ui.status_label.setText(prefix + status_text(t, paused=jobs.paused))
+        if jobs.running:
+            paused = " (paused)" if jobs.paused else ""
+            self.main_window.setWindowTitle(f"{pct}%{paused} — {APP_NAME}")
 
     @Slot(object)
     def job_ended(self, finished: FinishedJob | None) -> None:

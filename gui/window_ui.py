@@ -2,7 +2,7 @@
 
 :class:`WindowUI` creates, as typed attributes, everything :class:`gui.main_window.MainWindow`
 wires together: the actions and menus, the operation selector and its panels, worker count and
-time limit, folder-scan filters, the file table, the overall progress bar, Start/Cancel, the
+time limit, folder-scan filters, the file table, the overall progress bar, Start/Pause/Cancel, the
 message bar and the status line.
 """
 
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +52,10 @@ STATUS_FILTERS: list[tuple[str, tuple[Status, ...] | None]] = [
 ]
 
 
+PAUSE_TIP = "Pause the running job (its workers stop and use no CPU until resumed)"
+RESUME_TIP = "Resume the paused job"
+
+
 @dataclass
 class Actions:
     """The window's actions (menus, toolbar, shortcuts, the table's context menu)."""
@@ -62,6 +65,7 @@ class Actions:
     remove: QAction
     clear: QAction
     start: QAction
+    pause: QAction
     cancel: QAction
     quit: QAction
     copy: QAction
@@ -94,6 +98,7 @@ def build_actions(w: QObject) -> Actions:
         remove=_action(w, "&Remove", QKeySequence.StandardKey.Delete, "Remove the selected rows"),
         clear=_action(w, "C&lear", None, "Remove every file from the list"),
         start=_action(w, "&Start", "Ctrl+Return", "Run the operation on the listed files"),
+        pause=_action(w, "&Pause", "Ctrl+P", PAUSE_TIP),
         cancel=_action(w, "&Cancel", "Esc", "Cancel the running job or scan"),
         quit=_action(w, "&Quit", QKeySequence.StandardKey.Quit),
         copy=_action(w, "&Copy result", QKeySequence.StandardKey.Copy),
@@ -105,6 +110,60 @@ def build_actions(w: QObject) -> Actions:
         a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     acts.quit.setMenuRole(QAction.MenuRole.QuitRole)
     return acts
+
+
+def show_paused(actions: Actions, button: QPushButton, paused: bool) -> None:
+    """Pause turns into Resume (text, tooltip) while the job is paused, and back."""
+    a = actions.pause
+    a.setText("&Resume" if paused else "&Pause")
+    shortcut = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    tip = f"{RESUME_TIP if paused else PAUSE_TIP} ({shortcut})"
+    a.setToolTip(tip)
+    a.setStatusTip(tip)
+    button.setText("Resume" if paused else "Pause")
+    button.setAccessibleName(button.text())
+    button.setToolTip(tip)
+
+
+def _button_width(button: QPushButton, text: str) -> int:
+    old = button.text()
+    button.setText(text)
+    width = button.sizeHint().width()
+    button.setText(old)
+    return width
+
+
+class PanelStack(QWidget):
+    """The options panels, one shown at a time, as tall as the one shown.
+
+    Not a ``QStackedWidget``: its layout asks every page for its height at a width, hidden
+    ones too, so a short panel got the tallest one's height once panels had word-wrapped
+    previews. A box layout leaves hidden widgets out of every size it reports.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._current: QWidget | None = None
+
+    def addWidget(self, page: QWidget) -> None:
+        self._layout.addWidget(page)
+        if self._current is None:
+            self._current = page
+        else:
+            page.hide()
+
+    def currentWidget(self) -> QWidget | None:
+        return self._current
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        if page is self._current:
+            return
+        if self._current is not None:
+            self._current.hide()
+        self._current = page
+        page.show()
 
 
 def _labelled(text: str, buddy: QWidget) -> QLabel:
@@ -123,7 +182,7 @@ class WindowUI:
         # --- sidebar: what to do -----------------------------------------------------------
         self.op_combo = QComboBox()
         self.op_combo.setAccessibleName("Operation")
-        self.panel_stack = QStackedWidget()
+        self.panel_stack = PanelStack()
         self.panels: dict[str, OperationPanel] = {}
         for name, cls in available_panels():
             panel = cls()
@@ -175,6 +234,13 @@ class WindowUI:
         self.start_button = QPushButton("Start")
         self.start_button.setDefault(True)
         self.start_button.setAccessibleName("Start")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setAccessibleName("Pause")
+        self.pause_button.setToolTip(self.actions.pause.toolTip())
+        # Wide enough for "Resume" too, so that the buttons do not shift when it toggles.
+        self.pause_button.setMinimumWidth(
+            max(self.pause_button.sizeHint().width(), _button_width(self.pause_button, "Resume"))
+        )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel")
         self.status_label = QLabel("Ready")
@@ -188,15 +254,8 @@ class WindowUI:
 
     def show_panel(self) -> None:
         """Show the current operation's panel; the stack takes that panel's height, not the
-        tallest panel's (hidden pages are given an ignored size policy)."""
-        current = self.current_panel()
-        for panel in self.panels.values():
-            policy = (
-                QSizePolicy.Policy.Preferred if panel is current else QSizePolicy.Policy.Ignored
-            )
-            panel.setSizePolicy(policy, policy)
-        self.panel_stack.setCurrentWidget(current)
-        self.panel_stack.adjustSize()
+        tallest panel's (see :class:`PanelStack`)."""
+        self.panel_stack.setCurrentWidget(self.current_panel())
 
     def _lay_out(self, window: QMainWindow, cpu: int) -> None:
         self.panel_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -252,6 +311,7 @@ class WindowUI:
         run_row = QHBoxLayout()
         run_row.addWidget(self.overall, 1)
         run_row.addWidget(self.start_button)
+        run_row.addWidget(self.pause_button)
         run_row.addWidget(self.cancel_button)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -266,7 +326,7 @@ class WindowUI:
         files = window.menuBar().addMenu("&File")
         files.addActions([a.add_files, a.add_folder])
         files.addSeparator()
-        files.addActions([a.start, a.cancel, a.retry])
+        files.addActions([a.start, a.pause, a.cancel, a.retry])
         files.addSeparator()
         files.addAction(a.quit)
         edit = window.menuBar().addMenu("&Edit")

@@ -1,8 +1,9 @@
-"""Registry of options panels: one line per operation, ``name -> "module:Class"``.
+"""Options panels, found from the operations: there is no registry of panels.
 
-Adding an operation's panel is one line in :data:`PANELS`. Panels are imported when the window
-is built; a panel whose module (or whose core operation) is not installed is left out, so the
-operation simply does not appear.
+The operations are :func:`core.operations.names` (core's registry). The panel of operation
+``NAME`` is the class ``PANEL`` in the module ``gui.panels.NAME_panel``; an operation with no
+such module is simply not offered in the window (logged at debug level). Adding an operation's
+panel is adding that module.
 """
 
 from __future__ import annotations
@@ -10,48 +11,55 @@ from __future__ import annotations
 import importlib
 import logging
 
+from core import operations
 from gui.panels.base import OperationPanel
 
 log = logging.getLogger(__name__)
 
-PANELS: dict[str, str] = {
-    "checksum": "gui.panels.checksum_panel:ChecksumPanel",
-    "verify": "gui.panels.verify_panel:VerifyPanel",
-    "image": "gui.panels.image_panel:ImagePanel",
-}
+
+def panel_module(name: str) -> str:
+    """The module that holds the panel of operation ``name``."""
+    return f"{__name__}.{name}_panel"
 
 
 def load_panel(name: str) -> type[OperationPanel] | None:
-    """The panel class registered as ``name``, or None if its module or operation is missing.
+    """The panel of operation ``name``, or None if it has none.
 
-    A panel that is present but broken is logged and left out too (the app still starts); the
-    test suite imports every present panel strictly.
+    A panel module that is present but broken (an import error inside it, no ``PANEL``, a
+    ``PANEL`` for another operation) is logged and left out too, so the app still starts; the
+    test suite loads every present panel strictly.
     """
-    module_name, _, cls_name = PANELS[name].partition(":")
+    module_name = panel_module(name)
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
-        expected = {module_name, f"core.operations.{name}"}
-        if e.name in expected or (e.name or "").startswith("gui.panels."):
-            log.info("operation %r not available: %s", name, e)
+        if e.name == module_name:
+            log.debug("operation %r has no panel (no module %s): not offered", name, module_name)
         else:
-            log.exception("panel %r could not be imported", name)
+            log.exception("the panel of %r could not be imported", name)
         return None
     except Exception:
-        log.exception("panel %r could not be imported", name)
+        log.exception("the panel of %r could not be imported", name)
         return None
-    cls: type[OperationPanel] = getattr(module, cls_name)
+    cls = getattr(module, "PANEL", None)
+    if not (isinstance(cls, type) and issubclass(cls, OperationPanel)):
+        log.error("%s has no PANEL (an OperationPanel subclass): %r not offered", module_name, name)
+        return None
+    if cls.operation != name:
+        log.error("%s.PANEL is for %r, not %r: not offered", module_name, cls.operation, name)
+        return None
     return cls
 
 
 def available_panels() -> list[tuple[str, type[OperationPanel]]]:
-    """``(operation name, panel class)`` for every registered panel that can be loaded."""
+    """``(operation name, panel class)`` for every operation that has a panel, in the order of
+    :func:`core.operations.names`."""
     out = []
-    for name in PANELS:
+    for name in operations.names():
         cls = load_panel(name)
         if cls is not None:
             out.append((name, cls))
     return out
 
 
-__all__ = ["PANELS", "OperationPanel", "available_panels", "load_panel"]
+__all__ = ["OperationPanel", "available_panels", "load_panel", "panel_module"]

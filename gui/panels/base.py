@@ -1,8 +1,9 @@
 """The contract every operation's options panel fulfils, and small helpers panels share.
 
-A panel is a ``QWidget`` subclass registered with one line in ``gui/panels/__init__.py``. The
-window asks it for the operation's options dataclass at Start, tells it the listed inputs so it
-can propose default outputs, and lets it persist its fields. Panels never run work themselves.
+A panel is a ``QWidget`` subclass, found from its operation: ``PANEL`` in
+``gui/panels/NAME_panel.py`` (see :mod:`gui.panels`). The window asks it for the operation's
+options dataclass at Start, tells it the listed inputs so it can propose default outputs, and lets
+it persist its fields. Panels never run work themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from core.wording import plural
 
 
 class OperationPanel(QWidget):
@@ -52,6 +62,11 @@ class OperationPanel(QWidget):
 
     def save_settings(self, settings: QSettings) -> None:
         """Store the fields in ``settings``."""
+
+    def confirmation(self, options: Any, files: int) -> str | None:
+        """A question to ask once before a job with ``options`` over ``files`` listed files
+        starts (say, sources will be deleted); None: start without asking."""
+        return None
 
     def set_inputs(self, paths: Sequence[str]) -> None:
         """The listed input files changed (may be a million paths: keep this cheap)."""
@@ -133,3 +148,24 @@ class PathField(QWidget):
             path, _ = QFileDialog.getOpenFileName(self, self.caption, start, self.name_filter)
         if path:
             self.set_text(os.path.normpath(path))
+
+
+class DeleteSources(QCheckBox):
+    """ "Delete sources after success": off unless ticked (never remembered across sessions),
+    and a job that deletes asks once before it starts (:meth:`question`)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__("Delete sources after success", parent)
+        self.setAccessibleName("Delete sources after success")
+        self.setToolTip(
+            "Delete each source file once its output was written, read back and checked to give "
+            "the same bytes (SHA-256). Failed, skipped or cancelled files keep their sources."
+        )
+
+    @staticmethod
+    def question(options: Any, files: int) -> str | None:
+        """The question Start asks when ``options`` delete sources, else None."""
+        if not getattr(options, "delete_sources", False):
+            return None
+        their = "its output is" if files == 1 else "their outputs are"
+        return f"{plural(files, 'source file')} will be deleted after {their} verified. Continue?"

@@ -92,3 +92,6 @@ class ChecksumPanel(OperationPanel):
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue(self.key("algorithm"), self._algorithm())
         settings.setValue(self.key("manifest"), self.manifest.text())
+
+
+PANEL = ChecksumPanel

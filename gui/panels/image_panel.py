@@ -1,19 +1,17 @@
 """Options of the "image" operation: format, resize, quality, metadata, and the outputs.
 
-The same choices as ``parabatch-cli image``. Outputs are planned before Start, so the panel shows a
-live preview of the first few inputs' output names (and collisions) from :mod:`core.naming`, the
-code the job's plan uses.
+The same choices as ``parabatch-cli image``. Outputs are planned before Start: the shared
+:class:`gui.panels.outputs.OutputsGroup` shows a live preview of the first few inputs' output
+names (and collisions) from the operation's own plan.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QSizePolicy,
     QSpinBox,
@@ -29,23 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.naming import FIELDS, Collision, NamingRule
+from core import operations
 from core.operations import image_formats as formats
-from core.operations.image import ImageOptions, plan_names
+from core.operations.image import ImageOperation, ImageOptions
 from core.operations.image_cli import parse_colour
-from core.records import FileError
-from gui.panels.base import OperationPanel, PathField, common_folder
+from gui.panels.base import OperationPanel
+from gui.panels.outputs import OutputsGroup
 from gui.settings import read_bool, read_int, read_str
 
-PREVIEW_COUNT = 4
 _FORMAT_LABELS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "TIFF": "TIFF", "BMP": "BMP"}
 _RESIZE = (("Keep size", "none"), ("Fit within a box", "fit"), ("Scale by percent", "scale"))
 _FRAMES = (("Keep all frames (GIF, WebP)", "all"), ("First frame only", "first"))
-_COLLISION = (
-    ("Rename: add (1), (2)…", Collision.RENAME.value),
-    ("Skip the input", Collision.SKIP.value),
-    ("Overwrite the existing file", Collision.OVERWRITE.value),
-)
 _DEFAULTS = ImageOptions()
 
 
@@ -80,8 +71,6 @@ class ImagePanel(OperationPanel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._first: list[str] = []
-        self._root: str | None = None
         d = _DEFAULTS
         writable = [f for f in formats.FORMATS if f in formats.available()]
         fmt_items = [("Same as input", formats.SAME)]
@@ -111,32 +100,28 @@ class ImagePanel(OperationPanel):
         self.max_pixels = _spin(self, "Pixel limit", 0, 2_000_000_000, 0, " px")
         self.max_pixels.setSpecialValueText("Pillow default (about 89 million)")
         self.max_pixels.setToolTip("Images with more pixels are refused (decompression-bomb guard)")
-        self.output_dir = PathField("folder", "Output folder", parent=self)
-        self.output_dir.set_placeholder("Beside each input")
-        self.template = QLineEdit(d.naming.template, self)
-        self.template.setAccessibleName("Output name template")
-        fields = " ".join("{" + f + "}" for f in FIELDS)
-        self.template.setToolTip(
-            f"Output name without extension. Fields: {fields}; '/' makes subfolders"
+        op = operations.get(self.operation)
+        assert isinstance(op, ImageOperation)
+        self.outputs_group = OutputsGroup(
+            op,
+            self.options,
+            default=d.naming,
+            hint="Add images to preview their output names.",
+            parent=self,
         )
-        self.mirror = QCheckBox("Recreate the inputs' folder tree in the output folder", self)
-        self.collision = _combo(self, "When an output name is taken", _COLLISION)
-        self.preview = QLabel(self)
-        self.preview.setAccessibleName("Output name preview")
-        self.preview.setWordWrap(True)
-        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        g = self.outputs_group  # its fields, as panel attributes for tests and scripts
+        self.output_dir, self.template, self.mirror = g.output_dir, g.template, g.mirror
+        self.collision, self.preview = g.collision, g.preview
         self._build_layout()
-        for w in (self.format, self.resize_mode, self.frames, self.collision):
+        for w in (self.format, self.resize_mode, self.frames):
             w.currentIndexChanged.connect(self.changed)
         for s in (self.max_width, self.max_height, self.quality, self.png_level, self.max_pixels):
             s.valueChanged.connect(self.changed)
         self.scale.valueChanged.connect(self.changed)
-        for c in (self.enlarge, self.progressive, self.keep_metadata, self.mirror):
+        for c in (self.enlarge, self.progressive, self.keep_metadata):
             c.toggled.connect(self.changed)
-        for e in (self.background, self.template):
-            e.textChanged.connect(self.changed)
-        self.output_dir.changed.connect(self.changed)
+        self.background.textChanged.connect(self.changed)
+        self.outputs_group.changed.connect(self.changed)
         self.changed.connect(self._refresh)
         self._refresh()
 
@@ -156,17 +141,10 @@ class ImagePanel(OperationPanel):
         f.addRow("&Background:", self.background)
         f.addRow("&Animation:", self.frames)
         f.addRow("Pixel &limit:", self.max_pixels)
-        outs = QGroupBox("Outputs", self)
-        o = QFormLayout(outs)
-        o.addRow("&Output folder:", self.output_dir)
-        o.addRow("&Name:", self.template)
-        o.addRow("", self.mirror)
-        o.addRow("If &taken:", self.collision)
-        o.addRow("Preview:", self.preview)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(conv)
-        layout.addWidget(outs)
+        layout.addWidget(self.outputs_group)
 
     def _refresh(self) -> None:
         """Show only the settings that apply, then update the preview."""
@@ -183,8 +161,7 @@ class ImagePanel(OperationPanel):
         }
         for widget, visible in rows.items():
             self._conv_form.setRowVisible(widget, visible)
-        self.mirror.setEnabled(bool(self.output_dir.text()))
-        self.preview.setText(self.preview_text())
+        self.outputs_group.refresh()
 
     # --- options -----------------------------------------------------------------------------
     def options(self) -> ImageOptions:
@@ -193,14 +170,7 @@ class ImagePanel(OperationPanel):
         height = self.max_height.value() if mode == "fit" else 0
         if mode == "fit" and not (width or height):
             raise ValueError("Give a maximum width or height to fit within, or keep the size.")
-        out = self.output_dir.text()
-        out_dir = os.path.abspath(os.path.expanduser(out)) if out else None
-        rule = NamingRule(
-            output_dir=out_dir,
-            template=self.template.text() or "{name}",
-            mirror_tree=self.mirror.isChecked() and out_dir is not None,
-            collision=Collision(self.collision.currentData()),
-        )
+        rule = self.outputs_group.naming()
         return ImageOptions(
             format=str(self.format.currentData()),
             max_width=width or None,
@@ -218,35 +188,13 @@ class ImagePanel(OperationPanel):
         )
 
     def set_inputs(self, paths: Sequence[str]) -> None:
-        self._first = list(paths[:PREVIEW_COUNT])
-        self._root = common_folder(paths)
-        self.preview.setText(self.preview_text())
+        self.outputs_group.set_inputs(paths)
 
     def preview_text(self) -> str:
-        """The first inputs' planned outputs (relative to the output folder, or to the input's
-        folder when writing beside it), one per line, or what is wrong with the options."""
-        if not self._first:
-            return "Add images to preview their output names."
-        try:
-            options = self.options()
-            planned = plan_names(self._first, options, root=self._root)
-        except (ValueError, FileError) as e:
-            return f"⚠ {e}"
-        lines = []
-        for p in planned:
-            base = options.naming.output_dir or os.path.dirname(p.source)
-            shown = "—" if p.output is None else os.path.relpath(p.output, base)
-            if p.deferred:  # show the pattern as the user wrote it
-                shown = shown.replace("{{", "{").replace("}}", "}")
-            note = f"  ({p.note})" if p.note and not p.deferred else ""
-            lines.append(f"{os.path.basename(p.source)} → {shown}{note}")
-        return "\n".join(lines)
+        return self.outputs_group.preview_text()
 
     def outputs(self, options: Any) -> list[str]:
-        out = getattr(getattr(options, "naming", None), "output_dir", None)
-        if out:
-            return [out]
-        return [self._root] if self._root else []
+        return self.outputs_group.outputs(options)
 
     # --- settings ----------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
@@ -259,8 +207,7 @@ class ImagePanel(OperationPanel):
         for name, box in self._checks().items():
             settings.setValue(k(name), box.isChecked())
         settings.setValue(k("background"), self.background.text())
-        settings.setValue(k("template"), self.template.text())
-        settings.setValue(k("output_dir"), self.output_dir.text())
+        self.outputs_group.save_settings(settings, k)
 
     def load_settings(self, settings: QSettings) -> None:
         k = self.key
@@ -276,15 +223,13 @@ class ImagePanel(OperationPanel):
         for name, box in self._checks().items():
             box.setChecked(read_bool(settings, k(name), box.isChecked()))
         self.background.setText(read_str(settings, k("background"), self.background.text()))
-        self.template.setText(read_str(settings, k("template"), self.template.text()))
-        self.output_dir.set_text(read_str(settings, k("output_dir"), self.output_dir.text()))
+        self.outputs_group.load_settings(settings, k)
 
     def _combos(self) -> dict[str, QComboBox]:
         return {
             "format": self.format,
             "resize": self.resize_mode,
             "frames": self.frames,
-            "collision": self.collision,
         }
 
     def _spins(self) -> dict[str, QSpinBox]:
@@ -301,5 +246,7 @@ class ImagePanel(OperationPanel):
             "enlarge": self.enlarge,
             "progressive": self.progressive,
             "keep_metadata": self.keep_metadata,
-            "mirror": self.mirror,
         }
+
+
+PANEL = ImagePanel

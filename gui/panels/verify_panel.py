@@ -88,3 +88,6 @@ class VerifyPanel(OperationPanel):
         settings.setValue(self.key("manifest"), self.manifest.text())
         settings.setValue(self.key("algorithm"), self.algorithm.currentData() or "")
         settings.setValue(self.key("unlisted"), self.unlisted.isChecked())
+
+
+PANEL = VerifyPanel

@@ -202,3 +202,25 @@ def test_files_added_after_a_job_join_the_list(qtbot, window, tmp_path: Path) ->
     assert not window.actions_.retry.isEnabled()
     finished = run_and_wait(qtbot, window)
     assert finished is not None and finished.tracker.counts[Status.DONE] == 3
+
+
+def test_the_window_runs_its_jobs_through_a_session(qtbot, window, tmp_path, monkeypatch) -> None:
+    """The bridge plans and runs a core Session; the timer ticks it under the budget, and the
+    end is taken in by one tick(None) (a retry passes a Plan the same way)."""
+    from core.session import Session
+    from gui.bridge import POLL_BUDGET
+
+    budgets: list[float | None] = []
+    real_tick = Session.tick
+    monkeypatch.setattr(Session, "tick", lambda s, b: budgets.append(b) or real_tick(s, b))
+    make_files(tmp_path / "in", [10, 20, 3 * 1024 * 1024])
+    add_and_wait(qtbot, window, [str(tmp_path / "in")])
+    with qtbot.waitSignal(window.jobs.started, timeout=10_000):
+        window.start_button.click()
+    session = window.jobs.runner.session
+    assert isinstance(session, Session) and session.job is window.jobs.runner.job
+    with qtbot.waitSignal(window.jobs.ended, timeout=30_000) as ended:
+        window.jobs.runner.drain()
+    assert session.ended and ended.args[0].report is session.report
+    assert budgets[0] == POLL_BUDGET and budgets[-1] is None
+    assert all(b == POLL_BUDGET for b in budgets[:-1])

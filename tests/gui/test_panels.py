@@ -1,8 +1,12 @@
-"""Options panels: the registry, the contract, and the two built-in panels."""
+"""Options panels: found from core's operations, the contract, and the checksum and verify
+panels."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import logging
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -15,24 +19,77 @@ from gui.panels.checksum_panel import ChecksumPanel
 from gui.panels.verify_panel import VerifyPanel
 
 
-def test_every_registered_panel_loads_and_matches_an_operation(qapp) -> None:
-    """The app leaves out a panel it cannot import; the suite does not: a registered panel
-    whose module is missing fails here."""
-    for name, target in panels.PANELS.items():
-        module = target.partition(":")[0]
-        assert importlib.util.find_spec(module) is not None, f"{name}: no module {module}"
-        cls = panels.load_panel(name)
-        assert cls is not None and issubclass(cls, OperationPanel), name
-        assert cls.operation == name and cls.title
-        assert name in operations.names()
+def panel_modules() -> list[str]:
+    """The operation names that have a panel module in gui/panels (``NAME_panel.py``)."""
+    folder = Path(panels.__file__).parent
+    return sorted(p.name.removesuffix("_panel.py") for p in folder.glob("*_panel.py"))
+
+
+def test_every_panel_module_is_an_operation_and_loads(qapp) -> None:
+    """The app leaves out a panel it cannot load; the suite does not: every panel module must
+    name a registered operation, and load strictly."""
+    modules = panel_modules()
+    assert {"checksum", "verify", "image", "compress", "decompress"} <= set(modules)
+    for name in modules:
+        assert name in operations.names(), f"{name}_panel.py names no operation"
+        module = importlib.import_module(panels.panel_module(name))
+        cls = module.PANEL
+        assert panels.load_panel(name) is cls
+        assert issubclass(cls, OperationPanel) and cls.operation == name and cls.title
         panel = cls()
         assert isinstance(panel.validate(), str | None)
 
 
-def test_a_missing_panel_module_is_left_out(qapp, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(panels.PANELS, "teleport", "gui.panels.teleport_panel:TeleportPanel")
+def test_the_offered_operations_come_from_core_in_its_order(qapp) -> None:
+    offered = [name for name, _ in panels.available_panels()]
+    assert offered == [n for n in operations.names() if n in panel_modules()]
+
+
+def test_an_operation_without_a_panel_is_not_offered(
+    qapp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real = operations.names()
+    monkeypatch.setattr(operations, "names", lambda: [*real, "teleport"])
+    with caplog.at_level(logging.DEBUG, logger="gui.panels"):
+        assert panels.load_panel("teleport") is None
+        offered = [name for name, _ in panels.available_panels()]
+    assert "teleport" not in offered and offered[: len(real)] == [
+        n for n in real if n in panel_modules()
+    ]
+    debug = [r for r in caplog.records if r.levelno == logging.DEBUG and "teleport" in r.message]
+    assert debug and "not offered" in debug[0].message
+    assert not [r for r in caplog.records if r.levelno > logging.DEBUG]
+
+
+def test_a_broken_panel_module_is_left_out_loudly(
+    qapp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A panel module that exists but holds no PANEL, or a PANEL of another operation, is an
+    error worth logging, not a quiet "no panel"."""
+    wrong = types.ModuleType("gui.panels.teleport_panel")
+    monkeypatch.setitem(sys.modules, wrong.__name__, wrong)
     assert panels.load_panel("teleport") is None
-    assert "teleport" not in [name for name, _ in panels.available_panels()]
+    wrong.PANEL = ChecksumPanel  # type: ignore[attr-defined]
+    assert panels.load_panel("teleport") is None
+    errors = [r.message for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 2 and "no PANEL" in errors[0] and "'checksum'" in errors[1]
+
+
+def test_a_panel_module_failing_to_import_is_left_out(
+    qapp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An import inside the panel module that fails (a missing dependency) is logged as an
+    error with its traceback, and the operation is not offered."""
+
+    def fail(name: str, *args: object, **kwargs: object) -> object:
+        if name == "gui.panels.teleport_panel":
+            raise ModuleNotFoundError("No module named 'warpdrive'", name="warpdrive")
+        return real_import(name, *args, **kwargs)
+
+    real_import = importlib.import_module
+    monkeypatch.setattr(importlib, "import_module", fail)
+    assert panels.load_panel("teleport") is None
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
 
 
 def test_common_folder_and_free_path(tmp_path: Path) -> None:

@@ -148,3 +148,15 @@ def test_no_attribute_shadows_a_qt_virtual(window) -> None:
                 continue  # PySide caches bound signals in the instance
             clash = [c.__name__ for c in qt_bases if hasattr(c, name)]
             assert not clash, f"{type(obj).__name__}.{name} shadows {clash[0]}.{name}"
+
+
+def test_the_options_take_the_height_of_the_panel_shown(qtbot, window) -> None:
+    """Not the tallest panel's: the image panel is hidden behind the compress panel, and both
+    have a word-wrapped preview (a height for their width)."""
+    heights = {}
+    for op in ("image", "compress", "checksum"):
+        window.op_combo.setCurrentIndex(window.op_combo.findData(op))
+        panel = window.panels[op]
+        qtbot.waitUntil(lambda p=panel: window.panel_stack.height() == p.sizeHint().height())
+        heights[op] = window.panel_stack.height()
+    assert heights["checksum"] < heights["compress"] < heights["image"]

@@ -1,0 +1,168 @@
+"""The outputs group every panel of an output-writing operation shares: output folder, name
+template, mirror tree, collision policy and a live preview of the first inputs' planned names.
+
+It makes the operation's :class:`core.naming.NamingRule`; the preview comes from the
+operation's own :meth:`core.operations.writing.OutputOperation.plan_names` (the code the job's
+plan runs), over the whole options the panel would start with, so the extension and every
+collision shown are the ones the job will meet.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
+
+from core.naming import FIELDS, SIZE_FIELDS, Collision, NamingRule, Template
+from core.operations.writing import OutputOperation
+from core.records import FileError
+from gui.panels.base import PathField, common_folder
+from gui.settings import read_bool, read_str
+
+PREVIEW_COUNT = 4
+COLLISIONS = (
+    ("Rename: add (1), (2)…", Collision.RENAME),
+    ("Skip the input", Collision.SKIP),
+    ("Overwrite the existing file", Collision.OVERWRITE),
+)
+
+
+class OutputsGroup(QGroupBox):
+    """The "Outputs" group of a panel whose operation writes one output per input.
+
+    ``operation`` plans the preview; ``options`` gives the panel's whole options (it raises
+    ValueError when they are invalid, and the preview then says why); ``fields``: the template
+    fields this operation fills (default: all, the image's size fields too); ``hint``: what
+    the preview says before any input is listed.
+
+    Signals:
+        changed: the user changed a field (the panel re-validates; call :meth:`refresh`).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        operation: OutputOperation,
+        options: Callable[[], Any],
+        *,
+        default: NamingRule | None = None,
+        fields: Sequence[str] | None = None,
+        hint: str = "Add files to preview their output names.",
+        parent: Any = None,
+    ) -> None:
+        super().__init__("Outputs", parent)
+        self.operation = operation
+        self._options = options
+        self.hint = hint
+        self._deferred_ok = fields is None or any(f in SIZE_FIELDS for f in fields)
+        self._first: list[str] = []
+        self._root: str | None = None
+        d = default or NamingRule()
+        fields = fields if fields is not None else FIELDS
+        self.output_dir = PathField("folder", "Output folder", parent=self)
+        self.output_dir.set_placeholder("Beside each input")
+        self.template = QLineEdit(d.template, self)
+        self.template.setAccessibleName("Output name template")
+        shown = " ".join("{" + f + "}" for f in fields)
+        self.template.setToolTip(
+            f"Output name without extension. Fields: {shown}; '/' makes subfolders"
+        )
+        self.mirror = QCheckBox("Recreate the inputs' folder tree in the output folder", self)
+        self.mirror.setChecked(d.mirror_tree)
+        self.collision = QComboBox(self)
+        self.collision.setAccessibleName("When an output name is taken")
+        for label, policy in COLLISIONS:
+            self.collision.addItem(label, policy.value)
+        self.collision.setCurrentIndex(self.collision.findData(d.collision.value))
+        self.preview = QLabel(self)
+        self.preview.setAccessibleName("Output name preview")
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        form = QFormLayout(self)
+        form.addRow("&Output folder:", self.output_dir)
+        form.addRow("&Name:", self.template)
+        form.addRow("", self.mirror)
+        form.addRow("If &taken:", self.collision)
+        form.addRow("Preview:", self.preview)
+        self.output_dir.changed.connect(self.changed)
+        self.template.textChanged.connect(self.changed)
+        self.mirror.toggled.connect(self.changed)
+        self.collision.currentIndexChanged.connect(self.changed)
+
+    # --- the rule ----------------------------------------------------------------------------
+    def naming(self) -> NamingRule:
+        """The naming rule of the fields. Raises ValueError with a sentence for the user."""
+        template = self.template.text() or "{name}"
+        if not self._deferred_ok and Template(template).deferred:
+            raise ValueError("{width} and {height} are known only for images; use other fields")
+        out = self.output_dir.text()
+        out_dir = os.path.abspath(os.path.expanduser(out)) if out else None
+        return NamingRule(
+            output_dir=out_dir,
+            template=template,
+            mirror_tree=self.mirror.isChecked() and out_dir is not None,
+            collision=Collision(self.collision.currentData()),
+        )
+
+    # --- inputs and the preview --------------------------------------------------------------
+    def set_inputs(self, paths: Sequence[str]) -> None:
+        """The listed inputs changed (cheap for a million paths: only the first few and the
+        extremes are looked at)."""
+        self._first = list(paths[:PREVIEW_COUNT])
+        self._root = common_folder(paths)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Enable what applies and update the preview (after any option of the panel changed)."""
+        self.mirror.setEnabled(bool(self.output_dir.text()))
+        self.preview.setText(self.preview_text())
+
+    def preview_text(self) -> str:
+        """The first inputs' planned outputs (relative to the output folder, or to the input's
+        folder when writing beside it), one per line, or what is wrong with the options."""
+        if not self._first:
+            return self.hint
+        try:
+            options = self._options()
+            planned = self.operation.plan_names(self._first, options, root=self._root)
+        except (ValueError, FileError) as e:
+            return f"⚠ {e}"
+        lines = []
+        for p in planned:
+            base = options.naming.output_dir or os.path.dirname(p.source)
+            shown = "—" if p.output is None else os.path.relpath(p.output, base)
+            if p.deferred:  # show the pattern as the user wrote it
+                shown = shown.replace("{{", "{").replace("}}", "}")
+            note = f"  ({p.note})" if p.note and not p.deferred else ""
+            lines.append(f"{os.path.basename(p.source)} → {shown}{note}")
+        return "\n".join(lines)
+
+    def outputs(self, options: Any) -> list[str]:
+        """Where a finished job's outputs are worth opening: the output folder, else the
+        inputs' common folder."""
+        out = getattr(getattr(options, "naming", None), "output_dir", None)
+        if out:
+            return [out]
+        return [self._root] if self._root else []
+
+    # --- settings ----------------------------------------------------------------------------
+    def save_settings(self, settings: QSettings, key: Callable[[str], str]) -> None:
+        settings.setValue(key("output_dir"), self.output_dir.text())
+        settings.setValue(key("template"), self.template.text())
+        settings.setValue(key("mirror"), self.mirror.isChecked())
+        settings.setValue(key("collision"), str(self.collision.currentData()))
+
+    def load_settings(self, settings: QSettings, key: Callable[[str], str]) -> None:
+        self.output_dir.set_text(read_str(settings, key("output_dir"), self.output_dir.text()))
+        self.template.setText(read_str(settings, key("template"), self.template.text()))
+        self.mirror.setChecked(read_bool(settings, key("mirror"), self.mirror.isChecked()))
+        current = str(self.collision.currentData())
+        i = self.collision.findData(read_str(settings, key("collision"), current))
+        if i >= 0:
+            self.collision.setCurrentIndex(i)
