@@ -187,9 +187,12 @@ class Job:
             if msg_job == job_id:
                 tracker.file_running(index, done)
                 changed = True
-        if self.done.is_set() and not out:
-            tracker.mark_ended()
         return changed
+
+    @property
+    def drained(self) -> bool:
+        """The run loop has returned and :meth:`poll` has taken in everything it sent."""
+        return self.done.is_set() and not self._out
 
     def add_sink(self, sink: ResultSink) -> None:
         """Have ``sink`` receive every final result (call before :meth:`run`)."""

@@ -177,16 +177,16 @@ class Session:
         self.job.run()
 
     def tick(self, budget: float | None) -> bool:
-        """Take results and progress in for up to ``budget`` seconds (None: all of them) and
-        update rates. Once the run loop has returned and everything is in, the job is marked
-        ended (here, once). Returns whether the job has ended."""
+        """Take results and progress in for up to ``budget`` seconds (None: all there are) and
+        update rates. Once the run loop has returned and everything it sent is in, the job is
+        marked ended (here, and only here) and the recorder told. Returns whether the job has
+        ended."""
         job = self.job
         if job is None or self.ended:
             return self.ended
-        finished = job.done.is_set()  # before the poll: what the run loop sent is all there
-        job.poll(None if finished else budget)
+        job.poll(budget)
         job.tracker.tick()
-        if finished:
+        if job.drained:
             job.tracker.mark_ended()
             self.ended = True
             if self.recorder is not None:

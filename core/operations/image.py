@@ -85,6 +85,7 @@ class ImageOperation(OutputOperation):
     options_type = ImageOptions
     # Each image is CPU-heavy: small chunks spread work evenly and a cancel loses little.
     limits = ChunkLimits(max_files=4, max_bytes=16 * 1024 * 1024, large_file=2 * 1024 * 1024)
+    size_fields = True
 
     def output_ext(self, source: str, options: Any) -> str:
         return formats.output_ext(source, fmt=options.format)

@@ -26,7 +26,7 @@ import argparse
 import contextlib
 import os
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from core import naming
 from core.naming import Action, Collision, NamingRule, PlannedOutput
@@ -51,6 +51,9 @@ class OutputOperation(Operation):
     """An operation that writes one output per input, named and checked before Start."""
 
     has_dry_run = True
+    size_fields: ClassVar[bool] = False
+    """Whether output names may use {width} and {height} (filled in once the output's size is
+    known, as the image operation does); others refuse such a template before Start."""
 
     # --- what a subclass says ------------------------------------------------------------------
     def output_ext(self, source: str, options: Any) -> str:
@@ -69,6 +72,11 @@ class OutputOperation(Operation):
         creatable (the writer makes missing folders), and be writable. Raises FileError with a
         sentence for the user, before any file is read."""
         self.check_options(options)
+        if not self.size_fields and naming.Template(options.naming.template).deferred:
+            raise FileError(
+                f"the name template {options.naming.template!r} uses {{width}} or {{height}}, "
+                f"which only image conversion knows; {self.title.lower()} cannot fill them in"
+            )
         out_dir = options.naming.output_dir
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
             raise FileError(f"the output folder {out_dir} is a file; choose a folder")

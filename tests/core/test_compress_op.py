@@ -21,7 +21,7 @@ from core.engine import Engine, run_job
 from core.naming import NamingRule
 from core.operations import get
 from core.operations.compress import FORMATS, CompressOptions, DecompressOptions
-from core.records import Kind, Status
+from core.records import FileError, Kind, Status
 from tests.support import require_tool
 
 REPO = Path(__file__).resolve().parents[2]
@@ -248,3 +248,11 @@ def test_cli_compress_and_decompress_with_dry_run_and_json(tmp_path: Path) -> No
     assert sorted(os.listdir(tmp_path / "back")) == sorted(files)
     for name, data in files.items():
         assert (tmp_path / "back" / name).read_bytes() == data
+
+
+def test_size_fields_in_a_name_are_refused_before_start(tmp_path: Path) -> None:
+    """{width} and {height} are an image's; compress says so before any file is read."""
+    make_inputs(tmp_path / "in")
+    options = CompressOptions(naming=NamingRule(template="{name}_{width}"))
+    with pytest.raises(FileError, match=r"uses \{width\} or \{height\}"):
+        get("compress").plan(scan([str(tmp_path / "in")]), options)
