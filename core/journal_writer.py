@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from core import __version__
 from core.journal import Journal, JournalError, default_keep, process_start, reason
 from core.options import canonical, options_key
+from core.records import Kind, Status
 
 if TYPE_CHECKING:
     from core.job import Job
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from core.session import Session
 
 BATCH_GAP = 0.1  # seconds the writer gathers results before the next transaction
+STATUS_TEXT = {s: s.name.lower() for s in Status}
+KIND_TEXT: dict[Kind, str | None] = {k: (k.slug if k else None) for k in Kind}
 
 
 class Recorder:
@@ -162,27 +165,30 @@ class Recorder:
         paths, sizes, mtimes = job.tasks.paths, job.tasks.sizes, job.tasks.mtimes
         carried = self.carried
         fsencode = os.fsencode
-        rows = []
+        status_text, kind_text = STATUS_TEXT, KIND_TEXT  # per-row hot path: no enum lookups
+        rows: list[tuple[Any, ...]] = []
+        append = rows.append
         while queue:
             at, results = queue.popleft()
             for r in results:
                 i = r.index
-                rows.append(
+                out = r.output
+                append(
                     (
                         number,
                         i,
                         fsencode(paths[i]),
                         sizes[i],
                         mtimes[i],
-                        r.status.name.lower(),
-                        r.kind.slug if r.kind else None,
+                        status_text[r.status],
+                        kind_text[r.kind],
                         r.value or None,
-                        fsencode(r.output) if r.output is not None else None,
+                        fsencode(out) if out is not None else None,
                         r.message or None,
                         r.attempt,
                         at,
                         None,
-                        carried.get(i),
+                        carried.get(i) if carried else None,
                     )
                 )
         if rows:
