@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
-from core import __version__, journal_cli, operations, stopsignals
+from core import __version__, cluster_cli, journal_cli, operations, stopsignals
 from core.discover import Filters, Scanner
 from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_session
 from core.journal_writer import Recorder
@@ -35,6 +35,7 @@ def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
     p.add_argument(
         "-w", "--workers", type=int, default=os.cpu_count() or 1, help="worker processes"
     )
+    cluster_cli.add_cluster_argument(p)
     p.add_argument("--json", action="store_true", help="one JSON record per file, then a summary")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     p.add_argument(
@@ -91,7 +92,26 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             )
         op.add_arguments(p)
     journal_cli.add_parser(sub)
+    cluster_cli.add_parser(sub)
+    sub.add_parser("operations", help="list the operations, built in and from plugins")
     return parser
+
+
+def _list_operations() -> int:
+    """``parabatch-cli operations``: name, title and origin of each; broken plugins with why."""
+    from core import plugins
+
+    found = {p.name: p for p in plugins.plugins(operations.REGISTRY)}
+    for name in operations.names():
+        p = None if name in operations.REGISTRY else found.get(name)
+        where = f"{p.distribution} {p.version} ({p.location})" if p else "built in"
+        title = p.title if p else operations.get(name).title
+        sys.stdout.write(f"{name}\t{title}\t{_text(where)}\n")
+    for p in found.values():
+        if p.error is not None:
+            where = f"{p.distribution} {p.version} ({p.location})"
+            sys.stdout.write(f"{p.name}\t(not usable: {p.error})\t{_text(where)}\n")
+    return EXIT_OK
 
 
 _text = printable
@@ -243,6 +263,15 @@ def _skip_own_stdout(entries: list[Any], st: os.stat_result | None) -> list[Any]
 
 
 def _dry_run(op: Any, entries: list[Any], options: Any) -> int:
+    lines = getattr(op, "dry_run_lines", None)  # the commands themselves, byte for byte
+    if lines is not None:
+        out = getattr(sys.stdout, "buffer", None)
+        for line in lines(entries, options):
+            if out is None:
+                sys.stdout.write(line + "\n")
+            else:
+                out.write(line.encode("utf-8", "surrogateescape") + b"\n")
+        return EXIT_OK
     for src, dst, note in op.dry_run(entries, options):
         arrow = _text(dst) if dst else "(nothing written)"
         sys.stdout.write(f"{_text(src)} -> {arrow}{'  [' + note + ']' if note else ''}\n")
@@ -266,8 +295,25 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     engine: Engine | None = None
     try:
         command = next((a for a in argv if not a.startswith("-")), None)
-        parser = build_parser(command if command in operations.names() else None)
+        known = command in operations.names()
+        # An operation that runs a command takes it whole after "--" (run PATH... -- CMD ARG...).
+        tail = None
+        if (
+            command
+            and known
+            and "--" in argv
+            and getattr(operations.get(command), "command_tail", False)
+        ):
+            cut = argv.index("--")
+            argv, tail = argv[:cut], argv[cut + 1 :]
+        parser = build_parser(command if known else None)
         args = parser.parse_args(argv)
+        if tail is not None:
+            args.run_command = tail
+        if args.command == "cluster":
+            return cluster_cli.run(args)
+        if args.command == "operations":
+            return _list_operations()
         if getattr(args, "workers", 1) < 1:
             parser.error("--workers must be at least 1")
         if args.command == "jobs":
@@ -279,7 +325,11 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
             options = op.options_from_args(args)
         except ValueError as e:
             parser.error(str(e))
-        engine = Engine(args.workers)
+        engine = Engine(args.workers, cluster=args.cluster)
+        seen = [p for p in getattr(args, "paths", []) if os.path.lexists(p)]
+        unusable = cluster_cli.connect(engine, seen)  # a cluster: reachable, sees the inputs
+        if unusable is not None:
+            return unusable
         return _run(args, parser, op, options, engine)
     except KeyboardInterrupt:
         with stopsignals.held(reraise=False):

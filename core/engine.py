@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from core.executor.base import Executor
+from core.executor.dask_address import ClusterAddress, parse_address
 from core.executor.pool import PoolExecutor
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
@@ -29,12 +31,17 @@ __all__ = ["DEFAULT_WATCHDOG", "Engine", "Job", "JobReport", "Session", "run_job
 
 
 class Engine:
-    """Owns the warm executor (a local worker pool) between jobs. One job at a time."""
+    """Owns the warm executor between jobs. One job at a time.
 
-    def __init__(self, workers: int | None = None) -> None:
+    ``cluster``: None runs on this computer's worker pool; ``local``, ``local:N`` or
+    ``tcp://HOST:PORT`` on a Dask cluster (:mod:`core.executor.dask`, imported only then). A bad
+    address raises ValueError here; an unreachable one ClusterError on first use."""
+
+    def __init__(self, workers: int | None = None, cluster: str | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.cluster: ClusterAddress | None = parse_address(cluster) if cluster else None
         self.lock = threading.Lock()  # guards ``_executor`` for drain_progress()
-        self._executor: PoolExecutor | None = None
+        self._executor: Any = None  # a PoolExecutor, or a DaskExecutor
         self._job_ids = itertools.count(1)
         self.chunk_ids = itertools.count(1)
         self.job: Job | None = None
@@ -44,25 +51,52 @@ class Engine:
         self._shutdown_lock = threading.Lock()
 
     # --- the executor ----------------------------------------------------------------------
-    def current_executor(self) -> PoolExecutor:
+    def current_executor(self) -> Executor:
         """The executor new work goes to, started (or rebuilt for a new worker count, or after
         its workers could not start) on demand."""
         with self._pool_lock:
             if self._closed:
                 raise RuntimeError("the engine was shut down")
             cur = self._executor
-            if cur is not None and (cur.broken is not None or cur.workers != self.workers):
+            if cur is not None and (cur.broken is not None or not self._fits(cur)):
                 self._end_executor()
                 cur = None
             if cur is None:
-                cur = PoolExecutor(self.workers)
+                cur = self._new_executor()
                 with self.lock:
                     self._executor = cur
-            return cur
+            return cur  # type: ignore[no-any-return]
+
+    def _new_executor(self) -> Any:
+        if self.cluster is None:
+            return PoolExecutor(self.workers)
+        from core.executor.dask import DaskExecutor
+
+        return DaskExecutor(self.cluster, self.workers)
+
+    def _fits(self, cur: Any) -> bool:
+        """The running executor is the one asked for (backend, and a local worker count)."""
+        if self.cluster is None:
+            return isinstance(cur, PoolExecutor) and cur.workers == self.workers
+        if isinstance(cur, PoolExecutor) or cur.address.text != self.cluster.text:
+            return False
+        return not self.cluster.local or cur.workers == (self.cluster.workers or self.workers)
+
+    def set_cluster(self, cluster: str | None) -> None:
+        """Run the next jobs on ``cluster`` (None: this computer); the executor changes at the
+        next job."""
+        self.cluster = parse_address(cluster) if cluster else None
+
+    def check_visible(self, paths: Sequence[str]) -> None:
+        """On a cluster: ClusterError if its workers cannot see ``paths`` (a sample of the
+        inputs). Nothing to check on this computer."""
+        if self.cluster is not None:
+            self.current_executor().check_visible(list(paths))  # type: ignore[attr-defined]
 
     def current_pool(self) -> ProcessPool:
         """The current executor's process pool (for diagnostics and tests)."""
-        return self.current_executor().pool
+        pool: ProcessPool = self.current_executor().pool  # type: ignore[attr-defined]
+        return pool
 
     def _end_executor(self) -> None:
         with self.lock:  # a drain_progress() in another thread never sees it half closed

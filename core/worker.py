@@ -403,9 +403,13 @@ def run_file(
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """Process a chunk file by file; the top-level function ``apply_async`` runs."""
     table, row, _header = procpool.worker_row()
-    pos_word = row + ROW_POS
+    return run_tasks(spec, _worker_context(spec), table, row + ROW_POS)
+
+
+def run_tasks(spec: ChunkSpec, ctx: Context, table: Any, pos_word: int) -> ChunkResult:
+    """The chunk's files in order, each one's position written to ``table[pos_word]`` as it
+    starts (the chunk's length once all are processed): the loop every executor's workers run."""
     op = operations.get(spec.op_name)
-    ctx = _worker_context(spec)
     options = spec.options
     statuses = bytearray(len(spec.tasks))
     kinds = bytearray(len(spec.tasks))

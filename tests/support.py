@@ -27,6 +27,7 @@ TOOL_PACKAGES = {
     "bzip2": "bzip2",
     "pigz": "pigz",
     "iconv": "libc-bin",
+    "parallel": "parallel",
 }
 
 

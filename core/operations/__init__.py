@@ -1,4 +1,5 @@
-"""Registry of operations: one line per operation, ``name -> "module:Class"``.
+"""Registry of operations: one line per operation, ``name -> "module:Class"``, and the
+installed plugins' operations after them (:mod:`core.plugins`).
 
 Modules are imported on first use, so a worker process loads only the operation it runs. A name
 of the form ``"package.module:Class"`` is accepted too (used by tests for fault-injecting ops).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 
+from core import plugins
 from core.operations.base import Operation
 
 REGISTRY: dict[str, str] = {
@@ -17,18 +19,21 @@ REGISTRY: dict[str, str] = {
     "compress": "core.operations.compress:CompressOperation",
     "decompress": "core.operations.compress:DecompressOperation",
     "encode": "core.operations.encode:EncodeOperation",
+    "run": "core.operations.command:RunOperation",
 }
 
 _cache: dict[str, Operation] = {}
 
 
 def get(name: str) -> Operation:
-    """The operation registered as ``name`` (or at ``"module:Class"``)."""
+    """The operation registered as ``name``, a plugin's (see :mod:`core.plugins`), or the one at
+    ``"module:Class"``."""
     op = _cache.get(name)
     if op is None:
-        target = REGISTRY.get(name, name)
+        # A worker looks plugins up by name without loading the others (the parent checked it).
+        target = REGISTRY.get(name) or plugins.declared().get(name, name)
         if ":" not in target:
-            raise KeyError(f"unknown operation {name!r}; known: {', '.join(REGISTRY)}")
+            raise KeyError(f"unknown operation {name!r}; known: {', '.join(names())}")
         module, _, cls = target.partition(":")
         op = getattr(importlib.import_module(module), cls)()
         _cache[name] = op
@@ -36,4 +41,5 @@ def get(name: str) -> Operation:
 
 
 def names() -> list[str]:
-    return list(REGISTRY)
+    """The built-in operations, then the usable plugins' (broken ones are left out)."""
+    return [*REGISTRY, *(n for n in plugins.usable(REGISTRY) if n not in REGISTRY)]
