@@ -26,7 +26,7 @@ from gui.threads import ThreadWorker, TimerFactory, make_timer, retire_thread, s
 if TYPE_CHECKING:
     from core.engine import Engine, Job, JobReport
     from core.operations.base import Plan
-    from core.session import Inputs
+    from core.session import Carry, Inputs, Recorder
     from gui.file_model import FileModel
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,9 @@ JOB_SWITCH_INTERVAL = 0.0001  # seconds; Python's default is 0.005
 class JobBridge(ThreadWorker):
     """Plans and runs one :class:`core.session.Session` on its own thread.
 
-    ``inputs``: the listed files (:class:`gui.inputs.Snapshot`), or a plan (a retry).
+    ``inputs``: the listed files (:class:`gui.inputs.Snapshot`), or a plan (a retry);
+    ``carry`` and ``recorder``: a resume's past results and the job's journal writer (see
+    :class:`core.session.Session`).
 
     Signals:
         planned(object, bool): the :class:`core.engine.Job`, and whether its rows are exactly
@@ -57,9 +59,14 @@ class JobBridge(ThreadWorker):
         options: Any,
         inputs: Inputs | Plan,
         timeout: float | None = None,
+        *,
+        carry: Carry | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         super().__init__()
-        self.session = Session(engine, op_name, options, inputs, timeout=timeout)
+        self.session = Session(
+            engine, op_name, options, inputs, timeout=timeout, carry=carry, recorder=recorder
+        )
         self._pause_lock = threading.Lock()
         self._paused = False
 
@@ -176,8 +183,8 @@ class JobRunner(QObject):
         """Cancel and block until the run loop has returned (the application is quitting)."""
         self.cancel()
         self._timer.stop()
-        if self._thread is not None:
-            self._thread.wait(timeout_ms)
+        if self._thread is not None and self._thread.wait(timeout_ms) and self.job is not None:
+            self.session.tick(None)  # the job's end, for its recorder (a cancelled job)
 
     @Slot()
     def drain(self) -> None:

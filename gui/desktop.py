@@ -14,6 +14,12 @@ def open_path(path: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
+def cannot_open(path: str) -> str:
+    """What the window says when no application or file manager took ``path``."""
+    what = "folder" if os.path.isdir(path) else "file"
+    return f"No file manager or application could open the {what}; it is {path}"
+
+
 def reveal(path: str) -> bool:
     """Show ``path`` selected in the platform's file manager (its folder, where unsupported)."""
     native = os.path.normpath(path)

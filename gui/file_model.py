@@ -88,6 +88,11 @@ class FileModel(RowMembership, QAbstractTableModel):
         """All paths in storage order (do not modify)."""
         return self._paths
 
+    @property
+    def tracker(self) -> Tracker | None:
+        """The running job's tracker (None between jobs)."""
+        return self._tracker
+
     def storage_count(self) -> int:
         return len(self._paths)
 
@@ -161,6 +166,26 @@ class FileModel(RowMembership, QAbstractTableModel):
 
     def storage_row(self, view_row: int) -> int:
         return self._order[view_row] if self._order is not None else view_row
+
+    def view_row(self, i: int) -> int:
+        """The view row showing storage row ``i``, or -1 if the filter hides it."""
+        if self._order is None:
+            return i
+        try:
+            return self._order.index(i)  # a search in C: fine at a tick's rate for a few rows
+        except ValueError:
+            return -1
+
+    def running_rows(self, limit: int) -> list[int]:
+        """Up to ``limit`` storage rows being worked on, lowest first (searched in C)."""
+        rows: list[int] = []
+        state, i = self._state, -1
+        while len(rows) < limit:
+            i = state.find(_RUNNING, i + 1)
+            if i < 0:
+                break
+            rows.append(i)
+        return rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         r = index.row()

@@ -18,8 +18,15 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from core.records import Status
 from gui.columns import COLUMNS, FOLDER, NAME, PROGRESS, RESULT, SIZE, STATUS
@@ -36,6 +43,15 @@ def local_paths(mime: QMimeData) -> list[str]:
     return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
+class ElideEndDelegate(QStyledItemDelegate):
+    """Messages cut at their end ("cancelled before it st…"), not in their middle; the full
+    text is the cell's tooltip. Paths keep the view's middle elision (both ends matter)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # type: ignore[override]
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight  # type: ignore[attr-defined]
+
+
 class FileTableView(QTableView):
     """Table of input files with painted progress bars; accepts dropped files and folders.
 
@@ -50,6 +66,7 @@ class FileTableView(QTableView):
         self.setModel(model)
         self.setAccessibleName("Files")
         self.setItemDelegateForColumn(PROGRESS, ProgressDelegate(self))
+        self.setItemDelegateForColumn(RESULT, ElideEndDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -69,15 +86,52 @@ class FileTableView(QTableView):
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         fm = self.fontMetrics()
-        em = fm.horizontalAdvance("M")
-        for col, width in ((NAME, 15), (FOLDER, 19), (SIZE, 7), (PROGRESS, 8)):
+        em = self._em = fm.horizontalAdvance("M")
+        for col, width in ((NAME, 15), (FOLDER, 19), (SIZE, 6), (PROGRESS, 6)):
             self.setColumnWidth(col, width * em)
+        # Name and Folder give way when the table is narrow, so that Status, Progress and
+        # Result stay in view; these are the widths they go back to (the user's, once resized).
+        self._preferred = {NAME: 15 * em, FOLDER: 19 * em}
+        self._fitting = False
+        header.sectionResized.connect(self._user_resized)
         # Wide enough for every status word ("Cancelled" was cut to "Can…led" at 6 em).
         words = [s.label for s in Status] + [COLUMNS[STATUS]]
         self.setColumnWidth(STATUS, max(fm.horizontalAdvance(w) for w in words) + em)
-        self.setColumnWidth(RESULT, 12 * em)
+        self.setColumnWidth(RESULT, 8 * em)  # the last column: it takes the rest of the width
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in the order added
         self.setSortingEnabled(True)
+
+    # --- columns that fit ---------------------------------------------------------------------
+    def _user_resized(self, column: int, old: int, new: int) -> None:
+        if not self._fitting and column in self._preferred:
+            self._preferred[column] = new
+
+    def fit_columns(self) -> None:
+        """Shrink Name and Folder (not below 4 em) so that the columns after them, and 8 em of
+        Result, fit in the visible width; give them back their width when there is room."""
+        em = self._em
+        room = self.viewport().width()
+        bar = self.verticalScrollBar()
+        if (
+            not bar.isVisible()
+            and self.model().rowCount() * self.verticalHeader().defaultSectionSize()
+            > self.viewport().height()
+        ):
+            room -= bar.sizeHint().width()  # it is about to appear
+        fixed = sum(self.columnWidth(c) for c in (SIZE, STATUS, PROGRESS)) + 8 * em
+        want = self._preferred[NAME] + self._preferred[FOLDER]
+        spare = max(room - fixed, 8 * em)
+        scale = min(1.0, spare / want) if want else 1.0
+        self._fitting = True
+        try:
+            for col in (NAME, FOLDER):
+                self.setColumnWidth(col, max(4 * em, int(self._preferred[col] * scale)))
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     # --- repaint only what is visible ----------------------------------------------------------
     def dataChanged(

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.records import FileEntry, SkippedEntry, Task
+from core.records import FileEntry, Kind, SkippedEntry, Task
 
 if TYPE_CHECKING:
     from core.session import Inputs
@@ -19,22 +19,32 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Snapshot:
     """The listed inputs at Start, detached from the model (planning runs off the GUI thread):
-    the :class:`core.session.Inputs` a window's job runs on (every row's size known up front)."""
+    the :class:`core.session.Inputs` a window's job runs on (every row's size known up front).
+
+    ``leave_out``: the panel's test of each path (see :meth:`gui.panels.base.OperationPanel.
+    leave_out`), run here, on the planning thread, not at Start on the GUI thread."""
 
     paths: list[str]
     sizes: array[int]
     mtimes: array[float]
     skipped: dict[int, str]
+    leave_out: Callable[[str], str | None] | None = None
 
     def entries(self, start: int = 0, stop: int | None = None) -> list[FileEntry | SkippedEntry]:
         """The inputs in row order (rows ``start`` to ``stop``), for an operation's ``plan``."""
-        skipped, out = self.skipped, []
+        skipped, leave_out = self.skipped, self.leave_out
+        out: list[FileEntry | SkippedEntry] = []
         rows = zip(
             self.paths[start:stop], self.sizes[start:stop], self.mtimes[start:stop], strict=True
         )
         for i, (p, size, mtime) in enumerate(rows, start):
             reason = skipped.get(i) if skipped else None
-            out.append(FileEntry(p, size, mtime) if reason is None else SkippedEntry(p, reason))
+            if reason is not None:
+                out.append(SkippedEntry(p, reason))
+            elif leave_out is not None and (why := leave_out(p)) is not None:
+                out.append(SkippedEntry(p, why, kind=Kind.IS_OUTPUT))
+            else:
+                out.append(FileEntry(p, size, mtime))
         return out
 
     def batches(self, size: int = 1000) -> Iterator[list[FileEntry | SkippedEntry]]:

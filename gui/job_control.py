@@ -17,12 +17,16 @@ from core.operations.base import Plan
 from core.progress import format_bytes, format_duration
 from core.records import FileResult, Status, Task
 from gui.bridge import JobBridge, JobRunner
+from gui.journal_jobs import JOURNAL_WAIT
 from gui.threads import TimerFactory, make_timer
 
 if TYPE_CHECKING:
+    from core.journal_writer import Recorder
     from core.progress import Tracker
+    from core.session import Carry
     from gui.file_model import FileModel
     from gui.inputs import Snapshot
+    from gui.journal_jobs import JobJournal
 
 
 @dataclass
@@ -35,6 +39,7 @@ class FinishedJob:
     tracker: Tracker
     report: JobReport | None
     generation: int  # the model's generation right after the job; retry needs it unchanged
+    recorder: Recorder | None = None  # its journal writer (None: not recorded)
 
 
 def status_text(t: Tracker, paused: bool = False) -> str:
@@ -105,10 +110,18 @@ class JobControl(QObject):
         self.plan_error: str | None = None
         self.last_max_tick = 0.0  # longest GUI tick of the last job, in seconds
         self._op: tuple[str, Any] | None = None
+        self.journal: JobJournal | None = None  # records each job (None: no journal)
+        self.recorder: Recorder | None = None  # the running job's
+        self.recorders: list[Recorder] = []  # every job's, until its writer is done
 
     @property
     def running(self) -> bool:
         return self.runner is not None
+
+    @property
+    def op_name(self) -> str | None:
+        """The operation of the running job, else of the last one."""
+        return self._op[0] if self._op is not None else None
 
     @property
     def cancelling(self) -> bool:
@@ -127,15 +140,31 @@ class JobControl(QObject):
         inputs: Snapshot | Plan,
         workers: int,
         timeout: float | None = None,
+        *,
+        carry: Carry | None = None,
+        origin: int | None = None,
+        how: str = "run",
+        given: dict[str, Any] | None = None,
     ) -> None:
         """Plan (off the GUI thread) and run ``op_name`` over ``inputs``; ``timeout`` is the
-        per-file time limit in seconds (None: no limit)."""
+        per-file time limit in seconds (None: no limit). ``carry``, ``origin``, ``how`` and
+        ``given``: a resume or retry (see :mod:`gui.journal_jobs`)."""
         if self.runner is not None:
             raise RuntimeError("a job is already running")
         self.engine.workers = workers
         self.plan_error = None
         self._op = (op_name, options)
-        bridge = JobBridge(self.engine, op_name, options, inputs, timeout)
+        self.recorder = None
+        if self.journal is not None:
+            inputs, self.recorder = self.journal.recorder(
+                op_name, inputs, timeout, origin=origin, how=how, given=given
+            )
+        self.recorders = [r for r in self.recorders if not r.close(0)]
+        if self.recorder is not None:
+            self.recorders.append(self.recorder)
+        bridge = JobBridge(
+            self.engine, op_name, options, inputs, timeout, carry=carry, recorder=self.recorder
+        )
         self.runner = JobRunner(bridge, self.model, self, timers=self._timers)
         self.runner.started.connect(self.started)
         self.runner.ticked.connect(self.ticked)
@@ -160,26 +189,44 @@ class JobControl(QObject):
         if self.runner is not None:
             self.runner.set_paused(False)
 
-    def can_retry(self) -> bool:
-        """Whether :meth:`retry_plan` would give a plan, from the last job's counts: cheap enough
-        for every change of the window's state (the plan loops over every row)."""
+    def _rerunnable(self) -> FinishedJob | None:
         last = self.last
         if last is None or self.running or last.generation != self.model.generation:
+            return None
+        return last
+
+    def can_resume(self) -> bool:
+        """Whether the last job left rows unfinished (cancelled), from its counts: cheap
+        enough for every change of the window's state (the plan loops over every row)."""
+        last = self._rerunnable()
+        if last is None:
             return False
         c = last.tracker.counts
-        return last.tracker.n - c[Status.DONE] - c[Status.SKIPPED] > 0
+        return last.tracker.n - c[Status.DONE] - c[Status.SKIPPED] - c[Status.FAILED] > 0
+
+    def can_retry(self) -> bool:
+        """Whether the last job has failed rows (see :meth:`can_resume`)."""
+        last = self._rerunnable()
+        return last is not None and last.tracker.counts[Status.FAILED] > 0
+
+    def resume_plan(self) -> Plan | None:
+        """A plan that runs the last job's unfinished (cancelled) rows and keeps every other
+        result (so a manifest still lists every file); None if the list changed since."""
+        return self._rerun_plan((Status.DONE, Status.SKIPPED, Status.FAILED))
 
     def retry_plan(self) -> Plan | None:
-        """A plan that reruns the last job's failed and cancelled rows and keeps the others'
-        results (so a manifest still lists every file); None if the list changed since."""
-        last = self.last
-        if last is None or self.running or last.generation != self.model.generation:
+        """A plan that runs the last job's failed rows again and keeps every other result."""
+        return self._rerun_plan((Status.DONE, Status.SKIPPED, Status.CANCELLED))
+
+    def _rerun_plan(self, keep: tuple[Status, ...]) -> Plan | None:
+        last = self._rerunnable()
+        if last is None:
             return None
         settled: list[FileResult] = []
         again = 0
         for i in range(len(last.tasks)):
             r = self.model.result(i)
-            if r is not None and r.status in (Status.DONE, Status.SKIPPED):
+            if r is not None and r.status in keep:
                 settled.append(r)
             else:
                 again += 1
@@ -199,6 +246,8 @@ class JobControl(QObject):
         if self.runner is not None:
             self.runner.stop_now(timeout_ms)
         self.engine.shutdown()
+        for r in self.recorders:  # the journal's last writes (else the job looks interrupted)
+            r.close(JOURNAL_WAIT)
 
     @Slot(object)
     def _on_ended(self, report: JobReport | None) -> None:
@@ -212,6 +261,6 @@ class JobControl(QObject):
             return
         op_name, options = self._op
         self.last = FinishedJob(
-            op_name, options, job.tasks, job.tracker, report, self.model.generation
+            op_name, options, job.tasks, job.tracker, report, self.model.generation, self.recorder
         )
         self.ended.emit(self.last)

@@ -32,18 +32,33 @@ from PySide6.QtWidgets import (
 from core import APP_NAME
 from gui.file_model import FileModel
 from gui.file_table import FileTableView, local_paths
+from gui.follow import RunningFollower
 from gui.job_control import FinishedJob, JobControl
 from gui.message_bar import MessageBar
+from gui.panels import available_panels
 from gui.panels.base import OperationPanel
 from gui.scan_worker import ScanController
 from gui.settings import open_settings, read_int
 from gui.threads import TimerFactory, make_timer
 from gui.window_files import FileListController
 from gui.window_jobs import JobController
+from gui.window_journal import JournalController
 from gui.window_settings import load_window_settings, save_window_settings
-from gui.window_ui import Actions, PanelStack, WindowUI, show_paused
+from gui.window_ui import MAX_WORKERS_PER_CPU, Actions, PanelStack, WindowUI, show_paused
 
 QUIT_LABEL = "Cancel job and quit"
+QUIT_NOW = "Quit"
+
+
+def job_ended_behind(box: QMessageBox) -> None:
+    """The quit question was open when the job ended: ask plainly whether to quit now."""
+    box.setText("The job has ended.")
+    box.setInformativeText("Quit Parabatch now?")
+    for button in box.buttons():
+        if button.text() == QUIT_LABEL:
+            button.setText(QUIT_NOW)
+        else:
+            button.setText("Don't quit")
 
 
 class MainWindow(QMainWindow):
@@ -65,7 +80,7 @@ class MainWindow(QMainWindow):
         self.model.set_palette(self.palette())
         self.scans = ScanController(self.model, self, timers=timers)
         cpu = os.cpu_count() or 1
-        workers = read_int(self.settings, "workers", cpu, 1, 2 * cpu)
+        workers = read_int(self.settings, "workers", cpu, 1, MAX_WORKERS_PER_CPU * cpu)
         self.jobs = JobControl(self.model, workers, timers=timers)
         self.jobs.setParent(self)
         self.ui = WindowUI(self, self.model)
@@ -79,10 +94,18 @@ class MainWindow(QMainWindow):
         self.job_controller = JobController(
             self.ui, self.model, self.scans, self.jobs, self.file_list, self.settings, self
         )
+        self.journal = JournalController(
+            self.ui, self.jobs, self.job_controller, self.settings, self, timers=timers
+        )
+        self.follower = RunningFollower(
+            self.ui.view, self.model, self.ui.follow, self.ui.current_label
+        )
         self._connect()
         load_window_settings(self, self.ui, self.settings)
+        self.ui.update_workers_note()
         self.file_list.inputs_changed()
         self._update_state()
+        self.journal.check_interrupted()  # off the GUI thread; a bar offers to resume
 
     # --- wiring ------------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -96,6 +119,7 @@ class MainWindow(QMainWindow):
         a.pause.triggered.connect(job.toggle_pause)
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(files.copy_results)
+        a.copy_path.triggered.connect(files.copy_paths)
         a.reveal.triggered.connect(files.reveal_selected)
         a.retry.triggered.connect(job.retry_failed)
         for act in (a.start, a.pause, a.cancel, a.add_files, a.add_folder):
@@ -104,20 +128,29 @@ class MainWindow(QMainWindow):
         ui.cancel_button.clicked.connect(job.cancel)
         ui.pause_button.clicked.connect(job.toggle_pause)
         ui.op_combo.currentIndexChanged.connect(job.operation_changed)
+        ui.op_combo.currentIndexChanged.connect(ui.update_workers_note)
+        ui.workers.valueChanged.connect(ui.update_workers_note)
         ui.status_filter.currentIndexChanged.connect(job.filter_changed)
+        ui.status_filter.currentIndexChanged.connect(files.update_count)
         ui.view.paths_dropped.connect(files.add_paths)
         ui.view.selectionModel().selectionChanged.connect(self._update_state)
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(files.inputs_timer.start)
         for panel in ui.panels.values():
             panel.changed.connect(self._update_state)
+            panel.changed.connect(ui.message_bar.dismiss_hint)
         files.state_changed.connect(self._update_state)
         job.state_changed.connect(self._update_state)
         job.summary_shown.connect(self._notify)
         self.scans.progress.connect(files.scan_progress)
         self.scans.finished.connect(files.scan_finished)
         self.scans.finished.connect(self._scan_finished)  # after the list took the scan's end
+        self.scans.finished.connect(job.scan_finished)  # a Start asked for while listing
         self.jobs.started.connect(job.job_started)
+        self.jobs.started.connect(self.follower.job_started)
+        self.jobs.ticked.connect(self.follower.tick)
+        self.jobs.ended.connect(self.follower.job_ended)
+        self.jobs.ended.connect(files.job_ended)  # later scans leave its outputs out
         self.jobs.ticked.connect(job.job_ticked)
         self.jobs.ended.connect(job.job_ended)
         self.jobs.ended.connect(self._job_ended)  # after the summary
@@ -135,13 +168,16 @@ class MainWindow(QMainWindow):
         a.add_folder.setEnabled(not running)
         a.remove.setEnabled(not running and selected)
         a.clear.setEnabled(not running and rows > 0)
-        ready = not running and not scanning and (rows > 0 or not panel.needs_inputs)
+        # While listing, Start is taken and runs once the listing ends (it says so).
+        ready = not running and (rows > 0 or scanning or not panel.needs_inputs)
         a.start.setEnabled(ready)
         a.cancel.setEnabled((running and not self.jobs.cancelling) or scanning)
         a.pause.setEnabled(running and not self.jobs.cancelling)
         show_paused(a, ui.pause_button, self.jobs.paused)
         a.retry.setEnabled(not running and not scanning and self.jobs.can_retry())
+        self.journal.update_state()
         a.copy.setEnabled(selected)
+        a.copy_path.setEnabled(selected)
         a.reveal.setEnabled(selected)
         ui.start_button.setEnabled(a.start.isEnabled())
         ui.cancel_button.setEnabled(a.cancel.isEnabled())
@@ -160,6 +196,8 @@ class MainWindow(QMainWindow):
     def _job_ended(self, finished: FinishedJob | None) -> None:
         if self._quit_requested:
             self.close()
+        elif self.quit_box is not None:  # asked while it ran: the question is about it no more
+            job_ended_behind(self.quit_box)
 
     @Slot(str)
     def _notify(self, text: str) -> None:
@@ -222,7 +260,8 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.NoButton,
             self,
         )
-        box.setInformativeText("Files already processed keep their results.")
+        panel = self.ui.panels.get(self.jobs.op_name or "")
+        box.setInformativeText((panel or OperationPanel).cancel_note)
         quit_button = box.addButton(QUIT_LABEL, QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep running", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(quit_button)
@@ -237,7 +276,10 @@ class MainWindow(QMainWindow):
             return
         clicked = box.clickedButton()
         box.deleteLater()
-        if clicked is not None and clicked.text() == QUIT_LABEL:
+        if clicked is not None and clicked.text() == QUIT_NOW:
+            self._quit_requested = True
+            self.close()
+        elif clicked is not None and clicked.text() == QUIT_LABEL:
             self._quit_requested = True
             self.scans.cancel()
             self.job_controller.cancel()
@@ -251,11 +293,17 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.file_list.inputs_timer.stop()
         self.scans.stop_now()
+        self.journal.shutdown()
         self.jobs.shutdown()
         if self._tray is not None:
             self._tray.hide()
 
     # --- the parts, as tests and scripts reach them ------------------------------------------
+    @staticmethod
+    def panel_names() -> list[str]:
+        """The operations the window offers (those with a panel)."""
+        return [name for name, _ in available_panels()]
+
     @property
     def actions_(self) -> Actions:
         return self.ui.actions

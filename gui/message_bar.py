@@ -53,6 +53,7 @@ class MessageBar(QFrame):
         self.close_button.setToolTip("Dismiss")
         self.close_button.clicked.connect(self.hide)
         self._buttons: list[QPushButton] = []
+        self.hint = False  # the message is about the state at the time (see :meth:`show_hint`)
         self._button_row = QHBoxLayout()
         self._button_row.addStretch(1)
         text = QVBoxLayout()
@@ -73,6 +74,7 @@ class MessageBar(QFrame):
         actions: Sequence[Action] = (),
     ) -> None:
         """Show ``kind`` ("info", "warning" or "error") with a headline, lines and buttons."""
+        self.hint = False
         icons = {
             "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
             "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -96,6 +98,18 @@ class MessageBar(QFrame):
             self._button_row.insertWidget(self._button_row.count() - 1, button)
             self._buttons.append(button)
         self.show()
+
+    def show_hint(self, kind: str, headline: str) -> None:
+        """A message about the state it was said in ("Choose the manifest..."): it goes away
+        with :meth:`dismiss_hint` once that state changes (another operation, other files)."""
+        self.show_message(kind, headline)
+        self.hint = True
+
+    def dismiss_hint(self) -> None:
+        """Hide the message if it is a hint (a job's summary stays)."""
+        if self.hint:
+            self.hint = False
+            self.hide()
 
     def button(self, label: str) -> QPushButton | None:
         """The action button with this label (for tests and keyboard users)."""

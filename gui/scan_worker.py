@@ -76,6 +76,7 @@ class ScanController(QObject):
         self.model = model
         self._clock = clock
         self.filters = Filters()
+        self.skip_under: tuple[str, ...] = ()  # folder prefixes (with a trailing separator)
         self._queue: list[str] = []
         self._scanner: Scanner | None = None
         self._worker: ScanWorker | None = None
@@ -145,10 +146,17 @@ class ScanController(QObject):
         self._pending.extend(items)
 
     def _flush(self, force: bool = False) -> None:
-        """Append what was found since the last flush in one go (one insert, one repaint)."""
+        """Append what was found since the last flush in one go (one insert, one repaint);
+        files under :attr:`skip_under` are left out (and may be added later on their own)."""
         now = self._clock()
         if self._pending and (force or now - self._flushed >= FLUSH_SECONDS):
             items, self._pending, self._flushed = self._pending, [], now
+            if self.skip_under:
+                skip = self.skip_under
+                left = [e for e in items if e.path.startswith(skip)]
+                if left:
+                    self.model.seen.difference_update(e.path for e in left)
+                    items = [e for e in items if not e.path.startswith(skip)]
             self._added += self.model.append(items)
 
     @Slot()

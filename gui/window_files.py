@@ -1,5 +1,8 @@
 """The window's file list: adding (dialogs, drops, scans), removing, copying, revealing.
 
+A manifest opened on its own (``parabatch SHA256SUMS``, a drop, Open with) is not listed as a
+file to process: it switches the window to Verify with that manifest chosen.
+
 :class:`FileListController` works on the window's widgets (:class:`gui.window_ui.WindowUI`), the
 model and the scan controller; it reads the job control only to refuse changes while a job runs.
 """
@@ -10,15 +13,16 @@ import logging
 import os
 import re
 
-from PySide6.QtCore import QObject, QSettings, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from core import manifest
 from core.discover import Filters
 from core.progress import format_bytes
 from gui import desktop
 from gui.file_model import FileModel
-from gui.job_control import JobControl
+from gui.job_control import FinishedJob, JobControl
 from gui.scan_worker import ScanController
 from gui.settings import read_str
 from gui.threads import TimerFactory, make_timer
@@ -27,6 +31,22 @@ from gui.window_ui import WindowUI
 log = logging.getLogger(__name__)
 
 INPUTS_SETTLE_MS = 300  # rows added or removed: the panels look at the inputs this much later
+CLEAR_LABEL = "Clear the list"
+OUTPUT_FOLDERS_KEY = "outputs/folders"
+KEEP_OUTPUT_FOLDERS = 50
+
+
+def read_list(settings: QSettings, key: str) -> list[str]:
+    """A list of strings from ``settings`` (QSettings gives a str for a one-item list)."""
+    value = settings.value(key, [])
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def files_text(n: int) -> str:
+    """ "1 file", "20,000 files"."""
+    return f"{n:,} file" if n == 1 else f"{n:,} files"
 
 
 class FileListController(QObject):
@@ -57,6 +77,9 @@ class FileListController(QObject):
         self.settings = settings
         self.dialog_parent = window
         self.inputs_timer = timers(self, INPUTS_SETTLE_MS, self.inputs_changed, single_shot=True)
+        self.clear_box: QMessageBox | None = None  # "Clear the list?" while it is open
+        # Where jobs wrote their outputs (remembered across runs, the latest few).
+        self.output_folders: set[str] = set(read_list(settings, OUTPUT_FOLDERS_KEY))
 
     def scan_filters(self) -> Filters:
         """The include/exclude patterns and the hidden-files switch, for folder scans."""
@@ -73,10 +96,56 @@ class FileListController(QObject):
         if self.jobs.running:
             self.ui.status_label.setText("A job is running: add files when it has ended.")
             return
+        if len(paths) == 1 and self.open_manifest(paths[0]):
+            return
         self.scans.filters = self.scan_filters()
+        self.scans.skip_under = self.outputs_to_skip(paths)
         self.scans.add(paths)
         self.jobs.warm_up(self.ui.workers.value())
         self.state_changed.emit()
+
+    def outputs_to_skip(self, paths: list[str]) -> tuple[str, ...]:
+        """The output folders of earlier jobs, as prefixes a scan of ``paths`` leaves out (not
+        one the user adds itself, or adds a file or folder inside)."""
+        wanted = [os.path.abspath(p) for p in paths]
+        return tuple(
+            folder + os.sep
+            for folder in sorted(self.output_folders)
+            if not any(p == folder or p.startswith(folder + os.sep) for p in wanted)
+        )
+
+    @Slot(object)
+    def job_ended(self, finished: FinishedJob | None) -> None:
+        """Remember where the job wrote (a folder of outputs) so later scans leave it out."""
+        if finished is None:
+            return
+        panel = self.ui.panels.get(finished.op_name)
+        naming = getattr(finished.options, "naming", None)
+        folder = getattr(naming, "output_dir", None)
+        if panel is not None and folder and os.path.isdir(folder):
+            folder = os.path.normpath(folder)
+            kept = [f for f in read_list(self.settings, OUTPUT_FOLDERS_KEY) if f != folder]
+            kept = [folder, *kept][:KEEP_OUTPUT_FOLDERS]
+            self.settings.setValue(OUTPUT_FOLDERS_KEY, kept)
+            self.output_folders = set(kept)
+
+    def open_manifest(self, path: str) -> bool:
+        """A checksum manifest opened on its own: choose Verify with it (True), instead of
+        listing it as a file to convert or hash (False: not a manifest)."""
+        verify = self.ui.panels.get("verify")
+        if verify is None or not os.path.isfile(path):
+            return False
+        if manifest.algorithm_from_filename(path) is None:
+            return False
+        combo = self.ui.op_combo
+        combo.setCurrentIndex(combo.findData("verify"))
+        verify.manifest.set_text(path)  # type: ignore[attr-defined]
+        self.ui.message_bar.show_hint(
+            "info",
+            f"{os.path.basename(path)} is a checksum manifest: Start verifies the files it lists.",
+        )
+        self.state_changed.emit()
+        return True
 
     @Slot()
     def add_files_dialog(self) -> None:
@@ -109,6 +178,45 @@ class FileListController(QObject):
 
     @Slot()
     def clear(self) -> None:
+        """Empty the list; a list that shows a job's results asks first (no undo)."""
+        if self.jobs.running or self.clear_box is not None:
+            return
+        n = self.model.storage_count()
+        last = self.jobs.last
+        has_results = last is not None and last.generation == self.model.generation
+        if not has_results:
+            self.clear_now()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Clear the list?",
+            f"Remove all {files_text(n)} from the list?",
+            QMessageBox.StandardButton.NoButton,
+        )
+        box.setParent(self.dialog_parent, box.windowFlags())
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setInformativeText(
+            "Their statuses and results are no longer shown (the files themselves are kept)."
+        )
+        box.addButton(CLEAR_LABEL, QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.finished.connect(self._clear_answered)
+        self.clear_box = box
+        box.open()
+
+    @Slot()
+    def _clear_answered(self) -> None:
+        box, self.clear_box = self.clear_box, None
+        if box is None:
+            return
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is not None and clicked.text() == CLEAR_LABEL:
+            self.clear_now()
+
+    def clear_now(self) -> None:
         if not self.jobs.running:
             self.scans.discard()
             self.model.clear()
@@ -116,16 +224,36 @@ class FileListController(QObject):
             self.ui.overall.setValue(0)
             self.state_changed.emit()
 
+    def row_text(self, i: int) -> str:
+        """A storage row as one tab-separated line: name, folder, status, full result."""
+        m = self.model
+        path = m.path(i)
+        r = m.result(i)
+        result = m.result_text(i)
+        if r is not None and r.value and r.value not in result:  # a failed row's digest
+            result = f"{result} ({r.value})" if result else r.value
+        fields = (os.path.basename(path), os.path.dirname(path), m.status(i).label, result)
+        return "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
+
     @Slot()
     def copy_results(self) -> None:
-        texts = [self.model.result_text(self.model.storage_row(r)) for r in self.selected_rows()]
-        QGuiApplication.clipboard().setText("\n".join(texts))
+        """Ctrl+C: the selected rows, in full, as tab-separated lines."""
+        rows = [self.model.storage_row(r) for r in self.selected_rows()]
+        QGuiApplication.clipboard().setText("\n".join(self.row_text(i) for i in rows))
+
+    @Slot()
+    def copy_paths(self) -> None:
+        """The selected rows' full paths, one a line."""
+        rows = [self.model.storage_row(r) for r in self.selected_rows()]
+        QGuiApplication.clipboard().setText("\n".join(self.model.path(i) for i in rows))
 
     @Slot()
     def reveal_selected(self) -> None:
         rows = self.selected_rows()
         if rows:
-            desktop.reveal(self.model.path(self.model.storage_row(rows[0])))
+            path = self.model.path(self.model.storage_row(rows[0]))
+            if not desktop.reveal(path):
+                self.ui.status_label.setText(desktop.cannot_open(path))
 
     def settle_inputs(self) -> None:
         """Run a pending :meth:`inputs_changed` now (Start: the inputs as they are now)."""
@@ -138,11 +266,21 @@ class FileListController(QObject):
         (not mid-scan and not while a job shows its rows: the inputs are not settled then)."""
         self.inputs_timer.stop()  # called directly (scan end, Start): no second pass later
         if not self.scans.scanning and not self.jobs.running:
+            self.ui.message_bar.dismiss_hint()  # it was about the list as it was
             for panel in self.ui.panels.values():
                 panel.set_inputs(self.model.paths)
-        n = self.model.storage_count()
-        self.ui.count_label.setText(f"{n:,} files · {format_bytes(self.model.total_bytes)}")
+        self.update_count()
         self.state_changed.emit()
+
+    @Slot()
+    def update_count(self) -> None:
+        """ "3 files · 12.0 MB", or "1 of 3 files shown · 12.0 MB" under a status filter."""
+        n, shown = self.model.storage_count(), self.model.rowCount()
+        size = format_bytes(self.model.total_bytes)
+        if shown == n:
+            self.ui.count_label.setText(f"{files_text(n)} · {size}")
+        else:
+            self.ui.count_label.setText(f"{shown:,} of {files_text(n)} shown · {size}")
 
     @Slot(int, int, int)
     def scan_progress(self, files: int, skipped: int, folders: int) -> None:
@@ -152,7 +290,7 @@ class FileListController(QObject):
     @Slot(int, bool)
     def scan_finished(self, added: int, cancelled: bool) -> None:
         verb = "Scan cancelled" if cancelled else "Added"
-        self.ui.status_label.setText(f"{verb}: {added:,} new files")
+        self.ui.status_label.setText(f"{verb}: {files_text(added)}")
         log.info("%s: %d new files, %d listed", verb, added, self.model.storage_count())
         self.model.resort()
         self.inputs_changed()

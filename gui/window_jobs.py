@@ -6,8 +6,10 @@ list; the job itself runs in :mod:`gui.job_control`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
@@ -20,6 +22,7 @@ from gui.file_model import FileModel
 from gui.inputs import Snapshot
 from gui.job_control import FinishedJob, JobControl, status_text, summary_text
 from gui.message_bar import Action
+from gui.panels.base import CONTINUE, Question
 from gui.scan_worker import ScanController
 from gui.window_files import FileListController
 from gui.window_settings import save_window_settings
@@ -27,7 +30,7 @@ from gui.window_ui import WindowUI
 
 log = logging.getLogger(__name__)
 
-CONFIRM_LABEL = "Continue"
+CONFIRM_LABEL = CONTINUE
 
 
 class JobController(QObject):
@@ -61,10 +64,14 @@ class JobController(QObject):
         self.settings = settings
         self.main_window = window
         self.confirm_box: QMessageBox | None = None  # the question before a job, while open
-        self._pending: tuple[str, Any, Snapshot] | None = None
+        self._pending: tuple[str, Snapshot, list[tuple[str, Any]]] | None = None
+        self.start_when_listed = False  # Start was asked for while a folder was being listed
+        self._listed: tuple[int, int] = (0, 0)  # rows and generation of the list at Start
+        self.replaced_note: str | None = None  # the job's rows replaced the list: it says so
 
     @Slot()
     def operation_changed(self) -> None:
+        self.ui.message_bar.dismiss_hint()
         self.ui.show_panel()
         self.state_changed.emit()
 
@@ -74,42 +81,67 @@ class JobController(QObject):
 
     @Slot()
     def start(self) -> None:
-        """Run the selected operation on the listed files (Ctrl+Return)."""
-        if self.jobs.running or self.scans.scanning:
+        """Run the selected operation on the listed files (Ctrl+Return); while a folder is
+        still being listed, start once it is (the job needs every row's size)."""
+        if self.jobs.running:
             return
+        if self.scans.scanning:
+            self.start_when_listed = True
+            self.ui.message_bar.show_hint(
+                "info", "Still listing files: the job starts once the listing ends (Esc stops it)."
+            )
+            return
+        self.start_when_listed = False
         if self.confirm_box is not None:  # already asking (the window-modal box is in front)
             return
         self.file_list.settle_inputs()  # the panel proposes outputs from the inputs as they are
         panel = self.ui.current_panel()
         if panel.needs_inputs and self.model.storage_count() == 0:
-            self.ui.message_bar.show_message("warning", "Add files or folders first.")
+            self.ui.message_bar.show_hint("warning", "Add files or folders first.")
             return
         try:
             options = panel.options()
         except ValueError as e:
-            self.ui.message_bar.show_message("warning", str(e))
+            self.ui.message_bar.show_hint("warning", str(e))
             return
         snapshot = self.model.snapshot()
-        question = panel.confirmation(options, len(snapshot.paths) - len(snapshot.skipped))
+        leave_out = panel.leave_out(options)
+        if leave_out is not None:
+            snapshot = dataclasses.replace(snapshot, leave_out=leave_out)
+        question = panel.question(options, len(snapshot.paths) - len(snapshot.skipped))
         if question is None:
             self.begin_job(panel.operation, options, snapshot)
         else:
-            self._ask(panel.title, question, (panel.operation, options, snapshot))
+            self._ask(panel.title, question, panel.operation, snapshot)
 
-    def _ask(self, title: str, question: str, job: tuple[str, Any, Snapshot]) -> None:
-        """Ask once before a job that cannot be undone (deleting sources); it starts only on
-        Continue. Window-modal but not blocking (tests and the event loop go on)."""
+    @Slot(int, bool)
+    def scan_finished(self, added: int, cancelled: bool) -> None:
+        """Start asked for while listing: start now, or say why not."""
+        if not self.start_when_listed or self.scans.scanning:
+            return
+        self.start_when_listed = False
+        if cancelled:
+            self.ui.message_bar.show_hint("info", "Not started: the listing was stopped.")
+        else:
+            self.start()
+
+    def _ask(self, title: str, question: Question, op_name: str, snapshot: Snapshot) -> None:
+        """Ask once before a job (sources deleted, a manifest replaced); it starts only on one
+        of the question's answers. Window-modal but not blocking (the event loop goes on)."""
         box = QMessageBox(
-            QMessageBox.Icon.Warning, title, question, QMessageBox.StandardButton.NoButton
+            QMessageBox.Icon.Warning, title, question.text, QMessageBox.StandardButton.NoButton
         )
         box.setParent(self.main_window, box.windowFlags())
         box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.addButton(CONFIRM_LABEL, QMessageBox.ButtonRole.AcceptRole)
+        if question.informative:
+            box.setInformativeText(question.informative)
+        for label, _ in question.answers:
+            box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)  # Enter does not delete anything
+        box.setDefaultButton(cancel)  # Enter does not delete or replace anything
         box.setEscapeButton(cancel)
         box.finished.connect(self._answered)
-        self.confirm_box, self._pending = box, job
+        self.confirm_box, self._pending = box, (op_name, snapshot, question.answers)
         box.open()
 
     @Slot()
@@ -120,29 +152,43 @@ class JobController(QObject):
             return
         clicked = box.clickedButton()
         box.deleteLater()
-        if clicked is None or clicked.text() != CONFIRM_LABEL:
+        op_name, snapshot, answers = job
+        text = clicked.text() if clicked is not None else None
+        options = next((o for label, o in answers if label == text), None)
+        if options is None:
             self.ui.message_bar.show_message("info", "Not started: nothing was changed.")
             return
         if not self.jobs.running and not self.scans.scanning:
-            self.begin_job(*job)
+            self.begin_job(op_name, options, snapshot)
 
     @Slot()
     def retry_failed(self) -> None:
-        """Run the last job's failed and cancelled rows again, keeping the other results."""
-        plan = self.jobs.retry_plan()
+        """Run the last job's failed rows again, keeping the other results."""
+        self._rerun(self.jobs.retry_plan(), "retry")
+
+    @Slot()
+    def resume(self) -> None:
+        """Run the rows the last job left unfinished (cancelled), keeping the other results."""
+        self._rerun(self.jobs.resume_plan(), "resume")
+
+    def _rerun(self, plan: Any, how: str) -> None:
         last = self.jobs.last
         if plan is not None and last is not None:
-            self.begin_job(last.op_name, last.options, plan)
+            number = last.recorder.job_number if last.recorder is not None else None
+            self.begin_job(last.op_name, last.options, plan, origin=number, how=how)
 
-    def begin_job(self, op_name: str, options: Any, inputs: Any) -> None:
-        """Run ``op_name`` with ``options`` over ``inputs`` (a snapshot of the list, or a plan)."""
+    def begin_job(self, op_name: str, options: Any, inputs: Any, **rerun: Any) -> None:
+        """Run ``op_name`` with ``options`` over ``inputs`` (a snapshot of the list, or a plan);
+        ``rerun``: a resume's or retry's ``carry``, ``origin``, ``how``, ``given``."""
         ui = self.ui
         save_window_settings(self.main_window, ui, self.settings)
         ui.message_bar.hide()
+        self._listed = (self.model.storage_count(), self.model.generation)
+        self.replaced_note = None
         ui.overall.setValue(0)
         ui.status_label.setText("Preparing…")
         limit = ui.time_limit.value()
-        self.jobs.start(op_name, options, inputs, ui.workers.value(), limit or None)
+        self.jobs.start(op_name, options, inputs, ui.workers.value(), limit or None, **rerun)
         self.state_changed.emit()
 
     @Slot()
@@ -172,6 +218,13 @@ class JobController(QObject):
 
     @Slot()
     def job_started(self) -> None:
+        listed, generation = self._listed
+        if listed and self.model.generation != generation:  # verify lists its manifest's rows
+            self.replaced_note = (
+                f"The list shows the {self.model.storage_count():,} files the manifest lists "
+                f"instead of the {listed:,} listed before; add those again to process them."
+            )
+            self.ui.message_bar.show_message("info", self.replaced_note)
         self.state_changed.emit()
 
     @Slot()
@@ -204,12 +257,20 @@ class JobController(QObject):
         else:
             self._show_summary(finished)
 
+    def hand_over(self, how: Callable[[str], bool], path: str) -> None:
+        """Open or reveal ``path`` on the desktop; say so in the window when nothing took it
+        (no file manager: only stderr said it before)."""
+        if not how(path):
+            self.ui.status_label.setText(desktop.cannot_open(path))
+
     def _show_summary(self, job: FinishedJob) -> None:
         t, report = job.tracker, job.report
         headline = summary_text(t, report)
         self.ui.status_label.setText(headline)
         log.info("%s: %s", job.op_name, headline)
         lines = list(report.notes + report.lines) if report is not None else []
+        if self.replaced_note:
+            lines.append(self.replaced_note)
         if report is not None and report.error:
             lines.append(report.error)
         actions: list[Action] = []
@@ -218,11 +279,16 @@ class JobController(QObject):
         if outputs:
             out = outputs[0]
             if os.path.isdir(out):
-                actions.append(("Open output folder", lambda: desktop.open_path(out)))
+                actions.append(
+                    ("Open output folder", lambda: self.hand_over(desktop.open_path, out))
+                )
             else:
-                actions.append((f"Open {os.path.basename(out)}", lambda: desktop.open_path(out)))
-                actions.append(("Show in folder", lambda: desktop.reveal(out)))
-        if self.ui.actions.retry.isEnabled():
+                open_it = lambda: self.hand_over(desktop.open_path, out)  # noqa: E731
+                actions.append((f"Open {os.path.basename(out)}", open_it))
+                actions.append(("Show in folder", lambda: self.hand_over(desktop.reveal, out)))
+        if self.jobs.can_resume():  # a cancel left rows: "Retry failed" would misname it
+            actions.append(("Resume", self.resume))
+        if self.jobs.can_retry():
             actions.append(("Retry failed", self.retry_failed))
         bad = t.counts[Status.FAILED] or (report is not None and report.error)
         kind = "error" if bad else "warning" if report and report.cancelled else "info"

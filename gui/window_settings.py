@@ -10,6 +10,7 @@ import os
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
+from gui.screen_fit import fit_to_screen
 from gui.settings import read_bool, read_int, read_str
 from gui.window_ui import WindowUI
 
@@ -17,7 +18,7 @@ from gui.window_ui import WindowUI
 def load_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> None:
     """Restore the fields of ``ui`` and the geometry of ``window`` from ``s``."""
     cpu = os.cpu_count() or 1
-    ui.workers.setValue(read_int(s, "workers", cpu, 1, 2 * cpu))
+    ui.workers.setValue(read_int(s, "workers", cpu, 1, ui.workers.maximum()))
     ui.time_limit.setValue(read_int(s, "time_limit", 0, 0, 24 * 3600))
     for panel in ui.panels.values():
         panel.load_settings(s)
@@ -35,8 +36,7 @@ def load_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> Non
         value = s.value(key)
         if isinstance(value, QByteArray | bytes):
             restore(value)
-    if not isinstance(s.value("window/geometry"), QByteArray | bytes):
-        window.resize(1280, 800)
+    fit_to_screen(window, first=not isinstance(s.value("window/geometry"), QByteArray | bytes))
 
 
 def save_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> None:

@@ -9,9 +9,10 @@ message bar and the status line.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -52,6 +53,8 @@ STATUS_FILTERS: list[tuple[str, tuple[Status, ...] | None]] = [
 ]
 
 
+COMBO_CHARS = 14  # characters a sidebar combo box shows at least
+MAX_WORKERS_PER_CPU = 4  # slow disks, network shares and external commands gain from more
 PAUSE_TIP = "Pause the running job (its workers stop and use no CPU until resumed)"
 RESUME_TIP = "Resume the paused job"
 
@@ -69,6 +72,7 @@ class Actions:
     cancel: QAction
     quit: QAction
     copy: QAction
+    copy_path: QAction
     reveal: QAction
     retry: QAction
 
@@ -101,7 +105,10 @@ def build_actions(w: QObject) -> Actions:
         pause=_action(w, "&Pause", "Ctrl+P", PAUSE_TIP),
         cancel=_action(w, "&Cancel", "Esc", "Cancel the running job or scan"),
         quit=_action(w, "&Quit", QKeySequence.StandardKey.Quit),
-        copy=_action(w, "&Copy result", QKeySequence.StandardKey.Copy),
+        copy=_action(
+            w, "&Copy rows", QKeySequence.StandardKey.Copy, "Copy the selected rows in full"
+        ),
+        copy_path=_action(w, "Copy &path", None, "Copy the selected files' full paths"),
         reveal=_action(w, "Show in file &manager"),
         retry=_action(w, "Re&try failed", None, "Run the failed and cancelled rows again"),
     )
@@ -166,6 +173,21 @@ class PanelStack(QWidget):
         page.show()
 
 
+class _LayoutWatch(QObject):
+    """Calls ``callback`` whenever ``widget``'s layout is recomputed (a panel shown, a preview
+    grown)."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._callback()
+        return False
+
+
 def _labelled(text: str, buddy: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(buddy)
@@ -191,12 +213,15 @@ class WindowUI:
             self.panel_stack.addWidget(panel)
             self.op_combo.addItem(cls.title, name)
         self.workers = QSpinBox()
-        self.workers.setRange(1, 2 * cpu)
+        self.workers.setRange(1, MAX_WORKERS_PER_CPU * cpu)
         self.workers.setValue(cpu)
         self.workers.setAccessibleName("Worker processes")
         self.workers.setToolTip(
-            f"Processes working in parallel (this computer has {cpu} CPU cores)"
+            f"Processes working in parallel (this computer has {cpu} CPU cores). More than the "
+            "cores helps with slow disks and network shares, not with work that keeps a core busy"
         )
+        self.workers_note = QLabel(f"of {cpu} CPU cores")
+        self.workers_note.setAccessibleName("Worker count note")
         self.time_limit = QSpinBox()
         self.time_limit.setRange(0, 24 * 3600)
         self.time_limit.setSuffix(" s")
@@ -223,6 +248,14 @@ class WindowUI:
             self.status_filter.addItem(label, statuses)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("File count")
+        self.follow = QCheckBox("Follow running files")
+        self.follow.setAccessibleName("Follow running files")
+        self.follow.setToolTip(
+            "Keep the files being worked on in view (on while a job runs, off once you scroll)"
+        )
+        self.current_label = QLabel()
+        self.current_label.setAccessibleName("Current files")
+        self.current_label.setTextFormat(Qt.TextFormat.PlainText)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         # --- bottom: progress and the big buttons ------------------------------------------
         self.message_bar = MessageBar()
@@ -252,16 +285,37 @@ class WindowUI:
         """The options panel of the operation chosen in the selector."""
         return self.panels[str(self.op_combo.currentData())]
 
+    def update_workers_note(self) -> None:
+        """Warn when more workers than cores are chosen for work that keeps a core busy."""
+        cpu = os.cpu_count() or 1
+        over = self.workers.value() > cpu and self.current_panel().cpu_bound
+        self.workers_note.setText(
+            f"⚠ over the {cpu} CPU cores: slower" if over else f"of {cpu} CPU cores"
+        )
+        self.workers_note.setToolTip(
+            f"{self.current_panel().title} keeps a core busy per worker: more workers than the "
+            f"{cpu} cores only share them"
+            if over
+            else ""
+        )
+
     def show_panel(self) -> None:
         """Show the current operation's panel; the stack takes that panel's height, not the
         tallest panel's (see :class:`PanelStack`)."""
         self.panel_stack.setCurrentWidget(self.current_panel())
+        self.fit_sidebar()
+
+    def fit_sidebar(self) -> None:
+        """The sidebar's scroll area is at least as wide as the shown panel needs (its fields
+        are never cut at the right; it scrolls only vertically)."""
+        bar_width = self.side_scroll.verticalScrollBar().sizeHint().width()
+        self.side_scroll.setMinimumWidth(self.sidebar.minimumSizeHint().width() + bar_width)
 
     def _lay_out(self, window: QMainWindow, cpu: int) -> None:
         self.panel_stack.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         workers_row = QHBoxLayout()
         workers_row.addWidget(self.workers)
-        workers_row.addWidget(QLabel(f"of {cpu} CPU cores"))
+        workers_row.addWidget(self.workers_note, 1)
         workers_row.addStretch(1)
         top = QFormLayout()
         top.addRow(_labelled("&Operation:", self.op_combo), self.op_combo)
@@ -289,12 +343,21 @@ class WindowUI:
         side_scroll.setWidgetResizable(True)
         side_scroll.setFrameShape(QFrame.Shape.NoFrame)
         side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        bar_width = side_scroll.verticalScrollBar().sizeHint().width()
-        side_scroll.setMinimumWidth(sidebar.minimumSizeHint().width() + bar_width)
+        self.side_scroll, self.sidebar = side_scroll, sidebar
+        # Combo boxes may be narrower than their longest item (the popup shows it in full), so
+        # that the sidebar leaves the table room on small screens and at 2x.
+        for combo in sidebar.findChildren(QComboBox):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(COMBO_CHARS)
+        self._sidebar_watch = _LayoutWatch(sidebar, self.fit_sidebar)
+        self.fit_sidebar()
 
         filter_row = QHBoxLayout()
-        filter_row.addWidget(_labelled("S&how:", self.status_filter))
+        filter_row.addWidget(_labelled("&View:", self.status_filter))
         filter_row.addWidget(self.status_filter)
+        filter_row.addWidget(self.follow)
         filter_row.addStretch(1)
         filter_row.addWidget(self.count_label)
         files = QWidget()
@@ -319,7 +382,8 @@ class WindowUI:
         layout.addWidget(self.message_bar)
         layout.addLayout(run_row)
         window.setCentralWidget(central)
-        window.statusBar().addWidget(self.status_label, 1)
+        window.statusBar().addWidget(self.status_label, 3)
+        window.statusBar().addWidget(self.current_label, 2)
 
     def _build_menus(self, window: QMainWindow) -> None:
         a = self.actions
@@ -330,7 +394,7 @@ class WindowUI:
         files.addSeparator()
         files.addAction(a.quit)
         edit = window.menuBar().addMenu("&Edit")
-        edit.addActions([a.copy, a.reveal])
+        edit.addActions([a.copy, a.copy_path, a.reveal])
         edit.addSeparator()
         edit.addActions([a.remove, a.clear])
         bar = window.addToolBar("Files")
@@ -342,4 +406,4 @@ class WindowUI:
         sep = QAction(window)
         sep.setSeparator(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.view.addActions([a.copy, a.reveal, sep, a.remove, a.retry])
+        self.view.addActions([a.copy, a.copy_path, a.reveal, sep, a.remove, a.retry])

@@ -1,8 +1,9 @@
 """Options panels, found from the operations: there is no registry of panels.
 
 The operations are :func:`core.operations.names` (core's registry). The panel of operation
-``NAME`` is the class ``PANEL`` in the module ``gui.panels.NAME_panel``; an operation with no
-such module is simply not offered in the window (logged at debug level). Adding an operation's
+``NAME`` is the class ``PANEL`` in the module ``gui.panels.NAME_panel``, or for a plugin the
+class its package declares under the ``parabatch.panels`` entry points; an operation with
+neither is simply not offered in the window (logged at debug level). Adding an operation's
 panel is adding that module.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from core import operations
+from core import operations, plugins
 from gui.panels.base import OperationPanel
 
 log = logging.getLogger(__name__)
@@ -29,19 +30,27 @@ def load_panel(name: str) -> type[OperationPanel] | None:
     ``PANEL`` for another operation) is logged and left out too, so the app still starts; the
     test suite loads every present panel strictly.
     """
-    module_name = panel_module(name)
+    module_name, attr = panel_module(name), "PANEL"
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
-        if e.name == module_name:
-            log.debug("operation %r has no panel (no module %s): not offered", name, module_name)
-        else:
+        if e.name != module_name:
             log.exception("the panel of %r could not be imported", name)
-        return None
+            return None
+        target = plugins.panel_target(name)  # a plugin's own panel
+        if target is None:
+            log.debug("operation %r has no panel (no module %s): not offered", name, module_name)
+            return None
+        module_name, _, attr = target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:
+            log.exception("the panel of plugin operation %r could not be imported", name)
+            return None
     except Exception:
         log.exception("the panel of %r could not be imported", name)
         return None
-    cls = getattr(module, "PANEL", None)
+    cls = getattr(module, attr, None)
     if not (isinstance(cls, type) and issubclass(cls, OperationPanel)):
         log.error("%s has no PANEL (an OperationPanel subclass): %r not offered", module_name, name)
         return None

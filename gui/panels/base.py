@@ -9,7 +9,8 @@ it persist its fields. Panels never run work themselves.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QSettings, Signal
@@ -23,6 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from core.wording import plural
+
+CONTINUE = "Continue"
+
+
+@dataclass
+class Question:
+    """What Start asks once before a job: ``text``, and the answers that start it, each with
+    the options it starts with (Cancel is always offered and starts nothing)."""
+
+    text: str
+    answers: list[tuple[str, Any]] = field(default_factory=list)
+    informative: str = ""
 
 
 class OperationPanel(QWidget):
@@ -38,6 +51,9 @@ class OperationPanel(QWidget):
     operation: ClassVar[str] = ""
     title: ClassVar[str] = ""
     needs_inputs: ClassVar[bool] = True  # False: the job's rows come from elsewhere (verify)
+    cpu_bound: ClassVar[bool] = False  # True: more workers than CPU cores only slow it down
+    cancel_note: ClassVar[str] = "Files already processed keep their results."
+    """What a cancel keeps, as the quit question says it."""
 
     changed = Signal()
 
@@ -66,6 +82,17 @@ class OperationPanel(QWidget):
     def confirmation(self, options: Any, files: int) -> str | None:
         """A question to ask once before a job with ``options`` over ``files`` listed files
         starts (say, sources will be deleted); None: start without asking."""
+        return None
+
+    def question(self, options: Any, files: int) -> Question | None:
+        """What to ask before the job starts (default: :meth:`confirmation`, answered with
+        Continue); None: start without asking."""
+        text = self.confirmation(options, files)
+        return None if text is None else Question(text, [(CONTINUE, options)])
+
+    def leave_out(self, options: Any) -> Callable[[str], str | None] | None:
+        """A test run on each listed path as the job is planned: the reason it is left out
+        (listed as skipped), or None to take it; None: take every file."""
         return None
 
     def set_inputs(self, paths: Sequence[str]) -> None:

@@ -1,22 +1,28 @@
 """Options of the "checksum" operation: the algorithm and where the manifest goes.
 
 With no manifest path given, the manifest goes to the common folder of the inputs under the
-algorithm's conventional name (``SHA256SUMS``); an existing file is never overwritten silently,
-the first free name (``SHA256SUMS-2``) is taken instead.
+algorithm's conventional name (``SHA256SUMS``); a bare name (``sums``) goes to that folder too,
+never to the app's working folder, and the full path is shown under the field. An existing
+manifest is never overwritten silently: Start asks once (replace, keep both, cancel). Manifests
+of the chosen kind among the inputs are left out (listed as skipped), not hashed.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel
 
 from core import manifest
 from core.operations.checksum import ChecksumOptions
-from gui.panels.base import OperationPanel, PathField, common_folder, free_path
+from gui.panels.base import OperationPanel, PathField, Question, common_folder, free_path
+
+REPLACE, KEEP_BOTH = "Replace", "Keep both"
 
 
 class ChecksumPanel(OperationPanel):
@@ -24,6 +30,7 @@ class ChecksumPanel(OperationPanel):
 
     operation = "checksum"
     title = "Create checksums"
+    cancel_note = "A cancelled job writes no manifest: the checksums computed so far are lost."
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -39,14 +46,22 @@ class ChecksumPanel(OperationPanel):
         self.algorithm.setCurrentIndex(self.algorithm.findData(manifest.DEFAULT_ALGORITHM))
         self.manifest = PathField("save", "Manifest file", "All files (*)", self)
         self.manifest.edit.setToolTip(
-            "Leave empty to write the manifest next to the files, under a name not yet taken"
+            "Leave empty to write the manifest in the files' common folder; a name without a "
+            "folder goes there too"
         )
+        self.target = QLabel(self)
+        self.target.setAccessibleName("Manifest written to")
+        self.target.setWordWrap(True)
+        self.target.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.target.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("&Algorithm:", self.algorithm)
         form.addRow("&Manifest:", self.manifest)
+        form.addRow("", self.target)
         self.algorithm.currentIndexChanged.connect(self._update_default)
         self.algorithm.currentIndexChanged.connect(self.changed)
+        self.manifest.changed.connect(self._update_default)
         self.manifest.changed.connect(self.changed)
         self._update_default()
 
@@ -54,30 +69,79 @@ class ChecksumPanel(OperationPanel):
         return str(self.algorithm.currentData() or manifest.DEFAULT_ALGORITHM)
 
     def default_manifest(self) -> str | None:
-        """Where the manifest goes when no path was given (a name not taken yet)."""
+        """Where the manifest goes when no path was given: the algorithm's conventional name
+        in the inputs' common folder (Start asks if it exists)."""
         if self._folder is None:
             return None
         name = manifest.ALGORITHMS[self._algorithm()].sums_name
-        return free_path(os.path.join(self._folder, name))
+        return os.path.join(self._folder, name)
+
+    def manifest_path(self) -> str | None:
+        """The full path the manifest is written to: the field's path (a relative one taken
+        from the inputs' common folder), else the default; None before any input is listed
+        unless the field holds an absolute path."""
+        text = os.path.expanduser(self.manifest.text())
+        if not text:
+            return self.default_manifest()
+        if not os.path.isabs(text):
+            if self._folder is None:
+                return None
+            text = os.path.join(self._folder, text)
+        return os.path.normpath(text)
 
     def _update_default(self) -> None:
         default = self.default_manifest()
         self.manifest.set_placeholder(
-            f"Automatic: {default}" if default else "Automatic: next to the files"
+            f"Automatic: {os.path.basename(default)}" if default else "Automatic: next to the files"
         )
+        path = self.manifest_path()
+        self.target.setText(f"Written to {path}" if path else "Written to the files' folder")
 
     def set_inputs(self, paths: Sequence[str]) -> None:
         self._folder = common_folder(paths)
         self._update_default()
 
     def options(self) -> ChecksumOptions:
-        path = self.manifest.text() or self.default_manifest()
+        path = self.manifest_path()
         if path is None:
             raise ValueError("Add files to checksum first.")
-        path = os.path.abspath(os.path.expanduser(path))
         if os.path.isdir(path):
             raise ValueError(f"The manifest path {path} is a folder; give a file name.")
         return ChecksumOptions(algorithm=self._algorithm(), manifest=path)
+
+    def question(self, options: Any, files: int) -> Question | None:
+        """An existing manifest: replace it, or keep both (this one under a free name)?"""
+        path = options.manifest
+        if not path or not os.path.lexists(path):
+            return None
+        other = free_path(path)
+        keep = ChecksumOptions(algorithm=options.algorithm, manifest=other)
+        return Question(
+            f"{os.path.basename(path)} already exists in {os.path.dirname(path)}.",
+            [(REPLACE, options), (KEEP_BOTH, keep)],
+            informative=(
+                f"Replace it with this job's manifest, or keep both (this job's manifest is "
+                f"then {os.path.basename(other)})? A job where files fail never replaces it."
+            ),
+        )
+
+    def leave_out(self, options: Any) -> Callable[[str], str | None] | None:
+        """Manifests of the chosen kind among the inputs are not hashed."""
+        algo = manifest.ALGORITHMS[options.algorithm]
+        upper, suffixes = algo.sums_name.upper(), algo.suffixes
+        reason = f"an existing {options.algorithm} manifest: manifests are not hashed"
+
+        numbered = re.compile(rf"{re.escape(upper)}[.-][0-9]+")  # SHA256SUMS.1, SHA256SUMS-2
+
+        def test(path: str) -> str | None:
+            name = os.path.basename(path)
+            if name.upper() == upper or numbered.fullmatch(name.upper()):
+                return reason
+            if name.lower().endswith(suffixes) or manifest.algorithm_from_filename(name) is algo:
+                return reason
+            return None
+
+        return test
 
     def outputs(self, options: Any) -> list[str]:
         return [options.manifest] if getattr(options, "manifest", None) else []

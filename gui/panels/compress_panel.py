@@ -29,6 +29,7 @@ class CompressPanel(OperationPanel):
 
     operation = "compress"
     title = "Compress files"
+    cpu_bound = True
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -53,8 +54,8 @@ class CompressPanel(OperationPanel):
         )
         box = QGroupBox("Compression", self)
         form = QFormLayout(box)
-        form.addRow("&Format:", self.format)
-        form.addRow("&Level:", self.level)
+        form.addRow("Fo&rmat:", self.format)
+        form.addRow("&Compression level:", self.level)
         form.addRow("", self.delete)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

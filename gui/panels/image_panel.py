@@ -68,6 +68,8 @@ class ImagePanel(OperationPanel):
 
     operation = "image"
     title = "Convert / resize images"
+    cpu_bound = True
+    cancel_note = "Images already converted are kept; no partial output is left behind."
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -98,8 +100,18 @@ class ImagePanel(OperationPanel):
         self.background.setPlaceholderText("white, #rrggbb or r,g,b")
         self.frames = _combo(self, "Animated images", _FRAMES)
         self.max_pixels = _spin(self, "Pixel limit", 0, 2_000_000_000, 0, " px")
-        self.max_pixels.setSpecialValueText("Pillow default (about 89 million)")
-        self.max_pixels.setToolTip("Images with more pixels are refused (decompression-bomb guard)")
+        self.max_pixels.setSpecialValueText("Pillow's (89 Mpx)")
+        self.max_pixels.setToolTip(
+            "Images with more pixels are refused (decompression-bomb guard); by default "
+            "Pillow's limit, about 89 million pixels"
+        )
+        self.any_file = QCheckBox("Accept an&y file, not just images", self)
+        self.any_file.setAccessibleName("Any file")
+        self.any_file.setToolTip(
+            "Off: files that are not images (by name, or by their first bytes where unsure) are "
+            "listed as skipped. On: every file is tried, and those that are not images fail"
+        )
+        self.any_file.setChecked(d.any_file)
         op = operations.get(self.operation)
         assert isinstance(op, ImageOperation)
         self.outputs_group = OutputsGroup(
@@ -107,6 +119,7 @@ class ImagePanel(OperationPanel):
             self.options,
             default=d.naming,
             hint="Add images to preview their output names.",
+            default_folder="converted",
             parent=self,
         )
         g = self.outputs_group  # its fields, as panel attributes for tests and scripts
@@ -118,7 +131,7 @@ class ImagePanel(OperationPanel):
         for s in (self.max_width, self.max_height, self.quality, self.png_level, self.max_pixels):
             s.valueChanged.connect(self.changed)
         self.scale.valueChanged.connect(self.changed)
-        for c in (self.enlarge, self.progressive, self.keep_metadata):
+        for c in (self.enlarge, self.progressive, self.keep_metadata, self.any_file):
             c.toggled.connect(self.changed)
         self.background.textChanged.connect(self.changed)
         self.outputs_group.changed.connect(self.changed)
@@ -128,19 +141,20 @@ class ImagePanel(OperationPanel):
     def _build_layout(self) -> None:
         conv = QGroupBox("Conversion", self)
         f = self._conv_form = QFormLayout(conv)
-        f.addRow("&Format:", self.format)
-        f.addRow("&Resize:", self.resize_mode)
-        f.addRow("Max &width:", self.max_width)
-        f.addRow("Max &height:", self.max_height)
+        f.addRow("Fo&rmat:", self.format)
+        f.addRow("Resi&ze:", self.resize_mode)
+        f.addRow("Max wi&dth:", self.max_width)
+        f.addRow("Max hei&ght:", self.max_height)
         f.addRow("", self.enlarge)
-        f.addRow("&Scale:", self.scale)
+        f.addRow("Sc&ale:", self.scale)
         f.addRow("&Quality:", self.quality)
         f.addRow("&PNG level:", self.png_level)
         f.addRow("", self.progressive)
         f.addRow("", self.keep_metadata)
         f.addRow("&Background:", self.background)
-        f.addRow("&Animation:", self.frames)
-        f.addRow("Pixel &limit:", self.max_pixels)
+        f.addRow("Ani&mation:", self.frames)
+        f.addRow("Pixel limi&t:", self.max_pixels)
+        f.addRow("", self.any_file)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(conv)
@@ -185,6 +199,7 @@ class ImagePanel(OperationPanel):
             frames=str(self.frames.currentData()),
             max_pixels=self.max_pixels.value() or None,
             naming=rule,
+            any_file=self.any_file.isChecked(),
         )
 
     def set_inputs(self, paths: Sequence[str]) -> None:
@@ -246,6 +261,7 @@ class ImagePanel(OperationPanel):
             "enlarge": self.enlarge,
             "progressive": self.progressive,
             "keep_metadata": self.keep_metadata,
+            "any_file": self.any_file,
         }
 
 

@@ -53,26 +53,36 @@ class OutputsGroup(QGroupBox):
         default: NamingRule | None = None,
         fields: Sequence[str] | None = None,
         hint: str = "Add files to preview their output names.",
+        default_folder: str | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__("Outputs", parent)
         self.operation = operation
         self._options = options
         self.hint = hint
+        # With no output folder given: this folder in the inputs' common folder, the inputs'
+        # tree mirrored in it (None: beside each input). A folder of its own keeps outputs from
+        # being taken for inputs when the folder is added again.
+        self.default_folder = default_folder
         self._deferred_ok = fields is None or any(f in SIZE_FIELDS for f in fields)
         self._first: list[str] = []
         self._root: str | None = None
         d = default or NamingRule()
         fields = fields if fields is not None else FIELDS
         self.output_dir = PathField("folder", "Output folder", parent=self)
-        self.output_dir.set_placeholder("Beside each input")
+        self.output_dir.set_placeholder(
+            f"Automatic: a {default_folder} folder beside the inputs"
+            if default_folder
+            else "Beside each input"
+        )
         self.template = QLineEdit(d.template, self)
         self.template.setAccessibleName("Output name template")
         shown = " ".join("{" + f + "}" for f in fields)
         self.template.setToolTip(
             f"Output name without extension. Fields: {shown}; '/' makes subfolders"
         )
-        self.mirror = QCheckBox("Recreate the inputs' folder tree in the output folder", self)
+        self.mirror = QCheckBox("Recreate the folder tree", self)
+        self.mirror.setToolTip("Recreate the inputs' folder tree in the output folder")
         self.mirror.setChecked(d.mirror_tree)
         self.collision = QComboBox(self)
         self.collision.setAccessibleName("When an output name is taken")
@@ -85,10 +95,10 @@ class OutputsGroup(QGroupBox):
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         form = QFormLayout(self)
-        form.addRow("&Output folder:", self.output_dir)
+        form.addRow("O&utput folder:", self.output_dir)
         form.addRow("&Name:", self.template)
         form.addRow("", self.mirror)
-        form.addRow("If &taken:", self.collision)
+        form.addRow("If ta&ken:", self.collision)
         form.addRow("Preview:", self.preview)
         self.output_dir.changed.connect(self.changed)
         self.template.textChanged.connect(self.changed)
@@ -103,12 +113,22 @@ class OutputsGroup(QGroupBox):
             raise ValueError("{width} and {height} are known only for images; use other fields")
         out = self.output_dir.text()
         out_dir = os.path.abspath(os.path.expanduser(out)) if out else None
+        mirror = self.mirror.isChecked() and out_dir is not None
+        automatic = self.automatic_folder()
+        if out_dir is None and automatic is not None:
+            out_dir, mirror = automatic, True
         return NamingRule(
             output_dir=out_dir,
             template=template,
-            mirror_tree=self.mirror.isChecked() and out_dir is not None,
+            mirror_tree=mirror,
             collision=Collision(self.collision.currentData()),
         )
+
+    def automatic_folder(self) -> str | None:
+        """Where outputs go when no output folder is given (None: beside each input)."""
+        if self.default_folder is None or self._root is None:
+            return None
+        return os.path.join(self._root, self.default_folder)
 
     # --- inputs and the preview --------------------------------------------------------------
     def set_inputs(self, paths: Sequence[str]) -> None:
@@ -116,6 +136,9 @@ class OutputsGroup(QGroupBox):
         extremes are looked at)."""
         self._first = list(paths[:PREVIEW_COUNT])
         self._root = common_folder(paths)
+        automatic = self.automatic_folder()
+        if automatic is not None:
+            self.output_dir.set_placeholder(f"Automatic: {automatic}")
         self.refresh()
 
     def refresh(self) -> None:
@@ -125,16 +148,24 @@ class OutputsGroup(QGroupBox):
 
     def preview_text(self) -> str:
         """The first inputs' planned outputs (relative to the output folder, or to the input's
-        folder when writing beside it), one per line, or what is wrong with the options."""
+        folder when writing beside it), one per line, or what is wrong with the options. An
+        input the operation does not take says so, as the job will skip it."""
         if not self._first:
             return self.hint
         try:
             options = self._options()
-            planned = self.operation.plan_names(self._first, options, root=self._root)
+            any_file = getattr(options, "any_file", False)
+            why = {p: None if any_file else self.operation.accepts(p, options) for p in self._first}
+            taken = [p for p in self._first if why[p] is None]
+            planned = iter(self.operation.plan_names(taken, options, root=self._root))
         except (ValueError, FileError) as e:
             return f"⚠ {e}"
         lines = []
-        for p in planned:
+        for source in self._first:
+            if why[source] is not None:
+                lines.append(f"{os.path.basename(source)}: skipped ({why[source]})")
+                continue
+            p = next(planned)
             base = options.naming.output_dir or os.path.dirname(p.source)
             shown = "—" if p.output is None else os.path.relpath(p.output, base)
             if p.deferred:  # show the pattern as the user wrote it

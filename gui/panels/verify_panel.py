@@ -30,6 +30,7 @@ class VerifyPanel(OperationPanel):
     operation = "verify"
     title = "Verify checksums"
     needs_inputs = False
+    cancel_note = "Nothing is written; the files checked so far keep their results in the list."
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

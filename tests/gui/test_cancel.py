@@ -54,8 +54,9 @@ def test_cancel_keeps_finished_rows_and_cancels_the_rest(qtbot, window, tmp_path
             assert m.result_text(i) == hashlib.sha256(files[i].read_bytes()).hexdigest()
     assert window.message_bar.headline.text().startswith("Cancelled in")
     assert window.start_button.isEnabled()
-    assert window.actions_.retry.isEnabled()  # the cancelled rows can run again
-    assert window.message_bar.button("Retry failed") is not None
+    assert window.journal.resume_action.isEnabled()  # the cancelled rows can run again
+    assert window.message_bar.button("Resume") is not None
+    assert window.message_bar.button("Retry failed") is None  # nothing failed
     window.shutdown()
     assert child_processes() == []
 

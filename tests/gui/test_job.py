@@ -58,7 +58,11 @@ def test_default_manifest_never_overwrites(qtbot, window, tmp_path: Path) -> Non
     add_and_wait(
         qtbot, window, [str(tmp_path / "in" / "f000.bin"), str(tmp_path / "in" / "f001.bin")]
     )
-    run_and_wait(qtbot, window)
+    window.start_button.click()  # an existing manifest: Start asks (replace / keep both)
+    box = window.job_controller.confirm_box
+    assert box is not None and "SHA256SUMS already exists" in box.text()
+    with qtbot.waitSignal(window.jobs.ended, timeout=60_000):
+        next(b for b in box.buttons() if b.text() == "Keep both").click()
     assert (tmp_path / "in" / "SHA256SUMS").read_text() == "precious\n"
     assert (tmp_path / "in" / "SHA256SUMS-2").is_file()
 

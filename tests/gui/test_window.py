@@ -48,7 +48,7 @@ def test_settings_survive_a_restart(qtbot, settings: QSettings) -> None:
 
 def test_worker_count_range_and_engine(qtbot, window) -> None:
     cpu = os.cpu_count() or 1
-    assert window.workers.minimum() == 1 and window.workers.maximum() == 2 * cpu
+    assert window.workers.minimum() == 1 and window.workers.maximum() == 4 * cpu
 
 
 def test_worker_count_and_time_limit_keep_their_own_width(qtbot, window) -> None:
@@ -104,7 +104,9 @@ def test_copy_result_and_title_during_job(qtbot, window, tmp_path: Path) -> None
     window.view.selectAll()
     window.actions_.copy.trigger()
     lines = QGuiApplication.clipboard().text().splitlines()
-    assert len(lines) == 2 and all(len(x) == 64 for x in lines)
+    rows = [line.split("\t") for line in lines]
+    assert [r[0] for r in rows] == ["f000.bin", "f001.bin"]  # name, folder, status, result
+    assert all(r[1] == str(tmp_path / "in") and r[2] == "Done" and len(r[3]) == 64 for r in rows)
 
 
 def test_start_without_files_explains(qtbot, window) -> None:
