@@ -111,6 +111,7 @@ class Job:
         self.tasks = plan.tasks if isinstance(plan.tasks, TaskList) else TaskList(plan.tasks)
         self.settled = plan.settled
         self.notes = plan.notes
+        self.remarks = plan.remarks  # row -> Kind a done result of that row carries
         self.job_id = engine.new_job_id()
         if source is not None and not self.op.streams:
             raise ValueError(f"the {op_name} operation needs all its inputs before it starts")
@@ -200,6 +201,14 @@ class Job:
 
     # --- run side ----------------------------------------------------------------------------
     def _sink(self, results: list[FileResult]) -> None:
+        remarks = self.remarks
+        if remarks:  # what the plan decided for these rows, on the ones that were done
+            kinds = self._results.kinds
+            for r in results:
+                remark = remarks.get(r.index)
+                if remark is not None and r.status is Status.DONE and r.kind == Kind.NONE:
+                    r.kind = remark
+                    kinds[r.index] = remark
         self._out.append(ResultsIn(results))  # the tracker's feed, read by poll()
         for sink in self.sinks:
             sink.accept(results)

@@ -74,6 +74,8 @@ class Kind(enum.IntEnum):
     CANCELLED_RUNNING = 41
     # done, with a remark
     GREW = 60  # the output is larger than its input (compressing what was compressed already)
+    RENAMED = 63  # the output went under a numbered name: the planned one was taken
+    OVERWROTE = 64  # the output replaced a file that was there (the "overwrite" policy)
     LOW_CONFIDENCE = 61  # the text encoding was detected with doubt: check the output
     REPLACED = 62  # undecodable bytes (or unencodable characters) were replaced
 

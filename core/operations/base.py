@@ -69,19 +69,24 @@ class Plan(Record):
     ``tasks`` holds one task per row of the job, ``tasks[i].index == i``. Rows settled before
     Start (a FIFO skipped by discovery, an output that exists under the "skip" policy) have their
     final result in ``settled`` and are not run. ``notes`` are warnings to show before the run.
+    ``remarks``: what the plan decided for rows that will run (row -> Kind, such as
+    :attr:`Kind.RENAMED`); a row that ends done carries it as its kind, so the job can report
+    what happened to the files that really were processed, not what was planned.
     """
 
-    __slots__ = ("tasks", "settled", "notes")
+    __slots__ = ("tasks", "settled", "notes", "remarks")
 
     def __init__(
         self,
         tasks: list[Task] | TaskList,
         settled: list[FileResult] | None = None,
         notes: list[str] | None = None,
+        remarks: dict[int, Kind] | None = None,
     ) -> None:
         self.tasks = tasks
         self.settled = settled if settled is not None else []
         self.notes = notes if notes is not None else []
+        self.remarks = remarks if remarks is not None else {}
 
 
 class ChunkLimits(Record):

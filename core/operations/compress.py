@@ -355,12 +355,14 @@ class CompressOperation(OutputOperation):
     def finish(
         self, options: Any, tasks: Sequence[Task], results: Collection[FileResult]
     ) -> list[str]:
+        lines = super().finish(options, tasks, results)
         grew = sum(1 for r in results if r.status == Status.DONE and r.kind == Kind.GREW)
         if not grew:
-            return []
+            return lines
         return [
+            *lines,
             f"{plural(grew, 'file')} grew when compressed (compressed data already, or too small "
-            "to gain); the outputs were written all the same"
+            "to gain); the outputs were written all the same",
         ]
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

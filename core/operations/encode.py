@@ -363,7 +363,7 @@ class EncodeOperation(OutputOperation):
                 already += 1
             elif r.kind == Kind.NOT_TEXT:
                 binary += 1
-        lines = []
+        lines = super().finish(options, tasks, results)
         if replaced_files:
             lines.append(
                 f"{plural(replaced_files, 'file')} had bytes replaced that did not convert "

@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import IO, Any, ClassVar
 
 from core import naming
@@ -148,7 +148,30 @@ class OutputOperation(Operation):
                 plan.settled.append(skip)
             elif p.action is Action.REFUSE:
                 plan.settled.append(FileResult(i, Status.FAILED, message=p.note, kind=Kind.REFUSED))
+            elif p.action is Action.RENAME:
+                plan.remarks[i] = Kind.RENAMED
+            elif p.action is Action.OVERWRITE:
+                plan.remarks[i] = Kind.OVERWROTE
         return plan
+
+    def finish(
+        self, options: Any, tasks: Sequence[Task], results: Collection[FileResult]
+    ) -> list[str]:
+        """What happened to the outputs of files that were done (renamed, overwritten): counted
+        from their results, not from the plan. Subclasses add their own lines after these."""
+        renamed = overwrote = 0
+        for r in results:
+            if r.status == Status.DONE:
+                if r.kind == Kind.RENAMED:
+                    renamed += 1
+                elif r.kind == Kind.OVERWROTE:
+                    overwrote += 1
+        lines = []
+        if renamed:
+            lines.append(f"{plural(renamed, 'output')} renamed to avoid a collision")
+        if overwrote:
+            lines.append(f"{plural(overwrote, 'existing file')} overwritten")
+        return lines
 
     def dry_run(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> list[DryRunRow]:
         """(input, output or None, note) for every entry, without writing anything."""
@@ -167,15 +190,13 @@ class OutputOperation(Operation):
 
 
 def plan_notes(planned: Sequence[PlannedOutput]) -> list[str]:
-    """What the plan will do, in sentences (before Start: these are plans, not outcomes)."""
+    """What the plan settled before Start (inputs skipped or refused: these are outcomes).
+    Renames and overwrites are not said here: they happen only to files that are processed, and
+    :meth:`OutputOperation.finish` counts those (the dry run and the preview show each one)."""
     counts = dict.fromkeys(Action, 0)
     for p in planned:
         counts[p.action] += 1
     notes = []
-    if counts[Action.RENAME]:
-        notes.append(f"{plural(counts[Action.RENAME], 'output')} renamed to avoid a collision")
-    if counts[Action.OVERWRITE]:
-        notes.append(f"{plural(counts[Action.OVERWRITE], 'existing file')} will be overwritten")
     if counts[Action.SKIP]:
         notes.append(f"{plural(counts[Action.SKIP], 'input')} skipped: output name taken")
     if counts[Action.REFUSE]:

@@ -743,3 +743,27 @@ def test_the_image_operation_takes_only_images_unless_told_otherwise(tmp_path: P
     assert planned == {"photo.jpg", "no_suffix", "odd.dat"}
     wide = ImageOperation().plan(entries, ImageOptions(format="WEBP", any_file=True))
     assert len([t for t in wide.tasks if t.output]) == 6 and not wide.settled
+
+
+def test_the_summary_counts_the_renames_that_happened_not_the_planned_ones(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Two outputs are planned under a numbered name because their names are taken; one of
+    the inputs is damaged and fails, so one rename happened, and that is what is reported."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    Image.new("RGB", (8, 8), "red").save(src / "a.png")
+    (src / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n but damaged")
+    for name in ("a.webp", "b.webp"):
+        (out / name).write_bytes(b"taken")
+    options = ImageOptions(format="WEBP", naming=NamingRule(output_dir=str(out)))
+    plan = ImageOperation().plan(scan([str(src)]), options)
+    assert plan.notes == []  # renames are not announced as if they had happened
+    job, report = run_job(engine, "image", options, plan)
+    by = {os.path.basename(t.path): r for t, r in zip(job.tasks, job.tracker.results, strict=True)}
+    assert by["a.png"].status == Status.DONE and by["a.png"].kind == Kind.RENAMED
+    assert by["a.png"].output == str(out / "a (1).webp")
+    assert by["b.png"].status == Status.FAILED
+    assert report.lines == ["1 output renamed to avoid a collision"]
+    assert sorted(os.listdir(out)) == ["a (1).webp", "a.webp", "b.webp"]
