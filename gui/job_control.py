@@ -239,6 +239,15 @@ class JobControl(QObject):
             self.engine.workers = workers
             self.engine.warm_up_in_background()
 
+    def replace_engine(self, engine: Engine) -> Engine:
+        """Run the next jobs on ``engine`` (another cluster, or this computer again); returns
+        the old engine, which the caller shuts down (off the GUI thread: a cluster takes
+        seconds to close). Never while a job runs."""
+        if self.runner is not None:
+            raise RuntimeError("a job is running")
+        old, self.engine = self.engine, engine
+        return old
+
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """End the engine's worker processes. Normally no job runs any more (the window waits
         for the engine to confirm a cancel); if the application quits regardless, cancel and

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import APP_NAME
+from gui.cluster_choice import ClusterChoice
 from gui.file_model import FileModel
 from gui.file_table import FileTableView, local_paths
 from gui.follow import RunningFollower
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobControl(self.model, workers, timers=timers)
         self.jobs.setParent(self)
         self.ui = WindowUI(self, self.model)
+        self.cluster = ClusterChoice(self.ui, self.jobs, self)
         self.quit_box: QMessageBox | None = None
         self._quit_requested = False
         self._shut_down = False
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
             panel.changed.connect(ui.message_bar.dismiss_hint)
         files.state_changed.connect(self._update_state)
         job.state_changed.connect(self._update_state)
+        self.cluster.state_changed.connect(self._update_state)
         job.summary_shown.connect(self._notify)
         self.scans.progress.connect(files.scan_progress)
         self.scans.finished.connect(files.scan_finished)
@@ -170,11 +173,14 @@ class MainWindow(QMainWindow):
         a.clear.setEnabled(not running and rows > 0)
         # While listing, Start is taken and runs once the listing ends (it says so).
         ready = not running and (rows > 0 or scanning or not panel.needs_inputs)
+        ready = ready and self.cluster.ready  # a chosen cluster must be connected (Test)
         a.start.setEnabled(ready)
         a.cancel.setEnabled((running and not self.jobs.cancelling) or scanning)
         a.pause.setEnabled(running and not self.jobs.cancelling)
         show_paused(a, ui.pause_button, self.jobs.paused)
-        a.retry.setEnabled(not running and not scanning and self.jobs.can_retry())
+        a.retry.setEnabled(
+            not running and not scanning and self.cluster.ready and self.jobs.can_retry()
+        )
         self.journal.update_state()
         a.copy.setEnabled(selected)
         a.copy_path.setEnabled(selected)
@@ -182,8 +188,9 @@ class MainWindow(QMainWindow):
         ui.start_button.setEnabled(a.start.isEnabled())
         ui.cancel_button.setEnabled(a.cancel.isEnabled())
         ui.pause_button.setEnabled(a.pause.isEnabled())
-        for w in (ui.op_combo, ui.panel_stack, ui.workers, ui.time_limit):
+        for w in (ui.op_combo, ui.panel_stack, ui.time_limit):
             w.setEnabled(not running)
+        self.cluster.update_state(running)  # the workers field too (a cluster's is fixed)
         self.setAcceptDrops(not running)
         ui.view.setAcceptDrops(not running)
 
@@ -294,6 +301,7 @@ class MainWindow(QMainWindow):
         self.file_list.inputs_timer.stop()
         self.scans.stop_now()
         self.journal.shutdown()
+        self.cluster.shutdown()  # a test under way, engines being shut down
         self.jobs.shutdown()
         if self._tray is not None:
             self._tray.hide()

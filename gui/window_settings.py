@@ -1,4 +1,5 @@
-"""Remembering the window between runs: operation, options, workers, geometry, filters.
+"""Remembering the window between runs: operation, options, workers, where jobs run, geometry,
+filters.
 
 Everything goes through the window's ``QSettings`` (the user's, or a test's INI file).
 """
@@ -20,6 +21,8 @@ def load_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> Non
     cpu = os.cpu_count() or 1
     ui.workers.setValue(read_int(s, "workers", cpu, 1, ui.workers.maximum()))
     ui.time_limit.setValue(read_int(s, "time_limit", 0, 0, 24 * 3600))
+    ui.cluster_address.setText(read_str(s, "cluster/address"))
+    ui.run_on.setCurrentIndex(max(ui.run_on.findData(read_str(s, "cluster/run_on", "local")), 0))
     for panel in ui.panels.values():
         panel.load_settings(s)
     i = ui.op_combo.findData(read_str(s, "operation", "checksum"))
@@ -41,7 +44,10 @@ def load_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> Non
 
 def save_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> None:
     """Store the fields of ``ui`` and the geometry of ``window`` in ``s``."""
-    s.setValue("workers", ui.workers.value())
+    # The local count, not the cluster's threads the field shows while a cluster is chosen.
+    s.setValue("workers", ui.local_workers if ui.local_workers is not None else ui.workers.value())
+    s.setValue("cluster/run_on", str(ui.run_on.currentData()))
+    s.setValue("cluster/address", ui.cluster_address.text().strip())
     s.setValue("time_limit", ui.time_limit.value())
     s.setValue("operation", str(ui.op_combo.currentData()))
     for panel in ui.panels.values():

@@ -222,6 +222,26 @@ class WindowUI:
         )
         self.workers_note = QLabel(f"of {cpu} CPU cores")
         self.workers_note.setAccessibleName("Worker count note")
+        self.local_workers: int | None = None  # the local count while a cluster's is shown
+        self.run_on = QComboBox()
+        self.run_on.setAccessibleName("Run on")
+        self.run_on.addItem("This computer", "local")
+        self.run_on.addItem("Dask cluster", "dask")
+        self.cluster_address = QLineEdit()
+        self.cluster_address.setPlaceholderText("local:2 or tcp://host:8786")
+        self.cluster_address.setAccessibleName("Cluster address")
+        self.cluster_address.setToolTip(
+            "local or local:N: a cluster of N worker processes started on this computer; "
+            "tcp://HOST:PORT: a Dask scheduler (the inputs must be on a file system the workers "
+            "share, at the same path)"
+        )
+        self.cluster_test = QPushButton("Test")
+        self.cluster_test.setAccessibleName("Test cluster")
+        self.cluster_test.setToolTip("Connect to the cluster and show its workers and threads")
+        self.cluster_info = QLabel()
+        self.cluster_info.setAccessibleName("Cluster status")
+        self.cluster_info.setWordWrap(True)
+        self.cluster_info.setTextFormat(Qt.TextFormat.PlainText)
         self.time_limit = QSpinBox()
         self.time_limit.setRange(0, 24 * 3600)
         self.time_limit.setSuffix(" s")
@@ -288,6 +308,10 @@ class WindowUI:
     def update_workers_note(self) -> None:
         """Warn when more workers than cores are chosen for work that keeps a core busy."""
         cpu = os.cpu_count() or 1
+        if self.run_on.currentData() == "dask":
+            self.workers_note.setText("threads on the cluster")
+            self.workers_note.setToolTip("")
+            return
         over = self.workers.value() > cpu and self.current_panel().cpu_bound
         self.workers_note.setText(
             f"⚠ over the {cpu} CPU cores: slower" if over else f"of {cpu} CPU cores"
@@ -319,6 +343,12 @@ class WindowUI:
         workers_row.addStretch(1)
         top = QFormLayout()
         top.addRow(_labelled("&Operation:", self.op_combo), self.op_combo)
+        top.addRow(_labelled("Run on:", self.run_on), self.run_on)
+        cluster_row = QHBoxLayout()
+        cluster_row.addWidget(self.cluster_address, 1)
+        cluster_row.addWidget(self.cluster_test)
+        top.addRow(_labelled("Cluster:", self.cluster_address), cluster_row)
+        top.addRow(self.cluster_info)
         top.addRow(_labelled("&Workers:", self.workers), workers_row)
         limit_row = QHBoxLayout()  # as compact as the worker count, not the sidebar's width
         limit_row.addWidget(self.time_limit)

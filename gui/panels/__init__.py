@@ -2,9 +2,10 @@
 
 The operations are :func:`core.operations.names` (core's registry). The panel of operation
 ``NAME`` is the class ``PANEL`` in the module ``gui.panels.NAME_panel``, or for a plugin the
-class its package declares under the ``parabatch.panels`` entry points; an operation with
-neither is simply not offered in the window (logged at debug level). Adding an operation's
-panel is adding that module.
+class its package declares under the ``parabatch.panels`` entry points, else a form generated
+from its options dataclass (:mod:`gui.panels.generated`, plugins only); a built-in operation
+without a panel module is not offered in the window (logged at debug level). Adding an
+operation's panel is adding that module.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def load_panel(name: str) -> type[OperationPanel] | None:
             log.exception("the panel of %r could not be imported", name)
             return None
         target = plugins.panel_target(name)  # a plugin's own panel
+        if target is None and name in plugins.usable(operations.REGISTRY):
+            return _generated(name)
         if target is None:
             log.debug("operation %r has no panel (no module %s): not offered", name, module_name)
             return None
@@ -58,6 +61,17 @@ def load_panel(name: str) -> type[OperationPanel] | None:
         log.error("%s.PANEL is for %r, not %r: not offered", module_name, cls.operation, name)
         return None
     return cls
+
+
+def _generated(name: str) -> type[OperationPanel] | None:
+    """A form generated from the options of plugin operation ``name`` (it declares no panel)."""
+    from gui.panels.generated import panel_for
+
+    try:
+        return panel_for(name)
+    except Exception:
+        log.exception("no form could be generated for plugin operation %r: not offered", name)
+        return None
 
 
 def available_panels() -> list[tuple[str, type[OperationPanel]]]:

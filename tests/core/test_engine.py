@@ -245,7 +245,7 @@ def test_cancel_terminates_a_worker_that_ignores_it(engine: Engine, tmp_path: Pa
     assert time.monotonic() - began < 3.0
     assert job.tracker.counts[Status.CANCELLED] == 2
     # The stuck worker was killed (and replaced: the pool stays warm for the next job).
-    assert wait_for_exit(stuck_pids, 3.0) == []
+    assert wait_for_exit(stuck_pids, 10.0) == []  # killed, however loaded the machine
     job2, _ = run_job(engine, HASH, None, plan)
     assert job2.tracker.counts[Status.DONE] == 2 and not stuck_pids & set(engine.worker_pids())
 
