@@ -1,6 +1,6 @@
 """The file table's model: one row per input file, stored compactly for a million rows.
 
-Rows live in parallel arrays (paths, sizes, mtimes, a status byte) rather than an object per row.
+Rows live in parallel arrays (paths, sizes, mtime_ns, a status byte) rather than an object per row.
 While a job runs the model shares the job tracker's state bytes, results and per-file progress, so
 a tick only emits one ``dataChanged`` over the changed range. Sorting and the status filter are
 done here (a permutation of storage rows), not by a proxy that would call back into Python for
@@ -68,7 +68,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         self.seen: set[str] = set()
         self._paths: list[str] = []
         self._sizes = array("q")
-        self._mtimes = array("d")
+        self._mtimes = array("q")  # st_mtime_ns as discovery read it (-1: not known)
         self._state = bytearray()
         # The rows' results: a plain list, or the shared store of the job that showed them last.
         self._results: list[FileResult | None] | ResultStore = []
@@ -110,7 +110,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         return Snapshot(
             list(self._paths),
             array("q", self._sizes),
-            array("d", self._mtimes),
+            array("q", self._mtimes),
             dict(self._skipped),
         )
 
@@ -277,7 +277,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         self._paths.extend(e.path for e in items)
         sizes = [e.size if isinstance(e, FileEntry) else 0 for e in items]
         self._sizes.extend(sizes)
-        self._mtimes.extend(e.mtime if isinstance(e, FileEntry) else 0.0 for e in items)
+        self._mtimes.extend(e.mtime_ns if isinstance(e, FileEntry) else -1 for e in items)
         self._state.extend(state)
         if isinstance(self._results, ResultStore):  # rows added after a job
             self._results.extend(k)
@@ -310,7 +310,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         )
         self._paths = [self._paths[i] for i in keep]
         self._sizes = array("q", (self._sizes[i] for i in keep))
-        self._mtimes = array("d", (self._mtimes[i] for i in keep))
+        self._mtimes = array("q", (self._mtimes[i] for i in keep))
         self._state = bytearray(self._state[i] for i in keep)
         self._results = [self._results[i] for i in keep]
         self._skipped = {remap[i]: r for i, r in self._skipped.items() if i in remap}
@@ -323,7 +323,7 @@ class FileModel(RowMembership, QAbstractTableModel):
     def clear(self) -> None:
         self.beginResetModel()
         self.seen.clear()  # the same set object: a running Scanner shares it
-        self._paths, self._sizes, self._mtimes = [], array("q"), array("d")
+        self._paths, self._sizes, self._mtimes = [], array("q"), array("q")
         self._state, self._results, self._skipped = bytearray(), [], {}
         self.total_bytes = 0
         self.folders.reset()
@@ -338,7 +338,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         self.seen.clear()
         self.seen.update(self._paths)
         self._sizes = array("q", (t.size for t in tasks))
-        self._mtimes = array("d", bytes(8 * len(tasks)))
+        self._mtimes = array("q", (t.mtime_ns for t in tasks))
         self._state = bytearray(len(tasks))
         self._results = [None] * len(tasks)
         self._skipped = {}

@@ -26,7 +26,7 @@ class Snapshot:
 
     paths: list[str]
     sizes: array[int]
-    mtimes: array[float]
+    mtimes: array[int]  # st_mtime_ns (-1: not known)
     skipped: dict[int, str]
     leave_out: Callable[[str], str | None] | None = None
 
@@ -37,14 +37,14 @@ class Snapshot:
         rows = zip(
             self.paths[start:stop], self.sizes[start:stop], self.mtimes[start:stop], strict=True
         )
-        for i, (p, size, mtime) in enumerate(rows, start):
+        for i, (p, size, ns) in enumerate(rows, start):
             reason = skipped.get(i) if skipped else None
             if reason is not None:
                 out.append(SkippedEntry(p, reason))
             elif leave_out is not None and (why := leave_out(p)) is not None:
                 out.append(SkippedEntry(p, why, kind=Kind.IS_OUTPUT))
             else:
-                out.append(FileEntry(p, size, mtime))
+                out.append(FileEntry(p, size, ns / 1e9 if ns >= 0 else 0.0, ns))
         return out
 
     def batches(self, size: int = 1000) -> Iterator[list[FileEntry | SkippedEntry]]:

@@ -5,7 +5,7 @@ job a :class:`core.journal_writer.Recorder`, whose own thread does every write. 
 job records as its inputs is every listed file in row order (``paths``), so that ``jobs resume``
 (here or on the command line) plans the same rows in the same order and a checksum manifest comes
 out as an uninterrupted run's. :class:`Identified` gives the listed files their exact
-``mtime_ns`` (the window's list keeps only a float time), the identity resume compares.
+``mtime_ns`` (the list keeps what discovery read), the identity resume compares.
 
 :class:`Rerun` is both the inputs and the carry of a resume or retry of a journal job: it opens
 the journal when the session plans, on the job's thread, never on the GUI thread.
@@ -112,9 +112,9 @@ class WindowRecorder(Recorder):
 
 
 class Identified:
-    """A :class:`gui.inputs.Snapshot` whose files carry their ``mtime_ns`` (stat on the job's
-    thread, batch by batch); a file that changed since it was listed gets -1 (not known), so
-    a later resume processes it again."""
+    """A :class:`gui.inputs.Snapshot` whose files all carry their ``mtime_ns``: the list keeps
+    the one discovery read; a file listed without it is looked at on the job's thread (one
+    that changed since it was listed gets -1, not known, so a later resume processes it again)."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
@@ -141,7 +141,7 @@ class Identified:
 def _identify(entries: list[Entry]) -> list[Entry]:
     out: list[Entry] = []
     for e in entries:
-        if isinstance(e, FileEntry):
+        if isinstance(e, FileEntry) and e.mtime_ns < 0:  # listed without it: look now
             try:
                 st = os.stat(e.path)
             except OSError:
