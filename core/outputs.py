@@ -91,7 +91,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_partials(folders: Iterable[str]) -> int:
-    """Remove ``.NAME.partial-PID-XXXX`` temporaries in ``folders`` whose writer is dead.
+    """Remove ``.NAME.partial-PID-XXXX`` temporaries (``.EXT`` after them too) in ``folders``
+    whose writer is dead.
 
     A worker (or the whole app) killed while writing leaves its temporary behind; the next job
     writing into the same folder clears them. A temporary of a live process (another job
@@ -108,7 +109,9 @@ def remove_stale_partials(folders: Iterable[str]) -> int:
                 continue
             tag = name.rsplit(PARTIAL_MARK, 1)[1]
             pid_text, _, rand = tag.partition("-")
-            if not pid_text.isdigit() or len(rand) != 6 or _pid_alive(int(pid_text)):
+            # PID-XXXXXX, or PID-XXXXXX.EXT (a temporary that keeps its output's extension)
+            ours = len(rand) == 6 or (len(rand) > 7 and rand[6] == ".")
+            if not pid_text.isdigit() or not ours or _pid_alive(int(pid_text)):
                 continue
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(folder, name))

@@ -34,7 +34,7 @@ from core.operations.writing import (
     naming_from_args,
     refuse_source,
 )
-from core.outputs import PARTIAL_MARK, partial_path
+from core.outputs import partial_path
 from core.records import FileEntry, FileError, Kind, SkippedEntry, Task
 
 LAST_LINE = 300  # characters of the last stderr line kept in a result
@@ -94,36 +94,6 @@ def temporary_for(final: str) -> str:
     return partial_path(final) + _suffix(final)
 
 
-def remove_stale_temporaries(folders: Sequence[str]) -> int:
-    """Remove the temporaries (``.NAME.partial-PID-XXXXXX.EXT``) of writers that are dead."""
-    removed = 0
-    for folder in dict.fromkeys(folders):
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            if not name.startswith(".") or PARTIAL_MARK not in name:
-                continue
-            pid, _, rest = name.rsplit(PARTIAL_MARK, 1)[1].partition("-")
-            if not pid.isdigit() or len(rest) <= 7 or rest[6] != "." or _alive(int(pid)):
-                continue
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(folder, name))
-                removed += 1
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def last_line(data: bytes) -> str:
     """The last non-blank line of an output, printable and bounded."""
     for line in reversed(data.decode("utf-8", "replace").splitlines()):
@@ -171,9 +141,7 @@ class RunOperation(OutputOperation):
         if not tpl.uses_output(options.words):
             self.check_options(options)
             return Operation.plan(self, entries, options)
-        plan = super().plan(entries, options)
-        remove_stale_temporaries([os.path.dirname(t.output) for t in plan.tasks if t.output])
-        return plan
+        return super().plan(entries, options)  # also clears dead writers' temporaries
 
     def dry_run(
         self, entries: Sequence[FileEntry | SkippedEntry], options: Any

@@ -178,6 +178,23 @@ def test_the_temporary_keeps_the_final_extension(tmp_path: Path) -> None:
     assert os.path.basename(tmp).startswith(".clip.tar.gz.partial-")
 
 
+def test_temporaries_that_keep_their_extension_are_cleared_when_their_writer_died(
+    tmp_path: Path,
+) -> None:
+    """The one clean-up of core.outputs handles them: a dead writer's goes, a live one's stays."""
+    from core.outputs import remove_stale_partials
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    gone = tmp_path / f".clip.mp4.partial-{dead.pid}-abcdef.mp4"
+    live = tmp_path / f".clip.mp4.partial-{os.getpid()}-abcdef.mp4"
+    other = tmp_path / f".clip.mp4.partial-{dead.pid}-abcdefmp4"  # not one of ours
+    for p in (gone, live, other):
+        p.write_bytes(b"half")
+    assert remove_stale_partials([str(tmp_path)]) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
+
+
 # --- failures ------------------------------------------------------------------------------------
 def test_crash_stderr_and_signal_fail_with_code_and_last_line(
     engine: Engine, tmp_path: Path

@@ -33,7 +33,7 @@ from tests.core.test_engine import (
     sha,
     start,
 )
-from tests.support import in_ci, wait_for_exit
+from tests.support import in_ci, wait_for_exit, wait_until
 
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
 if not HAVE_DASK and in_ci():
@@ -180,10 +180,12 @@ def test_tcp_scheduler_and_dask_workers_run_a_job(tmp_path: Path) -> None:
         )
     ]  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while not info.exists() or not info.read_text().strip():
-            assert time.monotonic() < deadline, "the scheduler did not start"
-            time.sleep(0.05)
+        wait_until(
+            lambda: info.exists() and bool(info.read_text().strip()),
+            30,
+            lambda: "the scheduler to write its address",
+            procs[0].pid,
+        )
         address = json.loads(info.read_text())["address"]
         for _ in range(2):
             procs.append(
@@ -196,11 +198,8 @@ def test_tcp_scheduler_and_dask_workers_run_a_job(tmp_path: Path) -> None:
             )  # fmt: skip
         files = make_files(tmp_path / "in", 120)
         with Engine(2, cluster=address) as eng:
-            ex = eng.current_executor()
-            deadline = time.monotonic() + 30
-            while ex.threads() < 2:  # type: ignore[attr-defined]
-                assert time.monotonic() < deadline, "the workers did not join"
-                time.sleep(0.05)
+            client = eng.current_executor()._client  # type: ignore[attr-defined]
+            client.wait_for_workers(2, timeout=30)  # Dask's own wait, on the scheduler's news
             job, report = run_job(eng, HASH, None, plan_for(HASH, tmp_path / "in"))
         assert report.error is None
         assert [r.value for r in job.tracker.results if r] == [sha(p) for p in files]
@@ -257,10 +256,12 @@ def test_cancel_stops_within_a_second_and_the_cluster_runs_the_next_job(
     assert_all_final(job)
     assert job.tracker.counts[Status.CANCELLED] > 0
     client = cluster_engine.current_executor()._client  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 2
-    while any(client.processing().values()):  # no task keeps running
-        assert time.monotonic() < deadline, client.processing()
-        time.sleep(0.02)
+    wait_until(  # no task keeps running
+        lambda: not any(client.processing().values()),
+        2,
+        lambda: f"the cluster's tasks to stop: {client.processing()}",
+        os.getpid(),
+    )
     files = make_files(tmp_path / "next", 30)
     job2, report = run_job(cluster_engine, HASH, None, plan_for(HASH, tmp_path / "next"))
     assert report.error is None and [r.value for r in job2.tracker.results if r] == [
@@ -274,12 +275,31 @@ def test_pause_stops_progress_until_resumed(cluster_engine: Engine, tmp_path: Pa
     job, t = start(cluster_engine, SLOW, plan_for(SLOW, tmp_path / "in"), 40)
     pump_until(job, lambda: job.tracker.counts[Status.DONE] >= 1, 60)
     job.pause()
-    time.sleep(1.0)  # workers notice within LOOK_INTERVAL and a block
-    job.poll(None)
-    held = job.tracker.counts[Status.DONE], job.tracker.bytes_done
-    time.sleep(1.0)
-    job.poll(None)
-    assert (job.tracker.counts[Status.DONE], job.tracker.bytes_done) == held
+
+    def progress() -> tuple[int, int]:
+        job.poll(None)
+        return job.tracker.counts[Status.DONE], job.tracker.bytes_done
+
+    # Workers notice within LOOK_INTERVAL and a block: wait until progress stands still for
+    # half a second, then watch it for a second more (deadline conditions, not sleeps).
+    last = [progress(), time.monotonic()]
+
+    def still() -> bool:
+        now, seen = time.monotonic(), progress()
+        if seen != last[0]:
+            last[:] = [seen, now]
+        return now - last[1] >= 0.5
+
+    wait_until(still, 5, lambda: "the paused workers to stop", os.getpid())
+    held = progress()
+    watch_until = time.monotonic() + 1.0
+    wait_until(
+        lambda: progress() != held or time.monotonic() >= watch_until,
+        5,
+        lambda: "a second of pause",
+        os.getpid(),
+    )
+    assert progress() == held
     assert not job.done.is_set()
     job.resume()
     finish(job, t, 90)
