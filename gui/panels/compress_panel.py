@@ -7,7 +7,6 @@ success" is ticked, and then Start asks once before the job.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings
@@ -15,15 +14,15 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QSizePolicy, QS
 
 from core import operations
 from core.operations.compress import FORMATS, CompressOperation, CompressOptions
-from gui.panels.base import DeleteSources, OperationPanel
-from gui.panels.outputs import OutputsGroup
+from gui.panels.base import DeleteSources
+from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_int, read_str
 
 _LABELS = {"zstd": "zstd (.zst)", "gzip": "gzip (.gz)", "xz": "xz (.xz)", "bzip2": "bzip2 (.bz2)"}
 _DEFAULTS = CompressOptions()
 
 
-class CompressPanel(OperationPanel):
+class CompressPanel(OutputPanel):
     """Format and level, "delete sources after success", output folder/name/collision policy
     and a preview of names."""
 
@@ -98,15 +97,6 @@ class CompressPanel(OperationPanel):
 
     def confirmation(self, options: Any, files: int) -> str | None:
         return self.delete.question(options, files)
-
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        self.outputs_group.set_inputs(paths)
-
-    def preview_text(self) -> str:
-        return self.outputs_group.preview_text()
-
-    def outputs(self, options: Any) -> list[str]:
-        return self.outputs_group.outputs(options)
 
     # "Delete sources" is not remembered: every session starts with the sources kept.
     def save_settings(self, settings: QSettings) -> None:

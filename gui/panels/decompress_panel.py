@@ -6,7 +6,6 @@ first bytes, so there is none to choose; outputs are named without the compresse
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings
@@ -14,14 +13,14 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QSizePolicy, QSpinBox, QVB
 
 from core import operations
 from core.operations.compress import DecompressOperation, DecompressOptions
-from gui.panels.base import DeleteSources, OperationPanel
-from gui.panels.outputs import OutputsGroup
+from gui.panels.base import DeleteSources
+from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_int
 
 _DEFAULTS = DecompressOptions()
 
 
-class DecompressPanel(OperationPanel):
+class DecompressPanel(OutputPanel):
     """Ratio limit, "delete sources after success", output folder/name/collision policy and
     a preview of names."""
 
@@ -75,15 +74,6 @@ class DecompressPanel(OperationPanel):
 
     def confirmation(self, options: Any, files: int) -> str | None:
         return self.delete.question(options, files)
-
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        self.outputs_group.set_inputs(paths)
-
-    def preview_text(self) -> str:
-        return self.outputs_group.preview_text()
-
-    def outputs(self, options: Any) -> list[str]:
-        return self.outputs_group.outputs(options)
 
     # "Delete sources" is not remembered: every session starts with the sources kept.
     def save_settings(self, settings: QSettings) -> None:

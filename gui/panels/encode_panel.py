@@ -24,8 +24,7 @@ from core.operations.encode import (
     default_template,
 )
 from core.operations.encode_detect import canonical
-from gui.panels.base import OperationPanel
-from gui.panels.outputs import OutputsGroup
+from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_bool, read_str
 
 DETECT = "Detect"
@@ -62,7 +61,7 @@ def _choices(box: QComboBox, items: Sequence[tuple[str, str]], current: str) -> 
     box.setCurrentIndex(box.findData(current))
 
 
-class EncodePanel(OperationPanel):
+class EncodePanel(OutputPanel):
     """Source (Detect or named) and target encodings, BOM, line endings, replace, outputs."""
 
     operation = "encode"
@@ -169,15 +168,6 @@ class EncodePanel(OperationPanel):
             replace=self.replace.isChecked(),
             naming=naming,
         )
-
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        self.outputs_group.set_inputs(paths)
-
-    def preview_text(self) -> str:
-        return self.outputs_group.preview_text()
-
-    def outputs(self, options: Any) -> list[str]:
-        return self.outputs_group.outputs(options)
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue(self.key("source"), self._source() or "")

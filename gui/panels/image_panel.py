@@ -30,8 +30,7 @@ from core import operations
 from core.operations import image_formats as formats
 from core.operations.image import ImageOperation, ImageOptions
 from core.operations.image_cli import parse_colour
-from gui.panels.base import OperationPanel
-from gui.panels.outputs import OutputsGroup
+from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_bool, read_int, read_str
 
 _FORMAT_LABELS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "TIFF": "TIFF", "BMP": "BMP"}
@@ -63,7 +62,7 @@ def _compact(spin: QAbstractSpinBox) -> None:
     spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
 
-class ImagePanel(OperationPanel):
+class ImagePanel(OutputPanel):
     """Conversion settings, output folder/name/collision policy, and a preview of names."""
 
     operation = "image"
@@ -201,15 +200,6 @@ class ImagePanel(OperationPanel):
             naming=rule,
             any_file=self.any_file.isChecked(),
         )
-
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        self.outputs_group.set_inputs(paths)
-
-    def preview_text(self) -> str:
-        return self.outputs_group.preview_text()
-
-    def outputs(self, options: Any) -> list[str]:
-        return self.outputs_group.outputs(options)
 
     # --- settings ----------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:

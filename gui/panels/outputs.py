@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLab
 from core.naming import FIELDS, SIZE_FIELDS, Collision, NamingRule, Template
 from core.operations.writing import OutputOperation
 from core.records import FileError
-from gui.panels.base import PathField, common_folder
+from gui.panels.base import OperationPanel, PathField, common_folder
 from gui.settings import read_bool, read_str
 
 PREVIEW_COUNT = 4
@@ -197,3 +197,20 @@ class OutputsGroup(QGroupBox):
         i = self.collision.findData(read_str(settings, key("collision"), current))
         if i >= 0:
             self.collision.setCurrentIndex(i)
+
+
+class OutputPanel(OperationPanel):
+    """The panel of an operation that writes one output per input: its :class:`OutputsGroup`
+    (``self.outputs_group``, made by the subclass) answers for the inputs, the preview and the
+    planned outputs."""
+
+    outputs_group: OutputsGroup
+
+    def set_inputs(self, paths: Sequence[str]) -> None:
+        self.outputs_group.set_inputs(paths)
+
+    def preview_text(self) -> str:
+        return self.outputs_group.preview_text()
+
+    def outputs(self, options: Any) -> list[str]:
+        return self.outputs_group.outputs(options)
