@@ -9,6 +9,7 @@ reports and kills. Nothing here knows about jobs, rows or operations.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -116,3 +117,17 @@ class Executor(Protocol):
 
     def worker_pids(self) -> list[int]:
         """Live worker processes (where the executor has local ones)."""
+
+
+def drain(outcomes: queue.SimpleQueue[Outcome], timeout: float) -> list[Outcome]:
+    """What an executor's outcome queue holds: waits up to ``timeout`` seconds for the first
+    (none if ``timeout`` is 0), then takes whatever else is there without waiting."""
+    out: list[Outcome] = []
+    get = outcomes.get_nowait
+    try:
+        out.append(outcomes.get(timeout=timeout) if timeout > 0 else get())
+        while True:
+            out.append(get())
+    except queue.Empty:
+        pass
+    return out

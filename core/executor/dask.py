@@ -38,7 +38,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.executor import dask_worker
-from core.executor.base import Busy, ChunkDone, ChunkError, ExecutorBroken, Outcome, WorkerLost
+from core.executor.base import (
+    Busy,
+    ChunkDone,
+    ChunkError,
+    ExecutorBroken,
+    Outcome,
+    WorkerLost,
+    drain,
+)
 from core.executor.dask_address import (
     CONNECT_TIMEOUT,
     ClusterAddress,
@@ -318,15 +326,7 @@ class DaskExecutor:
 
     def wait(self, timeout: float) -> list[Outcome]:
         self._flush()
-        out: list[Outcome] = []
-        get = self._outcomes.get_nowait
-        try:
-            out.append(self._outcomes.get(timeout=timeout) if timeout > 0 else get())
-            while True:
-                out.append(get())
-        except queue.Empty:
-            pass
-        return out
+        return drain(self._outcomes, timeout)
 
     def busy(self) -> list[Busy]:
         with self._lock:

@@ -16,7 +16,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from core import procpool, worker
-from core.executor.base import Busy, ChunkDone, ChunkError, ExecutorBroken, Outcome, WorkerLost
+from core.executor.base import (
+    Busy,
+    ChunkDone,
+    ChunkError,
+    ExecutorBroken,
+    Outcome,
+    WorkerLost,
+    drain,
+)
 from core.executor.table import HEADER_WORDS, ROW_CHUNK, ROW_POS, ROW_WORDS, SharedTable
 from core.records import RUNNING_MSG
 
@@ -75,15 +83,7 @@ class PoolExecutor:
         return ChunkError(cid, f"{type(err).__name__}: {err}")
 
     def wait(self, timeout: float) -> list[Outcome]:
-        out: list[Outcome] = []
-        get = self._outcomes.get_nowait
-        try:
-            out.append(self._outcomes.get(timeout=timeout) if timeout > 0 else get())
-            while True:
-                out.append(get())
-        except queue.Empty:
-            pass
-        return out
+        return drain(self._outcomes, timeout)
 
     def busy(self) -> list[Busy]:
         table = self.table
