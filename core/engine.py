@@ -23,6 +23,7 @@ from core.executor.pool import PoolExecutor
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
 from core.procpool import ProcessPool
+from core.records import Status
 from core.session import Session
 
 STOP_LOOK = 0.01  # seconds between looks at run_job's should_stop
@@ -259,5 +260,9 @@ def run_session(
     if "error" in box:
         raise box["error"]
     assert job.report is not None
+    if interrupted and not job.tracker.counts[Status.CANCELLED]:
+        # The stop came as the job ended: every file had finished (and the job's own output,
+        # a manifest, was written), so the job is reported as what it was, not as interrupted.
+        interrupted = False
     job.report.interrupted = interrupted
     return job, job.report
