@@ -272,7 +272,9 @@ def test_cancel_stops_within_a_second_and_the_cluster_runs_the_next_job(
 @needs_dask
 def test_pause_stops_progress_until_resumed(cluster_engine: Engine, tmp_path: Path) -> None:
     make_files(tmp_path / "in", 10, size=4 << 20)
-    job, t = start(cluster_engine, SLOW, plan_for(SLOW, tmp_path / "in"), 40)
+    # About a second per file here, so the job is far from its end when it pauses (at 40
+    # rounds a file takes 0.1 s and the job could end before the workers see the pause).
+    job, t = start(cluster_engine, SLOW, plan_for(SLOW, tmp_path / "in"), 400)
     pump_until(job, lambda: job.tracker.counts[Status.DONE] >= 1, 60)
     job.pause()
 
