@@ -368,8 +368,10 @@ class Scheduler:
             self.set_paused(False)  # paused workers must wake up to see the cancel
         self._cursor = len(self.tasks)
         self._retry.clear()
+        withdrawn: set[int] = set()
         if self._inflight:
-            for cid in ex.cancel_queued(list(self._inflight)):
+            withdrawn = set(ex.cancel_queued(list(self._inflight)))
+            for cid in withdrawn:
                 spec = self._inflight.pop(cid)
                 self.end(spec.tasks, Status.CANCELLED, _NOT_STARTED, Kind.CANCELLED_BEFORE_START)
         running = {t.index for spec in self._inflight.values() for t in spec.tasks}
@@ -381,11 +383,14 @@ class Scheduler:
             Kind.CANCELLED_BEFORE_START,
         )
         self._drain_for(CANCEL_GRACE)
-        if self._inflight:
-            for b in ex.busy():
-                if b.chunk_id in self._inflight:
-                    self._kills[b.chunk_id] = (KILL_CANCEL, -1)
-                    ex.kill(b.slot, KILL_CANCEL)
+        # Still busy on this job: a chunk in flight, or one withdrawn as queued that a worker
+        # took up meanwhile (it would otherwise run on with nobody waiting for it).
+        strays = [b for b in ex.busy() if b.chunk_id in self._inflight or b.chunk_id in withdrawn]
+        for b in strays:
+            if b.chunk_id in self._inflight:
+                self._kills[b.chunk_id] = (KILL_CANCEL, -1)
+            ex.kill(b.slot, KILL_CANCEL)
+        if strays:
             self._drain_for(EXIT_WAIT)
         for spec in list(self._inflight.values()):  # a worker that would not even die
             self.end(
