@@ -20,11 +20,13 @@ from typing import IO, Any
 from core import __version__, cluster_cli, journal_cli, operations, stopsignals
 from core.discover import Filters, Scanner
 from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_session
+from core.i18n import _, ngettext, use_language
+from core.i18n import message_for_people as for_people
 from core.journal_writer import Recorder
 from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
 from core.session import Carry, Found, Inputs, Session
-from core.wording import printable
+from core.wording import clip, columns, pad, printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCAN_BATCH = 1000  # entries found per batch; the first chunks start after the first batch
@@ -33,30 +35,50 @@ JOURNAL_WAIT = 10.0  # seconds the end waits for the journal's last writes
 
 def _add_common(p: argparse.ArgumentParser, *, takes_paths: bool) -> None:
     p.add_argument(
-        "-w", "--workers", type=int, default=os.cpu_count() or 1, help="worker processes"
+        "-w", "--workers", type=int, default=os.cpu_count() or 1, help=_("worker processes")
     )
     cluster_cli.add_cluster_argument(p)
-    p.add_argument("--json", action="store_true", help="one JSON record per file, then a summary")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    p.add_argument(
+        "--json", action="store_true", help=_("one JSON record per file, then a summary")
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help=_("no progress bar and no summary line")
+    )
     p.add_argument(
         "--timeout",
         type=_seconds,
         default=None,
         metavar="SECONDS",
-        help="fail a file that takes longer than this (its worker is stopped); default: no limit",
+        help=_(
+            "fail a file that takes longer than this (its worker is stopped); default: no limit"
+        ),
     )
     p.add_argument(
         "--watchdog",
         type=_seconds,
         default=DEFAULT_WATCHDOG,
         metavar="SECONDS",
-        help="stop a worker that shows no progress at all for this long and fail its file as "
-        "hung (default: %(default)g; 0 turns it off)",
+        help=_(
+            "stop a worker that shows no progress at all for this long and fail its file as "
+            "hung (default: %(default)g; 0 turns it off)"
+        ),
     )
     if takes_paths:
-        p.add_argument("--include", action="append", default=[], metavar="GLOB")
-        p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
-        p.add_argument("paths", nargs="+", metavar="PATH", help="files and folders")
+        p.add_argument(
+            "--include",
+            action="append",
+            default=[],
+            metavar="GLOB",
+            help=_("only files whose name or path matches GLOB (may be given more than once)"),
+        )
+        p.add_argument(
+            "--exclude",
+            action="append",
+            default=[],
+            metavar="GLOB",
+            help=_("leave out files and folders matching GLOB (may be given more than once)"),
+        )
+        p.add_argument("paths", nargs="+", metavar="PATH", help=_("files and folders"))
     journal_cli.add_journal_arguments(p)
 
 
@@ -64,36 +86,47 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("not a number of seconds: {text}").format(text=repr(text))
+        ) from None
     if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"must be 0 or more seconds: {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("must be 0 or more seconds: {text}").format(text=repr(text))
+        )
     return value
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, other operations are not imported (faster start)."""
     parser = argparse.ArgumentParser(
-        prog="parabatch-cli", description="Process batches of files in parallel."
+        prog="parabatch-cli", description=_("Process batches of files in parallel.")
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_("show the program's version and exit"),
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", title=_("commands")
+    )
     for name in operations.names():
         if only is not None and name != only:
             sub.add_parser(name)
             continue
         op = operations.get(name)
-        p = sub.add_parser(name, help=op.help, description=op.help)
+        p = sub.add_parser(name, help=_(op.help), description=_(op.help))
         if op.input == "manifest":
-            p.add_argument("manifest", metavar="MANIFEST", help="checksum file to verify")
+            p.add_argument("manifest", metavar="MANIFEST", help=_("checksum file to verify"))
         _add_common(p, takes_paths=op.input == "paths")
         if op.has_dry_run:
             p.add_argument(
-                "--dry-run", action="store_true", help="list input -> output, write nothing"
+                "--dry-run", action="store_true", help=_("list input -> output, write nothing")
             )
         op.add_arguments(p)
     journal_cli.add_parser(sub)
     cluster_cli.add_parser(sub)
-    sub.add_parser("operations", help="list the operations, built in and from plugins")
+    sub.add_parser("operations", help=_("list the operations, built in and from plugins"))
     return parser
 
 
@@ -104,13 +137,14 @@ def _list_operations() -> int:
     found = {p.name: p for p in plugins.plugins(operations.REGISTRY)}
     for name in operations.names():
         p = None if name in operations.REGISTRY else found.get(name)
-        where = f"{p.distribution} {p.version} ({p.location})" if p else "built in"
-        title = p.title if p else operations.get(name).title
+        where = f"{p.distribution} {p.version} ({p.location})" if p else _("built in")
+        title = p.title if p else _(operations.get(name).title)
         sys.stdout.write(f"{name}\t{title}\t{_text(where)}\n")
     for p in found.values():
         if p.error is not None:
             where = f"{p.distribution} {p.version} ({p.location})"
-            sys.stdout.write(f"{p.name}\t(not usable: {p.error})\t{_text(where)}\n")
+            unusable = _("(not usable: {error})").format(error=p.error)
+            sys.stdout.write(f"{p.name}\t{unusable}\t{_text(where)}\n")
     return EXIT_OK
 
 
@@ -141,38 +175,41 @@ class ProgressLine:
     def __call__(self, job: Job) -> None:
         t = job.tracker
         if t.input_open:  # still finding files: no total yet, so no bar and no ETA
-            head = f"[{'scanning':^{self.BAR}}]"
+            scanning = _("scanning")
+            head = f"[{pad(scanning, self.BAR, '^')}]"
+            count = f"{t.finished}/{t.n}+"
             parts = [
-                f"{t.finished}/{t.n}+ files",
+                ngettext("{count} file", "{count} files", t.n).format(count=count),
                 f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}+",
                 f"{format_bytes(t.rate)}/s",
             ]
         else:
             frac = t.fraction
             head = f"[{'#' * int(frac * self.BAR):<{self.BAR}}] {frac * 100:5.1f}%"
+            count = f"{t.finished}/{t.n}"
             parts = [
-                f"{t.finished}/{t.n} files",
+                ngettext("{count} file", "{count} files", t.n).format(count=count),
                 f"{format_bytes(t.bytes_done)}/{format_bytes(t.total_bytes)}",
                 f"{format_bytes(t.rate)}/s",
-                f"ETA {format_duration(t.eta)}",
+                _("ETA {time}").format(time=format_duration(t.eta)),
             ]
         if job.cancel_requested and not job.done.is_set():
-            parts.insert(0, "cancelling…")
+            parts.insert(0, _("cancelling…"))
         room = self._columns() - 1  # the last column: some terminals wrap when it is written
         line = self._fit(head, parts, room)
-        self.stream.write("\r" + line.ljust(min(self.width, room)))
-        self.width = len(line)
+        self.stream.write("\r" + pad(line, min(self.width, room)))
+        self.width = columns(line)  # in terminal columns: a CJK character takes two
         self.stream.flush()
 
     def _fit(self, head: str, parts: list[str], room: int) -> str:
         """``head`` and as many ``parts`` as fit (the first ones are kept longest)."""
         for n in range(len(parts), -1, -1):
             line = "  ".join([head, *parts[:n]])
-            if len(line) <= room:
+            if columns(line) <= room:
                 return line
-        if parts and len(parts[0]) <= room:  # too narrow for the bar: the most useful part
+        if parts and columns(parts[0]) <= room:  # too narrow for the bar: the most useful part
             return parts[0]
-        return head[:room] if room > 0 else ""
+        return clip(head, room) if room > 0 else ""
 
     def close(self) -> None:
         if self.width:
@@ -194,6 +231,11 @@ def _record(task: Task, r: FileResult | None) -> dict[str, Any]:
         rec["message"] = r.message
     if r.output:
         rec["output"] = _text(r.output)
+    if r.detail:
+        import json
+
+        with contextlib.suppress(ValueError):
+            rec["detail"] = json.loads(r.detail)  # a failed command's time, exit, output tails
     return rec
 
 
@@ -219,19 +261,45 @@ def _print_results(args: argparse.Namespace, op_name: str, job: Job, report: Job
             assert r is not None
             if report.error and r.message == report.error:
                 continue  # the job-level error, said once below
-            err.write(f"parabatch-cli: {_text(job.tasks.paths[i])}: {r.message}\n")
+            path = _text(job.tasks.paths[i])
+            err.write(f"parabatch-cli: {path}: {_text(for_people(r.message))}\n")
     for line in report.lines:
-        err.write(_text(line) + "\n")
+        err.write(_text(for_people(line)) + "\n")
     if report.error:
-        err.write(f"parabatch-cli: error: {report.error}\n")
+        err.write(_error(for_people(report.error)))
     if args.quiet:
         return
     s = job.tracker.summary()
-    err.write(
-        f"{s['done']} done, {s['failed']} failed, {s['skipped']} skipped, "
-        f"{s['cancelled']} cancelled of {s['files']} in {format_duration(float(s['seconds']))} "
-        f"({format_bytes(job.tracker.rate)}/s)\n"
+    summary_line = _(
+        "{done} done, {failed} failed, {skipped} skipped, {cancelled} cancelled of {files} "
+        "in {time} ({rate}/s)"
     )
+    err.write(
+        summary_line.format(
+            done=s["done"],
+            failed=s["failed"],
+            skipped=s["skipped"],
+            cancelled=s["cancelled"],
+            files=s["files"],
+            time=format_duration(float(s["seconds"])),
+            rate=format_bytes(job.tracker.rate),
+        )
+        + "\n"
+    )
+
+
+def _error(message: str) -> str:
+    """``parabatch-cli: error: MESSAGE`` and a newline, in the language in use."""
+    return _("parabatch-cli: error: {message}").format(message=_text(message)) + "\n"
+
+
+def _note(message: str) -> str:
+    return _("parabatch-cli: note: {message}").format(message=_text(for_people(message))) + "\n"
+
+
+def _warning(message: str) -> str:
+    text = _("parabatch-cli: warning: {message}").format(message=_text(for_people(message)))
+    return text + "\n"
 
 
 def _stdout_stat() -> os.stat_result | None:
@@ -273,8 +341,9 @@ def _dry_run(op: Any, entries: list[Any], options: Any) -> int:
                 out.write(line.encode("utf-8", "surrogateescape") + b"\n")
         return EXIT_OK
     for src, dst, note in op.dry_run(entries, options):
-        arrow = _text(dst) if dst else "(nothing written)"
-        sys.stdout.write(f"{_text(src)} -> {arrow}{'  [' + note + ']' if note else ''}\n")
+        arrow = _text(dst) if dst else _("(nothing written)")
+        shown = f"  [{_text(for_people(note))}]" if note else ""
+        sys.stdout.write(f"{_text(src)} -> {arrow}{shown}\n")
     return EXIT_OK
 
 
@@ -292,6 +361,7 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
     argv = list(sys.argv[1:] if argv is None else argv)
     stopsignals.install()  # again, for callers of main() that did not come through core.__main__
+    use_language(None)  # LANGUAGE, LC_ALL, LC_MESSAGES, LANG: messages and --help follow them
     engine: Engine | None = None
     try:
         command = next((a for a in argv if not a.startswith("-")), None)
@@ -315,17 +385,19 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
         if args.command == "operations":
             return _list_operations()
         if getattr(args, "workers", 1) < 1:
-            parser.error("--workers must be at least 1")
+            parser.error(_("--workers must be at least 1"))
         if args.command == "jobs":
             if args.verb in ("resume", "retry"):
-                engine = Engine(args.workers)
+                mapped = cluster_cli.path_map(args, parser)
+                engine = Engine(args.workers, cluster=args.cluster, path_map=mapped)
             return journal_cli.run(args, engine)
         op = operations.get(args.command)
         try:
             options = op.options_from_args(args)
         except ValueError as e:
-            parser.error(str(e))
-        engine = Engine(args.workers, cluster=args.cluster)
+            parser.error(for_people(str(e)))
+        mapped = cluster_cli.path_map(args, parser)
+        engine = Engine(args.workers, cluster=args.cluster, path_map=mapped)
         seen = [p for p in getattr(args, "paths", []) if os.path.lexists(p)]
         unusable = cluster_cli.connect(engine, seen)  # a cluster: reachable, sees the inputs
         if unusable is not None:
@@ -335,7 +407,7 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
         with stopsignals.held(reraise=False):
             if engine is not None:
                 engine.shutdown()
-            sys.stderr.write("parabatch-cli: interrupted before any file was processed\n")
+            sys.stderr.write(_("parabatch-cli: interrupted before any file was processed") + "\n")
         return EXIT_INTERRUPTED
     finally:
         with stopsignals.held(reraise=False):  # the workers are being ended anyway
@@ -356,7 +428,10 @@ def _run(
     if op.input == "paths":
         missing = [p for p in args.paths if not os.path.lexists(p)]
         if missing:
-            parser.error(f"no such file or folder: {', '.join(map(_text, missing))}")
+            names = ", ".join(map(_text, missing))
+            parser.error(_("no such file or folder: {paths}").format(paths=names))
+        if op.inline_safe and engine.cluster is None and _tiny(args.paths):
+            engine.inline = True  # a few small files: hashing them beats starting workers
         # Start the workers now: they boot while the folders are scanned.
         engine.warm_up()
         scanner = Scanner(args.paths, Filters(tuple(args.include), tuple(args.exclude)))
@@ -368,7 +443,7 @@ def _run(
                 with stopsignals.held(reraise=False):  # the list is printed whole, or not begun
                     return _dry_run(op, entries, options)
             except FileError as e:
-                sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
+                sys.stderr.write(_error(for_people(str(e))))
                 return EXIT_USAGE
     recorder = None
     if not args.no_journal:
@@ -380,6 +455,25 @@ def _run(
     return drive(
         args, args.command, options, inputs, engine, args.timeout, args.watchdog, None, recorder
     )
+
+
+def _tiny(paths: Sequence[str]) -> bool:
+    """Whether these inputs are a few small regular files (no folder: a folder may hold any
+    number), a job that runs faster in this process than on spawned workers."""
+    from core.executor.inline import INLINE_MAX_FILES, fits_inline
+
+    if len(paths) > INLINE_MAX_FILES:
+        return False
+    total = 0
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            return False  # the scan reports it; the pool handles whatever it is
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        total += st.st_size
+    return fits_inline(len(paths), total)
 
 
 def drive(
@@ -410,10 +504,10 @@ def drive(
     try:
         job = session.plan()
     except FileError as e:
-        sys.stderr.write(f"parabatch-cli: error: {_text(str(e))}\n")
+        sys.stderr.write(_error(for_people(str(e))))
         return EXIT_USAGE
     for note in job.notes:
-        sys.stderr.write(f"parabatch-cli: note: {_text(note)}\n")
+        sys.stderr.write(_note(note))
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     # From here on a stop signal never raises: the job loop sees it and cancels the job, every
     # result is taken in, and the results are printed whole. One that comes while they are
@@ -450,13 +544,21 @@ def _interrupted_text(
     """What an interrupt kept, and where."""
     counts = job.tracker.counts
     done, n = counts[Status.DONE], job.tracker.n
-    head = f"parabatch-cli: interrupted: {done} of {n} files were finished"
+    head = ngettext(
+        "parabatch-cli: interrupted: {done} of {n} file was finished",
+        "parabatch-cli: interrupted: {done} of {n} files were finished",
+        n,
+    ).format(done=done, n=n)
     if args.json:
-        text = head + "; each file's result, finished or cancelled, is in the JSON output above"
+        kept = _("each file's result, finished or cancelled, is in the JSON output above")
     else:
-        text = f"{head}; {operations.get(op_name).interrupted_text(job.options)}"
+        kept = operations.get(op_name).interrupted_text(job.options)
+    text = _("{head}; {kept}").format(head=head, kept=kept)
     if recorder is not None and recorder.job_number is not None:
-        text += f"; 'parabatch-cli jobs resume {recorder.job_number}' finishes the job"
+        resume = _("'parabatch-cli jobs resume {number}' finishes the job")
+        text = _("{head}; {kept}").format(
+            head=text, kept=resume.format(number=recorder.job_number)
+        )
     return text
 
 
@@ -464,14 +566,15 @@ def _close_journal(recorder: Recorder) -> None:
     """Wait for the journal's last writes; say once if it could not be used."""
     done = recorder.close(JOURNAL_WAIT)
     for note in recorder.notes:
-        sys.stderr.write(f"parabatch-cli: note: {_text(note)}\n")
+        sys.stderr.write(_note(note))
     if recorder.warning:
-        sys.stderr.write(f"parabatch-cli: warning: {_text(recorder.warning)}\n")
+        sys.stderr.write(_warning(recorder.warning))
     elif not done:
-        sys.stderr.write(
-            "parabatch-cli: warning: the job journal did not take this job's last results in "
-            "time (another program keeps it busy); the job shows as interrupted in 'jobs list'\n"
+        busy = _(
+            "the job journal did not take this job's last results in time (another program "
+            "keeps it busy); the job shows as interrupted in 'jobs list'"
         )
+        sys.stderr.write(_warning(busy))
 
 
 def _silence_stdout() -> None:

@@ -15,16 +15,18 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.executor.base import Executor
 from core.executor.dask_address import ClusterAddress, parse_address
-from core.executor.pool import PoolExecutor
+from core.executor.pathmap import PathMap
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
 from core.operations.base import Plan
-from core.procpool import ProcessPool
 from core.records import Status
 from core.session import Session
+
+if TYPE_CHECKING:
+    from core.procpool import ProcessPool
 
 STOP_LOOK = 0.01  # seconds between looks at run_job's should_stop
 
@@ -36,11 +38,21 @@ class Engine:
 
     ``cluster``: None runs on this computer's worker pool; ``local``, ``local:N`` or
     ``tcp://HOST:PORT`` on a Dask cluster (:mod:`core.executor.dask`, imported only then). A bad
-    address raises ValueError here; an unreachable one ClusterError on first use."""
+    address raises ValueError here; an unreachable one ClusterError on first use. ``path_map``:
+    on a cluster, the folders its workers see at other paths (``--path-map``)."""
 
-    def __init__(self, workers: int | None = None, cluster: str | None = None) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        cluster: str | None = None,
+        path_map: PathMap | None = None,
+    ) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.cluster: ClusterAddress | None = parse_address(cluster) if cluster else None
+        self.path_map = path_map if path_map is not None else PathMap([])
+        # A tiny job of an operation that cannot crash the process runs in a thread of this one
+        # (core.executor.inline): no worker processes to start. Set by the command line.
+        self.inline = False
         self.lock = threading.Lock()  # guards ``_executor`` for drain_progress()
         self._executor: Any = None  # a PoolExecutor, or a DaskExecutor
         self._job_ids = itertools.count(1)
@@ -70,16 +82,25 @@ class Engine:
 
     def _new_executor(self) -> Any:
         if self.cluster is None:
+            if self.inline:
+                from core.executor.inline import InlineExecutor
+
+                return InlineExecutor()
+            from core.executor.pool import PoolExecutor  # multiprocessing: only when it is used
+
             return PoolExecutor(self.workers)
         from core.executor.dask import DaskExecutor
 
-        return DaskExecutor(self.cluster, self.workers)
+        return DaskExecutor(self.cluster, self.workers, path_map=self.path_map)
 
     def _fits(self, cur: Any) -> bool:
         """The running executor is the one asked for (backend, and a local worker count)."""
+        local = not hasattr(cur, "address")  # a PoolExecutor or an InlineExecutor
         if self.cluster is None:
-            return isinstance(cur, PoolExecutor) and cur.workers == self.workers
-        if isinstance(cur, PoolExecutor) or cur.address.text != self.cluster.text:
+            return local and cur.inline == self.inline and (self.inline or cur.workers == self.workers)
+        if local or cur.address.text != self.cluster.text:
+            return False
+        if cur.path_map != self.path_map:
             return False
         return not self.cluster.local or cur.workers == (self.cluster.workers or self.workers)
 

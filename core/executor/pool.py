@@ -32,6 +32,8 @@ from core.records import RUNNING_MSG
 class PoolExecutor:
     """``workers`` local worker processes, warm from creation until :meth:`close`."""
 
+    inline = False
+
     def __init__(self, workers: int) -> None:
         procpool.ensure_resource_tracker()  # before the Queue's locks register with it
         self.workers = workers

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol, TextIO
 
+from core.i18n import _
 from core.records import FileEntry, FileResult, Kind, Record, SkippedEntry, Status, Task
 from core.results import TaskList
 
@@ -34,7 +35,12 @@ class WorkerContext(Protocol):
         with no file object in between (the fast path for reading a whole file)."""
 
     def check_cancel(self) -> None:
-        """Raise :class:`core.records.Cancelled` if the job was cancelled."""
+        """Raise :class:`core.records.Cancelled` if the job was cancelled; wait (no CPU)
+        while it is paused."""
+
+    def paused(self) -> bool:
+        """Whether the job is paused now, without waiting: an operation running a process of
+        its own stops it before :meth:`check_cancel` waits out the pause."""
 
     def report_bytes(self, done: int) -> None:
         """Tell the progress display how many bytes of the current file are done (throttled)."""
@@ -115,6 +121,12 @@ class Operation:
     options_type: ClassVar[type[Any]] = object
     limits: ClassVar[ChunkLimits] = ChunkLimits()
 
+    inline_safe: ClassVar[bool] = False
+    """True when :meth:`process` cannot crash or wedge the process whatever the file holds (it
+    only reads bytes through the standard library and C code that takes any input, like
+    hashing): a tiny job of it may then run in the command line's own process instead of on
+    spawned workers (:mod:`core.executor.inline`)."""
+
     # --- parent side -------------------------------------------------------------------------
     streams: ClassVar[bool] = False
     """True when rows can be planned batch by batch (no decision about one row depends on
@@ -183,8 +195,9 @@ class Operation:
         return False
 
     def interrupted_text(self, options: Any) -> str:
-        """What an interrupted job left, after "N of M files were finished; " (command line)."""
-        return "their outputs are in place, no partial output was left"
+        """What an interrupted job left, after "N of M files were finished; " (command line), in
+        the language in use (:func:`core.i18n._`)."""
+        return _("their outputs are in place, no partial output was left")
 
     def options_from_args(self, args: argparse.Namespace) -> Any:
         return self.options_type()

@@ -18,6 +18,8 @@ from collections.abc import Callable, Collection, Sequence
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from core import manifest
+from core import messages as M
+from core.i18n import N_, _, english
 from core.manifest import get_algorithm
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
 from core.outputs import partial_path, remove_stale_partials
@@ -195,12 +197,13 @@ class ChecksumOperation(Operation):
     """Compute a digest per file (sha256 by default) and optionally a manifest of them all."""
 
     name = "checksum"
-    title = "Create checksums"
-    help = "compute checksums (sha256, blake3, ...) and write a manifest sha256sum -c accepts"
+    title = N_("Create checksums")
+    help = N_("compute checksums (sha256, blake3, ...) and write a manifest sha256sum -c accepts")
     options_type = ChecksumOptions
     limits = HASHING_LIMITS
 
     streams = True
+    inline_safe = True  # hashlib, blake3 and xxhash read any bytes; nothing here can crash
 
     def plan(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> Plan:
         """One row per input; the manifest being written is skipped, never listed in itself.
@@ -228,7 +231,7 @@ class ChecksumOperation(Operation):
             target = os.path.normcase(os.path.abspath(options.manifest))
             normcase = os.path.normcase if os.sep != "/" else None  # the identity on POSIX
             settled = {r.index for r in plan.settled}
-            reason = "this is the manifest being written; it is not listed in itself"
+            reason = M.MANIFEST_ITSELF
             for t in plan.tasks:
                 path = normcase(t.path) if normcase else t.path
                 if path == target and t.index not in settled:
@@ -261,10 +264,10 @@ class ChecksumOperation(Operation):
         path = os.path.abspath(options.manifest)
         count, digests, paths = _done_columns(tasks, results)
         if count[Status.CANCELLED]:
-            return ["Manifest not written: the job was cancelled before all files were hashed"]
+            return [M.MANIFEST_CANCELLED]
         done = digests
         if not done and count[Status.FAILED]:
-            return [f"Manifest not written: no file was hashed ({count[Status.FAILED]} failed)"]
+            return [english(M.MANIFEST_NOTHING_HASHED, n=count[Status.FAILED])]
         folder = os.path.dirname(path)
         check = options.algorithm == "blake3"
         unreadable: list[bytes] = []
@@ -285,23 +288,21 @@ class ChecksumOperation(Operation):
                 "check that the folder exists and is writable, or choose another place"
             ) from None
         failed = count[Status.FAILED]
+        files = english(M.FILES, n=len(done))
         if written == path:  # what this job wrote is the manifest a rerun (retry) may replace
             options.manifest_seen = identity(path)
             options.manifest_ours = True
         elif keep_old and identity(path) == seen:
-            return [
-                f"Manifest kept: {path} was not replaced, because "
-                f"{plural(failed, 'failed file')} would be missing from it; this job's manifest "
-                f"({plural(len(done), 'file')}) is in {written}"
-            ]
-        else:
-            raise FileError(
-                f"{path} changed while this job ran (another program or job wrote it); it was "
-                f"not replaced: this job's manifest ({plural(len(done), 'file')}) is in {written}"
+            failed_files = english(M.FAILED_FILES, n=failed)
+            kept = english(
+                M.MANIFEST_KEPT, path=path, failed=failed_files, files=files, written=written
             )
-        lines = [f"Manifest written: {path} ({plural(len(done), 'file')})"]
+            return [kept]
+        else:
+            raise FileError(english(M.MANIFEST_CHANGED, path=path, files=files, written=written))
+        lines = [english(M.MANIFEST_WRITTEN, path=path, files=files)]
         if failed:
-            lines.append(f"{plural(failed, 'failed file')} left out of the manifest")
+            lines.append(english(M.LEFT_OUT, files=english(M.FAILED_FILES, n=failed)))
         itself = os.path.normcase(path)
         skipped = sum(
             1
@@ -309,7 +310,7 @@ class ChecksumOperation(Operation):
             if os.path.normcase(tasks[i].path) != itself
         )
         if skipped:
-            lines.append(f"{plural(skipped, 'skipped file')} left out of the manifest")
+            lines.append(english(M.LEFT_OUT, files=english(M.SKIPPED_FILES, n=skipped)))
         if check:
             lines.extend(_b3sum_warning(unreadable))
         return lines
@@ -329,8 +330,9 @@ class ChecksumOperation(Operation):
 
     def interrupted_text(self, options: Any) -> str:
         if options.manifest:
-            return f"the manifest {printable(options.manifest)} was not written or changed"
-        return "the manifest on standard output lists only those"
+            kept = _("the manifest {path} was not written or changed")
+            return kept.format(path=printable(options.manifest))
+        return _("the manifest on standard output lists only those")
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -338,13 +340,13 @@ class ChecksumOperation(Operation):
             "--algorithm",
             choices=list(manifest.ALGORITHMS),
             default=manifest.DEFAULT_ALGORITHM,
-            help="digest algorithm (default: %(default)s)",
+            help=_("digest algorithm (default: %(default)s)"),
         )
         parser.add_argument(
             "-o",
             "--output",
             metavar="MANIFEST",
-            help="write the manifest here (paths relative to its folder) instead of to stdout",
+            help=_("write the manifest here (paths relative to its folder) instead of to stdout"),
         )
 
     def options_from_args(self, args: argparse.Namespace) -> ChecksumOptions:
