@@ -106,6 +106,7 @@ class Job:
         self.watchdog = watchdog or None  # seconds without progress before a worker is killed
         self.op_name = op_name
         self.op = operations.get(op_name)
+        self.limits = self.op.limits  # how files are grouped into chunks (see Session)
         self.options = options
         # A plan made as columns already (verify's) is taken as it is, not copied.
         self.tasks = plan.tasks if isinstance(plan.tasks, TaskList) else TaskList(plan.tasks)
@@ -143,8 +144,9 @@ class Job:
         return self._cancel.is_set()
 
     def pause(self) -> None:
-        """Workers stop between blocks (within about a second) and use no CPU until resumed.
-        Thread-safe; the per-file time limit and the watchdog do not count paused time."""
+        """Workers stop between blocks (within about a second) and use no CPU until resumed;
+        a command a worker runs ("run") is SIGSTOPped with its process group. Thread-safe; the
+        per-file time limit and the watchdog do not count paused time."""
         self._set_paused(True)
 
     def resume(self) -> None:
@@ -225,7 +227,7 @@ class Job:
                 job_id=self.job_id,
                 op_name=self.op_name,
                 options=self.options,
-                limits=self.op.limits,
+                limits=self.limits,
                 tasks=self.tasks,
                 results=self._results,
                 on_results=self._sink,

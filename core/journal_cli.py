@@ -9,6 +9,7 @@ file. No operation is named here: a job's operation comes from its row, through 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -17,8 +18,9 @@ import sys
 import time
 from typing import IO, TYPE_CHECKING, Any
 
-from core import operations
-from core.wording import printable
+from core import cluster_cli, operations
+from core.i18n import _, message_for_people, ngettext
+from core.wording import pad, printable
 
 if TYPE_CHECKING:
     from core.engine import Engine
@@ -40,6 +42,8 @@ RESULT_FIELDS = (
     "finished_at",
     "duration",
     "carried_from",
+    "detail",
+    "worker",
 )
 
 
@@ -49,12 +53,14 @@ def add_journal_arguments(p: argparse.ArgumentParser, *, off: bool = True) -> No
         "--journal",
         metavar="PATH",
         default=None,
-        help="the job journal to use (default: $PARABATCH_JOURNAL, else one in the user's data "
-        "folder)",
+        help=_(
+            "the job journal to use (default: $PARABATCH_JOURNAL, else one in the user's data "
+            "folder)"
+        ),
     )
     if off:
         p.add_argument(
-            "--no-journal", action="store_true", help="do not record this job in the journal"
+            "--no-journal", action="store_true", help=_("do not record this job in the journal")
         )
 
 
@@ -62,39 +68,52 @@ def add_parser(sub: Any) -> None:
     """The ``jobs`` command and its verbs."""
     jobs = sub.add_parser(
         "jobs",
-        help="list, show, export, resume, retry or forget past jobs (the job journal)",
-        description="Past jobs, from the job journal. JOB is the number 'jobs list' shows.",
+        help=_("list, show, export, resume, retry or forget past jobs (the job journal)"),
+        description=_("Past jobs, from the job journal. JOB is the number 'jobs list' shows."),
     )
     verbs = jobs.add_subparsers(dest="verb", required=True, metavar="VERB")
-    p = verbs.add_parser("list", help="every job in the journal")
-    p.add_argument("--json", action="store_true", help="one JSON document")
+    a_job, one_json = _("a job number, or 'last'"), _("one JSON document")
+    p = verbs.add_parser("list", help=_("every job in the journal"))
+    p.add_argument("--json", action="store_true", help=one_json)
     add_journal_arguments(p, off=False)
-    p = verbs.add_parser("show", help="one job and the result of each of its files")
-    p.add_argument("job", metavar="JOB", help="a job number, or 'last'")
-    p.add_argument("--failed", action="store_true", help="only the files that failed")
-    p.add_argument("--json", action="store_true", help="one JSON document")
+    p = verbs.add_parser("show", help=_("one job and the result of each of its files"))
+    p.add_argument("job", metavar="JOB", help=a_job)
+    p.add_argument("--failed", action="store_true", help=_("only the files that failed"))
+    p.add_argument("--json", action="store_true", help=one_json)
     add_journal_arguments(p, off=False)
-    p = verbs.add_parser("export", help="one job's results as CSV, JSON or a joblog")
-    p.add_argument("job", metavar="JOB", help="a job number, or 'last'")
-    p.add_argument("--format", choices=FORMATS, default="csv", help="(default: %(default)s)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of to stdout")
+    p = verbs.add_parser("export", help=_("one job's results as CSV, JSON or a joblog"))
+    p.add_argument("job", metavar="JOB", help=a_job)
+    p.add_argument("--format", choices=FORMATS, default="csv", help=_("(default: %(default)s)"))
+    p.add_argument("-o", "--output", metavar="FILE", help=_("write here instead of to stdout"))
     add_journal_arguments(p, off=False)
     for verb, text in (
-        ("resume", "finish a cancelled or interrupted job: files it finished are not redone"),
-        ("retry", "run a job's failed files again (its other results are kept)"),
+        ("resume", _("finish a cancelled or interrupted job: files it finished are not redone")),
+        ("retry", _("run a job's failed files again (its other results are kept)")),
     ):
         p = verbs.add_parser(verb, help=text, description=text)
-        p.add_argument("job", metavar="JOB", help="a job number, or 'last'")
+        p.add_argument("job", metavar="JOB", help=a_job)
         p.add_argument(
-            "-w", "--workers", type=int, default=os.cpu_count() or 1, help="worker processes"
+            "-w", "--workers", type=int, default=os.cpu_count() or 1, help=_("worker processes")
         )
-        p.add_argument("--json", action="store_true", help="one JSON record per file, a summary")
-        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+        p.add_argument("--json", action="store_true", help=_("one JSON record per file, a summary"))
+        p.add_argument("-q", "--quiet", action="store_true", help=_("no progress bar, no summary"))
+        if verb == "retry":
+            p.add_argument(
+                "--quarantined",
+                action="store_true",
+                help=_(
+                    "only the quarantined files (they crashed a worker twice, timed out or "
+                    "hung), each on its own in one fresh worker"
+                ),
+            )
+        cluster_cli.add_cluster_argument(p)
         add_journal_arguments(p)
-    p = verbs.add_parser("forget", help="delete jobs from the journal and compact it")
+    p = verbs.add_parser("forget", help=_("delete jobs from the journal and compact it"))
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("job", metavar="JOB", nargs="?", help="a job number, or 'last'")
-    which.add_argument("--older-than", type=float, metavar="DAYS", help="every job older than")
+    which.add_argument("job", metavar="JOB", nargs="?", help=a_job)
+    which.add_argument(
+        "--older-than", type=float, metavar="DAYS", help=_("every job older than DAYS days")
+    )
     add_journal_arguments(p, off=False)
 
 
@@ -107,7 +126,8 @@ def run(args: argparse.Namespace, engine: Engine | None) -> int:
     except JournalError as e:
         return _error(str(e))
     for note in journal.notes:
-        sys.stderr.write(f"parabatch-cli: note: {note}\n")
+        note = message_for_people(note)
+        sys.stderr.write(_("parabatch-cli: note: {message}").format(message=note) + "\n")
     try:
         if args.verb in ("resume", "retry"):
             assert engine is not None
@@ -132,7 +152,8 @@ def run(args: argparse.Namespace, engine: Engine | None) -> int:
 
 
 def _error(text: str) -> int:
-    sys.stderr.write(f"parabatch-cli: error: {printable(text)}\n")
+    text = printable(message_for_people(text))
+    sys.stderr.write(_("parabatch-cli: error: {message}").format(message=text) + "\n")
     return EXIT_USAGE
 
 
@@ -153,12 +174,19 @@ def _list(args: argparse.Namespace, journal: Journal) -> int:
     if args.json:
         out.write(json.dumps([j.as_dict() for j in jobs]) + "\n")
         return EXIT_OK
-    out.write(
-        f"{'JOB':>5}  {'STARTED':19}  {'OPERATION':10} {'STATE':11} {'FILES':>7} {'DONE':>7} "
-        f"{'FAILED':>7}  INPUTS\n"
-    )
+    heads = [
+        pad(_("JOB"), 5, ">"),
+        " " + pad(_("STARTED"), 19),
+        " " + pad(_("OPERATION"), 10),
+        pad(_("STATE"), 11),
+        pad(_("FILES"), 7, ">"),
+        pad(_("DONE"), 7, ">"),
+        pad(_("FAILED"), 7, ">"),
+        " " + _("INPUTS"),
+    ]
+    out.write(" ".join(heads) + "\n")
     for j in jobs:
-        how = f" ({j.how} of {j.origin})" if j.origin else ""
+        how = _(" ({how} of {job})").format(how=j.how, job=j.origin) if j.origin else ""
         out.write(
             f"{j.id:>5}  {_when(j.started):19}  {j.operation:10} {j.state:11} {j.files:>7} "
             f"{j.done:>7} {j.failed:>7}  {_inputs_text(j)}{how}\n"
@@ -176,19 +204,20 @@ def _result_record(job: JobRow, row: tuple[Any, ...]) -> dict[str, Any]:
         rec["path_bytes"] = raw.hex()  # the exact name, for a name that is not UTF-8
     if rec["output"] is not None:
         rec["output"] = printable(os.fsdecode(rec["output"]))
+    if rec["detail"]:
+        with contextlib.suppress(ValueError):
+            rec["detail"] = json.loads(rec["detail"])  # an object, not a string of JSON
     return rec
 
 
 def _quarantined(journal: Journal, job: JobRow) -> list[tuple[Any, ...]]:
     from core.journal import QUARANTINE_KINDS
 
-    marks = ", ".join("?" * len(QUARANTINE_KINDS))
-    return list(journal.results(job.id, f"kind IN ({marks})", QUARANTINE_KINDS))
+    return journal.results(job.id, kinds=QUARANTINE_KINDS)
 
 
 def _show(args: argparse.Namespace, journal: Journal, job: JobRow) -> int:
-    where, params = ("status = ?", ("failed",)) if args.failed else ("", ())
-    rows = journal.results(job.id, where, params)
+    rows = journal.results(job.id, statuses=("failed",) if args.failed else None)
     quarantined = _quarantined(journal, job)
     out = sys.stdout
     if args.json:
@@ -199,31 +228,59 @@ def _show(args: argparse.Namespace, journal: Journal, job: JobRow) -> int:
         }
         out.write(json.dumps(doc) + "\n")
         return EXIT_OK
-    took = f" ({job.ended - job.started:.1f} s)" if job.ended else ""
-    out.write(f"job {job.id}: {job.operation}, {job.state}\n")
-    out.write(f"  started {_when(job.started)}, ended {_when(job.ended)}{took}\n")
-    out.write(f"  on {job.host} (pid {job.pid}), Parabatch {job.version}\n")
-    if job.origin:
-        out.write(f"  {job.how} of job {job.origin}\n")
-    out.write(f"  options {job.options}\n  inputs  {_inputs_text(job)}\n")
+    took = _(" ({seconds:.1f} s)").format(seconds=job.ended - job.started) if job.ended else ""
     out.write(
-        f"  {job.files} files: {job.done} done, {job.failed} failed, {job.skipped} skipped, "
-        f"{job.cancelled} cancelled\n"
+        _("job {job}: {operation}, {state}").format(
+            job=job.id, operation=job.operation, state=job.state
+        )
+        + "\n"
+    )
+    out.write(
+        _("  started {started}, ended {ended}{took}").format(
+            started=_when(job.started), ended=_when(job.ended), took=took
+        )
+        + "\n"
+    )
+    out.write(
+        _("  on {host} (pid {pid}), Parabatch {version}").format(
+            host=job.host, pid=job.pid, version=job.version
+        )
+        + "\n"
+    )
+    if job.origin:
+        out.write(_("  {how} of job {job}").format(how=job.how, job=job.origin) + "\n")
+    out.write(_("  options {options}").format(options=job.options) + "\n")
+    out.write(_("  inputs  {inputs}").format(inputs=_inputs_text(job)) + "\n")
+    counts = _("  {files} files: {done} done, {failed} failed, {skipped} skipped, ")
+    counts += _("{cancelled} cancelled")
+    out.write(
+        counts.format(
+            files=job.files,
+            done=job.done,
+            failed=job.failed,
+            skipped=job.skipped,
+            cancelled=job.cancelled,
+        )
+        + "\n"
     )
     if job.error:
-        out.write(f"  error: {printable(job.error)}\n")
+        error = printable(message_for_people(job.error))
+        out.write(_("  error: {message}").format(message=error) + "\n")
     for note in json.loads(job.notes):
-        out.write(f"  note: {printable(note)}\n")
+        note = printable(message_for_people(note))
+        out.write(_("  note: {message}").format(message=note) + "\n")
     for r in rows:
         rec = dict(zip(RESULT_FIELDS, r, strict=True))
-        why = f"  [{rec['kind']}] {rec['message']}" if rec["message"] else ""
-        carried = f"  (from job {rec['carried_from']})" if rec["carried_from"] else ""
+        message = message_for_people(rec["message"] or "")
+        why = f"  [{rec['kind']}] {message}" if message else ""
+        origin = rec["carried_from"]
+        carried = _("  (from job {job})").format(job=origin) if origin else ""
         path = printable(os.fsdecode(rec["path"]))
         out.write(f"{rec['status']:9} {path}{why}{carried}\n")
     if quarantined:
         out.write(
             f"quarantined ({len(quarantined)}: crashed a worker twice, timed out or hung; "
-            "'jobs retry' runs them again):\n"
+            f"'jobs retry {job.id} --quarantined' runs them again, each on its own):\n"
         )
         for r in quarantined:
             out.write(f"  {printable(os.fsdecode(r[1]))}  [{r[5]}]\n")
@@ -240,7 +297,8 @@ def _export(args: argparse.Namespace, journal: Journal, job: JobRow) -> int:
                 args.output, "w", encoding="utf-8", errors="surrogateescape", newline=""
             )
         except OSError as e:
-            return _error(f"cannot write {args.output}: {e.strerror or e}")
+            cannot = _("cannot write {path}: {reason}")
+            return _error(cannot.format(path=args.output, reason=e.strerror or e))
     else:
         f = io.TextIOWrapper(
             sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline=""
@@ -290,7 +348,8 @@ def _forget(args: argparse.Namespace, journal: Journal) -> int:
     else:
         n = journal.forget([journal.job(args.job).id])
     journal.compact()
-    sys.stderr.write(f"parabatch-cli: forgot {n} job{'s' if n != 1 else ''}\n")
+    forgot = ngettext("parabatch-cli: forgot {n} job", "parabatch-cli: forgot {n} jobs", n)
+    sys.stderr.write(forgot.format(n=n) + "\n")
     return EXIT_OK
 
 
@@ -301,14 +360,17 @@ def _rerun(args: argparse.Namespace, journal: Journal, engine: Engine) -> int:
     from core.job import DEFAULT_WATCHDOG
     from core.journal_resume import Carried, retry_entries
     from core.journal_writer import Recorder
+    from core.operations.base import ChunkLimits
     from core.options import from_canonical, options_key
+    from core.records import FileEntry
     from core.session import Found
 
     job = journal.job(args.job)
     try:
         op = operations.get(job.operation)
     except KeyError:
-        return _error(f"job {job.id} ran the operation {job.operation!r}, which is not known here")
+        unknown = _("job {job} ran the operation {operation}, which is not known here")
+        return _error(unknown.format(job=job.id, operation=repr(job.operation)))
     options = from_canonical(op.options_type, job.options)
     inputs = json.loads(job.inputs)
     cwd = inputs.get("cwd")
@@ -316,23 +378,43 @@ def _rerun(args: argparse.Namespace, journal: Journal, engine: Engine) -> int:
         try:
             os.chdir(cwd)  # relative names (a manifest, its listing) mean what they meant
         except OSError as e:
-            return _error(f"job {job.id} ran in {cwd}, which cannot be entered: {e.strerror}")
+            gone = _("job {job} ran in {folder}, which cannot be entered: {reason}")
+            return _error(gone.format(job=job.id, folder=cwd, reason=e.strerror))
     retry = args.verb == "retry"
-    carry = Carried(journal, job, options_key(job.operation, options), retry=retry)
+    only = None
+    limits = None
+    if getattr(args, "quarantined", False):
+        only = {os.fsdecode(r[1]) for r in _quarantined(journal, job)}
+        if not only:
+            none = _("job {job} has no quarantined file (see 'jobs show {job}')")
+            return _error(none.format(job=job.id))
+        # Each suspect alone, one at a time, in a worker of its own: a crash takes nothing
+        # else with it, and the worker that comes after it is a fresh one.
+        engine.workers = 1
+        limits = ChunkLimits(max_files=1, max_bytes=op.limits.max_bytes, large_file=0)
+    key = options_key(job.operation, options)
+    carry = Carried(journal, job, key, retry=retry, only=only)
     found = Found(iter(()))
+    seen: list[str] = []  # inputs a cluster's workers must see (a sample of them)
     if op.input == "paths":
         if retry:
-            found = Found(iter([retry_entries(journal, job)]))
+            entries = retry_entries(journal, job)
+            seen = [e.path for e in entries if isinstance(e, FileEntry) and e.mtime_ns >= 0]
+            found = Found(iter([entries]))
         else:
             paths = [p for p in inputs.get("paths", []) if os.path.lexists(p)]  # gone: noted
+            seen = paths
             filters = Filters(tuple(inputs.get("include", ())), tuple(inputs.get("exclude", ())))
-            engine.warm_up()
             found = Found(Scanner(paths, filters).batches(cli.SCAN_BATCH))
+    unusable = cluster_cli.connect(engine, seen[:: max(1, len(seen) // 8)][:8])
+    if unusable is not None:  # on a cluster: unreachable, or it cannot see the inputs
+        return unusable
+    engine.warm_up()
     recorder = None
     if not args.no_journal:
         recorder = Recorder(args.journal, inputs, origin=job.id, how=args.verb)
     timeout = inputs.get("timeout")
     watchdog = inputs.get("watchdog", DEFAULT_WATCHDOG)
     return cli.drive(
-        args, job.operation, options, found, engine, timeout, watchdog, carry, recorder
+        args, job.operation, options, found, engine, timeout, watchdog, carry, recorder, limits
     )

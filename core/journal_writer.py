@@ -20,7 +20,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from core import __version__
-from core.journal import Journal, JournalError, default_keep, process_start, reason
+from core import messages as M
+from core.i18n import english
+from core.journal import (
+    Journal,
+    JournalError,
+    default_keep,
+    default_keep_days,
+    process_start,
+    reason,
+)
 from core.options import canonical, options_key
 from core.records import Kind, Status
 
@@ -45,12 +54,14 @@ class Recorder:
         inputs: Mapping[str, Any],
         *,
         keep: int | None = None,
+        keep_days: float | None = None,
         origin: int | None = None,
         how: str = "run",
     ) -> None:
         self.path = path
         self.inputs = dict(inputs)
         self.keep = keep if keep is not None else default_keep()
+        self.keep_days = keep_days if keep_days is not None else default_keep_days()
         self.origin = origin
         self.how = how
         self.job_number: int | None = None  # the job's number in the journal, once it is there
@@ -65,6 +76,8 @@ class Recorder:
         self._job: Job | None = None
         self._thread: threading.Thread | None = None
         self.opened = threading.Event()  # the job's row is in (or the journal failed)
+        self._written: set[int] = set()  # rows whose result is in the journal
+        self._counts = dict.fromkeys(STATUS_TEXT.values(), 0)  # of those, by status
 
     # --- the session's side (core.session.Recorder) --------------------------------------------
     def start(self, session: Session, job: Job) -> None:
@@ -136,60 +149,64 @@ class Recorder:
                 ended = self._end
                 self._write(journal)
                 if ended is not None and not self._queue:
-                    journal.end_job(self.job_number, *ended)
-                    if journal.retain(self.keep):
+                    journal.end_job(self.job_number, *ended, counts=self._counts)
+                    if journal.retain(self.keep, self.keep_days):
                         journal.compact()
                     return
         except (JournalError, sqlite3.Error, OSError) as e:
             self._off = True
             self._queue.clear()
             text = str(e) if isinstance(e, JournalError) else reason(e)
-            where = self.path or "the default place"
+            where = self.path or M.DEFAULT_PLACE
             if not isinstance(e, JournalError):
-                text = (
-                    f"the job journal {journal.path if journal else where} cannot be used: {text}"
-                )
-            self.warning = (
-                f"{text}; this job is not recorded (it runs as usual, but cannot be resumed or "
-                "listed in 'jobs'); use --journal PATH for another file or --no-journal"
-            )
+                place = journal.path if journal else where
+                text = english(M.JOURNAL_UNUSABLE, path=place, reason=text)
+            self.warning = english(M.JOURNAL_NOT_RECORDED, reason=text)
         finally:
             self.opened.set()
             if journal is not None:
                 journal.close()
 
     def _write(self, journal: Journal) -> None:
+        """What came in since the last write, as one chunk (one statement: see
+        ``core.journal._chunks_v3``). A row already written is not written again."""
         job, number = self._job, self.job_number
         assert job is not None and number is not None
         queue = self._queue
         paths, sizes, mtimes = job.tasks.paths, job.tasks.sizes, job.tasks.mtimes
         carried = self.carried
-        fsencode = os.fsencode
+        written, counts = self._written, self._counts
         status_text, kind_text = STATUS_TEXT, KIND_TEXT  # per-row hot path: no enum lookups
         rows: list[tuple[Any, ...]] = []
         append = rows.append
+        last = 0.0
         while queue:
             at, results = queue.popleft()
+            last = at
             for r in results:
                 i = r.index
-                out = r.output
+                if i in written:
+                    continue
+                written.add(i)
+                status = status_text[r.status]
+                counts[status] += 1
                 append(
                     (
-                        number,
                         i,
-                        fsencode(paths[i]),
+                        paths[i],
                         sizes[i],
                         mtimes[i],
-                        status_text[r.status],
+                        status,
                         kind_text[r.kind],
                         r.value or None,
-                        fsencode(out) if out is not None else None,
+                        r.output,
                         r.message or None,
                         r.attempt,
-                        at,
-                        None,
+                        round(r.duration, 6) if r.duration is not None else None,
                         carried.get(i) if carried else None,
+                        r.detail or None,
+                        r.worker or None,
                     )
                 )
         if rows:
-            journal.add_results(rows)
+            journal.add_chunk(number, last, rows)

@@ -174,9 +174,25 @@ class Task(Record):
 class FileResult(Record):
     """How one file ended. ``value`` is the operation's answer (a digest, "OK", "1024x768"),
     ``message`` a sentence for the user when it did not simply succeed, ``kind`` the reason
-    for programs (see :class:`Kind`), ``attempt`` which try of the file gave this result."""
+    for programs (see :class:`Kind`), ``attempt`` which try of the file gave this result.
+    ``detail``: more for whoever looks closer, as a JSON object of plain fields (a failed
+    command's running time, exit code and output tails, see :data:`DETAIL_KEYS`); empty, as for
+    nearly every row, when there is nothing more. ``duration``: seconds the worker spent on it
+    (None: not processed, or not measured); ``worker``: which worker process did (its pid, or
+    host:pid on a cluster; empty when none did)."""
 
-    __slots__ = ("index", "status", "value", "message", "output", "kind", "attempt")
+    __slots__ = (
+        "index",
+        "status",
+        "value",
+        "message",
+        "output",
+        "kind",
+        "attempt",
+        "detail",
+        "duration",
+        "worker",
+    )
 
     def __init__(
         self,
@@ -187,6 +203,9 @@ class FileResult(Record):
         output: str | None = None,
         kind: Kind = Kind.NONE,
         attempt: int = 1,
+        detail: str = "",
+        duration: float | None = None,
+        worker: str = "",
     ) -> None:
         self.index = index
         self.status = status
@@ -195,6 +214,9 @@ class FileResult(Record):
         self.output = output
         self.kind = kind
         self.attempt = attempt
+        self.detail = detail
+        self.duration = duration
+        self.worker = worker
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return _result, (
@@ -205,6 +227,9 @@ class FileResult(Record):
             self.output,
             int(self.kind),
             self.attempt,
+            self.detail,
+            self.duration,
+            self.worker,
         )
 
 
@@ -212,18 +237,45 @@ STATUSES = tuple(Status)  # Status by value, without the cost of calling the enu
 
 
 def _result(
-    index: int, status: int, value: str, message: str, output: str | None, kind: int, attempt: int
+    index: int,
+    status: int,
+    value: str,
+    message: str,
+    output: str | None,
+    kind: int,
+    attempt: int,
+    detail: str = "",
+    duration: float | None = None,
+    worker: str = "",
 ) -> FileResult:
-    return FileResult(index, STATUSES[status], value, message, output, KIND_BY_VALUE[kind], attempt)
+    return FileResult(
+        index,
+        STATUSES[status],
+        value,
+        message,
+        output,
+        KIND_BY_VALUE[kind],
+        attempt,
+        detail,
+        duration,
+        worker,
+    )
+
+
+# The fields a result's ``detail`` may have (others are kept and shown as they are):
+# ``seconds`` running time, ``exit`` exit status (negative: killed by that signal),
+# ``stderr`` / ``stdout`` the last lines of a program's outputs.
+DETAIL_KEYS = ("seconds", "exit", "stderr", "stdout")
 
 
 class FileError(Exception):
     """A per-file failure with a sentence the user can act on, and its :class:`Kind`; the batch
     goes on."""
 
-    def __init__(self, message: str = "", kind: Kind = Kind.OTHER) -> None:
+    def __init__(self, message: str = "", kind: Kind = Kind.OTHER, detail: str = "") -> None:
         super().__init__(message)
         self.kind = kind
+        self.detail = detail  # see FileResult.detail
 
 
 class FileSkipped(Exception):

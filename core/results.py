@@ -19,6 +19,8 @@ from typing import Protocol, overload
 
 from core.records import KIND_BY_VALUE, STATUSES, FileResult, Status, Task
 
+DETAIL_BUDGET = 64 * 1024 * 1024  # characters of details a store keeps (past them: none kept)
+
 
 class TaskList(Sequence[Task]):
     """The tasks of a job's rows, ``tasks[i].index == i``, stored as columns."""
@@ -124,7 +126,17 @@ class ResultStore:
     """The final result of every row, or ``None`` while it has none. The first result of a row
     wins: a resubmitted chunk never overwrites (or counts twice) a row that already ended."""
 
-    __slots__ = ("status", "kinds", "attempts", "values", "_messages", "_outputs", "final_count")
+    __slots__ = (
+        "status",
+        "kinds",
+        "attempts",
+        "values",
+        "_messages",
+        "_outputs",
+        "_details",
+        "detail_room",
+        "final_count",
+    )
 
     def __init__(self, n: int = 0) -> None:
         self.final_count = 0  # rows that have their final result
@@ -134,6 +146,10 @@ class ResultStore:
         self.values: list[str | bytes] = [""] * n  # hex digests packed as bytes (see _pack)
         self._messages: dict[int, str] = {}
         self._outputs: dict[int, str] = {}
+        # Details (FileResult.detail) of the rows that have one, within a budget: a million
+        # failed commands' output tails must not fill the memory (the journal has them all).
+        self._details: dict[int, str] = {}
+        self.detail_room = DETAIL_BUDGET
 
     def extend(self, k: int) -> None:
         """``k`` more rows, without results yet."""
@@ -151,6 +167,7 @@ class ResultStore:
         output: str | None = None,
         kind: int = 0,
         attempt: int = 1,
+        detail: str = "",
     ) -> bool:
         """Record row ``i``'s final result unless it has one; returns whether it was recorded."""
         if self.status[i]:
@@ -163,12 +180,17 @@ class ResultStore:
             self._messages[i] = message
         if output is not None:
             self._outputs[i] = output
+        if detail and len(detail) <= self.detail_room:
+            self.detail_room -= len(detail)
+            self._details[i] = detail
         self.status[i] = status  # last: a reader that sees the status sees the rest
         self.final_count += 1
         return True
 
     def put(self, r: FileResult) -> bool:
-        return self.set(r.index, r.status, r.value, r.message, r.output, r.kind, r.attempt)
+        return self.set(
+            r.index, r.status, r.value, r.message, r.output, r.kind, r.attempt, r.detail
+        )
 
     def final(self, i: int) -> bool:
         return self.status[i] != 0
@@ -190,6 +212,7 @@ class ResultStore:
             self._outputs.get(i),
             KIND_BY_VALUE[self.kinds[i]],
             self.attempts[i],
+            self._details.get(i, ""),
         )
 
     def value(self, i: int) -> str:

@@ -14,12 +14,15 @@ policy is unit-tested against an in-process fake executor (tests/core/fake_execu
 
 from __future__ import annotations
 
+import array
 import collections
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from core import messages as M
 from core.executor.base import ChunkDone, ChunkError, Executor, ExecutorBroken, Outcome, WorkerLost
+from core.i18n import english
 from core.operations.base import ChunkLimits
 from core.outputs import remove_partials
 from core.plan import next_chunk
@@ -46,16 +49,16 @@ def describe_exit(code: int | None) -> str:
     import signal
 
     if code is None:
-        return "worker lost"
+        return M.WORKER_LOST
     if code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
-            name = "unknown signal"
+            name = M.UNKNOWN_SIGNAL
         if -code == getattr(signal, "SIGBUS", None):  # a mapped file shrank while being read
-            return f"worker crashed (signal {-code}: {name}, the file may have changed meanwhile)"
-        return f"worker crashed (signal {-code}: {name})"
-    return f"worker exited unexpectedly with code {code}"
+            return english(M.WORKER_CRASHED_BUS, signal=-code, name=name)
+        return english(M.WORKER_CRASHED, signal=-code, name=name)
+    return english(M.WORKER_EXITED, code=code)
 
 
 class _Watch:
@@ -227,7 +230,13 @@ class Scheduler:
                 self.end(spec.tasks, Status.FAILED, message, Kind.INTERNAL)
 
     def _done(self, spec: ChunkSpec, result: Any) -> None:
-        statuses, values, messages, outputs, kinds = result
+        statuses, values, messages, outputs, kinds, details, *more = result
+        durations: Any = None
+        worker = ""
+        if more:  # each file's running time, and who ran the chunk (see core.worker.ChunkResult)
+            durations = array.array("f")
+            durations.frombytes(more[0])
+            worker = more[1]
         final, fresh, attempt = self.results.status, [], spec.attempt
         for pos, t in enumerate(spec.tasks):
             i = t.index
@@ -241,6 +250,9 @@ class Scheduler:
                         outputs.get(pos) if outputs else None,
                         KIND_BY_VALUE[kinds[pos]],
                         attempt,
+                        details.get(pos, "") if details else "",
+                        durations[pos] if durations is not None else None,
+                        worker,
                     )
                 )
         self.record(fresh)
@@ -311,7 +323,7 @@ class Scheduler:
             n = self._attempts.get(t.index, 0) + 1
             self._attempts[t.index] = n
             if n > MAX_ATTEMPTS:
-                message = f"gave up: {describe_exit(lost.code)} repeatedly"
+                message = english(M.GAVE_UP, reason=describe_exit(lost.code))
                 self.record(
                     [FileResult(t.index, Status.FAILED, "", message, None, Kind.GAVE_UP, n)]
                 )
@@ -322,23 +334,14 @@ class Scheduler:
 
     def _kill_text(self, kind: str) -> str:
         if kind == KILL_TIMEOUT:
-            return (
-                f"timed out: still running after {self.timeout:g} s (the per-file time limit); "
-                "the worker was stopped. Raise the limit if the file is just big or slow"
-            )
-        return (
-            f"hung: no progress for {self.watchdog:g} s, so its worker was stopped (it was "
-            "suspended, or stuck in a system call or a library); the other files went on"
-        )
+            return english(M.TIMED_OUT, seconds=f"{self.timeout:g}")
+        return english(M.HUNG, seconds=f"{self.watchdog:g}")
 
     def _crashed(self, t: Task, reason: str, attempt: int) -> None:
         n = self._crashes.get(t.index, 0) + 1
         self._crashes[t.index] = n
         if n >= MAX_CRASHES:
-            message = (
-                f"{reason} while processing this file, {n} times; "
-                "the file may be corrupt or trigger a bug in a library"
-            )
+            message = english(M.CRASHED_TIMES, reason=reason, n=n)
             kind = Kind.CRASHED_WORKER
             self.record([FileResult(t.index, Status.FAILED, "", message, None, kind, attempt)])
         else:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from core import operations
 from core.job import DEFAULT_WATCHDOG, Job, JobReport, Source
-from core.operations.base import Plan
+from core.operations.base import ChunkLimits, Plan
 from core.records import FileEntry, SkippedEntry, Task
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ class Session:
         source: Source | None = None,
         carry: Carry | None = None,
         recorder: Recorder | None = None,
+        limits: ChunkLimits | None = None,
     ) -> None:
         self.engine = engine
         self.op_name = op_name
@@ -119,6 +120,7 @@ class Session:
         self.source = source
         self.carry = carry
         self.recorder = recorder
+        self.limits = limits  # how files are grouped into chunks (None: the operation's own)
         self.job: Job | None = None
         self._cancelled = False
         self.same_rows = True  # the job's rows are exactly the inputs, in order
@@ -165,6 +167,8 @@ class Session:
             timeout=self.timeout,
             watchdog=self.watchdog,
         )
+        if self.limits is not None:
+            self.job.limits = self.limits
         if self._cancelled:
             self.job.cancel()
         if self.recorder is not None:

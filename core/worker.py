@@ -9,6 +9,7 @@ table's header carries the cancel and pause flags: plain words, no lock a dying 
 
 from __future__ import annotations
 
+import array
 import contextlib
 import mmap
 import multiprocessing
@@ -21,10 +22,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from core import messages as M
 from core import operations, procpool
 from core.errors import describe_error, error_kind
 from core.errors import file_kind as _kind
 from core.executor.table import CANCELLED_JOB, PAUSED, ROW_BEAT, ROW_POS
+from core.i18n import english
 from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
 from core.records import (
@@ -224,14 +227,23 @@ class Context:
             self._wait_while_paused()
         table[self._beat] += 1
 
+    def paused(self) -> bool:
+        """Whether the job is paused now (no wait, no beat): an operation that started a
+        process looks here to stop it before :meth:`check_cancel` waits out the pause."""
+        return bool(self._table[PAUSED] > 0)
+
     def _wait_while_paused(self) -> None:
         """Paused: sleep (no CPU) until resumed or cancelled. The beat does not move, and the
-        parent's watchdog does not count time while the job is paused."""
+        parent's watchdog does not count time while the job is paused. A cancel ends a pause
+        (the flag is cleared after the cancel is written): it raises here, and nothing runs
+        on in between (a stopped command is ended still stopped)."""
         table = self._table
         while table[PAUSED] > 0:
             if table[CANCELLED_JOB] >= self.job_id:
                 raise Cancelled()
             time.sleep(PAUSE_POLL)
+        if table[CANCELLED_JOB] >= self.job_id:
+            raise Cancelled()
 
     def report_bytes(self, done: int) -> None:
         self._table[self._beat] += 1
@@ -248,7 +260,7 @@ class Context:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise FileSkipped(
-                    f"skipped: {_kind(st.st_mode)}, not a regular file", Kind.NOT_REGULAR
+                    english(M.NOT_REGULAR, kind=_kind(st.st_mode)), Kind.NOT_REGULAR
                 )
         except BaseException:
             os.close(fd)
@@ -347,17 +359,34 @@ class Context:
         return atomic_write(final_path)
 
 
-_CHANGED = (
-    "changed while being read (its size or modification time moved): the result would match "
-    "neither the old nor the new contents; run it again once nothing writes to the file"
-)
+_CHANGED = M.CHANGED_WHILE_READ
 
 
 # What a chunk sends back: each file's status (one byte per file, in chunk order), value, the
-# messages and outputs of the files that have one (by position), and each file's Kind (one byte
-# per file). Plain built-in types pickle many times faster than a record per file, and the
-# parent reads 100,000s of them.
-ChunkResult = tuple[bytes, list[str], dict[int, str] | None, dict[int, str] | None, bytes]
+# messages and outputs of the files that have one (by position), each file's Kind (one byte
+# per file), the details of the files that have one (see FileResult.detail), each file's
+# running time (float32 seconds, packed) and which worker ran the chunk. Plain built-in types
+# pickle many times faster than a record per file, and the parent reads 100,000s of them.
+ChunkResult = tuple[
+    bytes,
+    list[str],
+    dict[int, str] | None,
+    dict[int, str] | None,
+    bytes,
+    dict[int, str] | None,
+    bytes,
+    str,
+]
+
+WORKER_NAME: str | None = None
+"""Who ran a chunk, in its result: this process's pid (a cluster's worker sets host:pid)."""
+
+
+def worker_name() -> str:
+    global WORKER_NAME
+    if WORKER_NAME is None:
+        WORKER_NAME = str(os.getpid())
+    return WORKER_NAME
 
 
 _context: Context | None = None
@@ -380,24 +409,25 @@ def _worker_context(spec: ChunkSpec) -> Context:
 
 def run_file(
     op: Any, task: Task, options: Any, ctx: Context
-) -> tuple[int, str, str, str | None, int]:
-    """Process one file; every per-file outcome becomes (status, value, message, output, kind)."""
+) -> tuple[int, str, str, str | None, int, str]:
+    """Process one file; every per-file outcome becomes (status, value, message, output, kind,
+    detail)."""
     try:
         ctx.begin(task)
         out = op.process(task, options, ctx)
-        return Status.DONE, out.value, out.message, out.output, out.kind
+        return Status.DONE, out.value, out.message, out.output, out.kind, ""
     except Cancelled:
-        return Status.CANCELLED, "", "cancelled", None, Kind.CANCELLED_RUNNING
+        return Status.CANCELLED, "", "cancelled", None, Kind.CANCELLED_RUNNING, ""
     except FileSkipped as e:
-        return Status.SKIPPED, "", str(e), None, e.kind
+        return Status.SKIPPED, "", str(e), None, e.kind, ""
     except FileError as e:
-        return Status.FAILED, "", str(e), None, e.kind
+        return Status.FAILED, "", str(e), None, e.kind, e.detail
     except Exception as e:  # one bad file never stops the batch
         if not isinstance(e, OSError | MemoryError):
             import traceback  # only for bugs: not worth its import time at every worker start
 
             traceback.print_exc()
-        return Status.FAILED, "", describe_error(e), None, error_kind(e)
+        return Status.FAILED, "", describe_error(e), None, error_kind(e), ""
 
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
@@ -416,9 +446,15 @@ def run_tasks(spec: ChunkSpec, ctx: Context, table: Any, pos_word: int) -> Chunk
     values: list[str] = []
     messages: dict[int, str] | None = None
     outputs: dict[int, str] | None = None
+    details: dict[int, str] | None = None
+    durations = array.array("f")
+    took = durations.append
+    clock = time.perf_counter
     for pos, task in enumerate(spec.tasks):
         table[pos_word] = pos
-        status, value, message, output, kind = run_file(op, task, options, ctx)
+        began = clock()
+        status, value, message, output, kind, detail = run_file(op, task, options, ctx)
+        took(clock() - began)
         statuses[pos] = status
         kinds[pos] = kind
         values.append(value)
@@ -430,5 +466,18 @@ def run_tasks(spec: ChunkSpec, ctx: Context, table: Any, pos_word: int) -> Chunk
             if outputs is None:
                 outputs = {}
             outputs[pos] = output
+        if detail:
+            if details is None:
+                details = {}
+            details[pos] = detail
     table[pos_word] = len(spec.tasks)
-    return bytes(statuses), values, messages, outputs, bytes(kinds)
+    return (
+        bytes(statuses),
+        values,
+        messages,
+        outputs,
+        bytes(kinds),
+        details,
+        durations.tobytes(),
+        worker_name(),
+    )

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QPalette
 
+from core.i18n import message_for_people
 from core.progress import format_bytes
 from core.records import FileEntry, FileResult, SkippedEntry, Status, Task
 from core.results import ResultStore
@@ -40,8 +41,10 @@ from gui.columns import (
     STATUS_ROLE,
     failed_tint,
 )
+from gui.i18n import status_label, translate
 from gui.inputs import FolderSpan, Snapshot
 from gui.model_rows import RowMembership
+from gui.result_detail import detail_text
 
 if TYPE_CHECKING:
     from core.progress import Tracker
@@ -54,7 +57,6 @@ _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _NCOLS = len(COLUMNS)
 _USER = int(Qt.ItemDataRole.UserRole)
-_LABELS = [s.label for s in Status]
 _FAILED, _DONE, _RUNNING = int(Status.FAILED), int(Status.DONE), int(Status.RUNNING)
 FILTER_REFRESH = 0.5  # seconds between status-filter refreshes while a job runs
 Index = QModelIndex | QPersistentModelIndex
@@ -80,6 +82,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         self.total_bytes = 0
         self.generation = 0  # bumped whenever rows are added or removed
         self.folders = FolderSpan()  # the Folder column is relative to the inputs' common folder
+        self._labels = [status_label(s) for s in Status]  # in the window's language
         self.init_membership()
 
     # --- storage access ----------------------------------------------------------------------
@@ -127,7 +130,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < _NCOLS:
-            return COLUMNS[section]
+            return translate("FileModel", COLUMNS[section])
         return None
 
     # The view asks for every visible cell on each repaint; from C++ each Python call has to
@@ -215,7 +218,7 @@ class FileModel(RowMembership, QAbstractTableModel):
         if col == SIZE:
             return "" if i in self._skipped else format_bytes(self._sizes[i])
         if col == STATUS:
-            return _LABELS[self._state[i]]
+            return self._labels[self._state[i]]
         if col == PROGRESS:
             f = self.fraction(i)
             return "" if f is None else f"{int(f * 100)}%"
@@ -230,25 +233,33 @@ class FileModel(RowMembership, QAbstractTableModel):
         return part[i] / size if part is not None and size else 0.0
 
     def result_text(self, i: int) -> str:
-        """The digest or output of a done row; the reason of a failed or skipped one."""
+        """The digest or output of a done row; the reason of a failed or skipped one (core's
+        English sentence, shown in the window's language)."""
         r = self._results[i]
         if r is None:
             reason = self._skipped.get(i)
-            return reason or ""
+            return message_for_people(reason) if reason else ""
         if r.status == Status.DONE:
-            return " → ".join(x for x in (r.value, r.output) if x) or r.message
-        return r.message
+            done = " → ".join(x for x in (r.value, r.output) if x)
+            return done or message_for_people(r.message)
+        return message_for_people(r.message)
 
     def _tooltip(self, i: int, col: int) -> str | None:
-        """The full path, and the full reason of a row that did not simply succeed."""
+        """The full path, and the full reason of a row that did not simply succeed; and the
+        detail of a result that has one (a failed command's running time and output tails)."""
         st = Status(self._state[i])
         text = self.result_text(i)
         if st in (Status.FAILED, Status.SKIPPED, Status.CANCELLED) and text:
-            return f"{self._paths[i]}\n{st.label}: {text}"
+            r = self._results[i]
+            more = detail_text(r.detail) if r is not None else ""
+            head = f"{self._paths[i]}\n{self._labels[st]}: {text}"
+            return head + (f"\n\n{more}" if more else "")
         if col == RESULT and text:
             r = self._results[i]
-            extra = f"\n{r.message}" if r is not None and r.message and r.message != text else ""
-            return text + extra
+            message = message_for_people(r.message) if r is not None and r.message else ""
+            extra = f"\n{message}" if message and message != text else ""
+            more = detail_text(r.detail) if r is not None else ""
+            return text + extra + (f"\n\n{more}" if more else "")
         if col in (NAME, FOLDER):
             return self._paths[i]
         return None

@@ -22,23 +22,28 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from core.i18n import message_for_people
 from core.journal import JobRow, Journal
 from core.journal_cli import _export
 from gui.history_models import JobsModel, ResultsModel, listed_files, load_results
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.journal_calls import JournalCall, JournalCalls
 
 EXPORT_FILTERS = {
-    "CSV, one row per file (*.csv)": "csv",
-    "JSON document (*.json)": "json",
-    "Job log, tab-separated like GNU parallel's (*.joblog *.tsv)": "joblog",
+    QT_TRANSLATE_NOOP("History", "CSV, one row per file (*.csv)"): "csv",
+    QT_TRANSLATE_NOOP("History", "JSON document (*.json)"): "json",
+    QT_TRANSLATE_NOOP("History", "Job log, tab-separated like GNU parallel's (*.joblog *.tsv)"): (
+        "joblog"
+    ),
 }
-DELETE_LABEL = "Delete job"
+DELETE_LABEL = QT_TRANSLATE_NOOP("History", "Delete job")
 
 
 def can_resume(job: JobRow) -> bool:
@@ -75,37 +80,52 @@ class HistoryWindow(QWidget):
 
     rerun = Signal(object, bool)
     changed = Signal()
+    retention_changed = Signal(int, int)  # jobs kept, days (0: any age)
 
-    def __init__(self, path: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: str | None = None,
+        parent: QWidget | None = None,
+        retention: tuple[int, float] | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.path = path
-        self.setWindowTitle("Job history — Parabatch")
+        self.setWindowTitle(translate("History", "Job history — Parabatch"))
         self.setObjectName("history-window")
         self.calls = JournalCalls(self)
         self.jobs = JobsModel(self)
         self.results = ResultsModel(self)
         self.jobs_view = _table(self.jobs)
-        self.jobs_view.setAccessibleName("Past jobs")
+        self.jobs_view.setAccessibleName(translate("History", "Past jobs"))
         self.results_view = _table(self.results)
-        self.results_view.setAccessibleName("Results of the selected job")
+        self.results_view.setAccessibleName(translate("History", "Results of the selected job"))
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.results_view.horizontalHeader().setStretchLastSection(True)
-        self.status = QLabel("Loading…")
-        self.status.setAccessibleName("History status")
-        self.results_label = QLabel("Choose a job to see its files.")
-        self.resume_button = QPushButton("&Resume")
+        self.status = QLabel(translate("History", "Loading…"))
+        self.status.setAccessibleName(translate("History", "History status"))
+        self.results_label = QLabel(translate("History", "Choose a job to see its files."))
+        self.resume_button = QPushButton(translate("History", "&Resume"))
         self.resume_button.setToolTip(
-            "Process the files this job did not finish; files it finished that are unchanged "
-            "since are taken from the history, not processed again"
+            translate(
+                "History",
+                "Process the files this job did not finish; files it finished that are unchanged "
+                "since are taken from the history, not processed again",
+            )
         )
-        self.retry_button = QPushButton("Retry &failed")
-        self.retry_button.setToolTip("Run this job's failed files again; keep its other results")
-        self.export_button = QPushButton("&Export…")
-        self.export_button.setToolTip("Save this job's results as CSV, JSON or a job log")
-        self.delete_button = QPushButton("&Delete…")
-        self.delete_button.setToolTip("Remove this job and its results from the history")
-        self.refresh_button = QPushButton("Re&fresh")
-        close = QPushButton("Close")
+        self.retry_button = QPushButton(translate("History", "Retry &failed"))
+        self.retry_button.setToolTip(
+            translate("History", "Run this job's failed files again; keep its other results")
+        )
+        self.export_button = QPushButton(translate("History", "&Export…"))
+        self.export_button.setToolTip(
+            translate("History", "Save this job's results as CSV, JSON or a job log")
+        )
+        self.delete_button = QPushButton(translate("History", "&Delete…"))
+        self.delete_button.setToolTip(
+            translate("History", "Remove this job and its results from the history")
+        )
+        self.refresh_button = QPushButton(translate("History", "Re&fresh"))
+        close = QPushButton(translate("History", "Close"))
         close.clicked.connect(self.close)
         self.delete_box: QMessageBox | None = None
         self.running_elsewhere = False  # a job runs in the main window: no Resume or Retry
@@ -131,6 +151,7 @@ class HistoryWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
+        layout.addLayout(self._retention_row(retention))
         layout.addLayout(buttons)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
@@ -144,23 +165,65 @@ class HistoryWindow(QWidget):
         self.resize(1000, 640)
         self.update_buttons()
 
+    def _retention_row(self, retention: tuple[int, float] | None) -> QHBoxLayout:
+        """How much history is kept: the newest N jobs, and jobs of the last D days."""
+        jobs, days = retention if retention is not None else (200, 0.0)
+        self.keep_jobs = QSpinBox()
+        self.keep_jobs.setRange(1, 100_000)
+        self.keep_jobs.setValue(jobs)
+        self.keep_jobs.setAccessibleName(translate("History", "Jobs kept"))
+        self.keep_days = QSpinBox()
+        self.keep_days.setRange(0, 36_500)
+        self.keep_days.setValue(round(days))
+        self.keep_days.setSpecialValueText(translate("History", "any age"))
+        self.keep_days.setSuffix(translate("History", " days"))
+        self.keep_days.setAccessibleName(translate("History", "Days a job is kept"))
+        before = QLabel(translate("History", "&Keep the newest"))
+        before.setBuddy(self.keep_jobs)
+        middle = QLabel(translate("History", "jobs, up to an a&ge of"))
+        middle.setBuddy(self.keep_days)
+        tip = translate(
+            "History",
+            "Older jobs are forgotten, and the file compacted, when the next job ends",
+        )
+        row = QHBoxLayout()
+        for w in (before, self.keep_jobs, middle, self.keep_days):
+            w.setToolTip(tip)
+            row.addWidget(w)
+        row.addStretch(1)
+        self.retention_enabled = retention is not None
+        for w in (before, self.keep_jobs, middle, self.keep_days):
+            w.setVisible(self.retention_enabled)
+        self.keep_jobs.valueChanged.connect(self._retention_edited)
+        self.keep_days.valueChanged.connect(self._retention_edited)
+        return row
+
+    @Slot()
+    def _retention_edited(self) -> None:
+        self.retention_changed.emit(self.keep_jobs.value(), self.keep_days.value())
+
     # --- the list of jobs --------------------------------------------------------------------
     @Slot()
     def refresh(self, select: int | None = None) -> None:
         """Read the jobs again (off the GUI thread); ``select`` a job once they are in."""
         current = self.selected_job()
         self._want = select if select is not None else (current.id if current else None)
-        self.status.setText("Loading…")
+        self.status.setText(translate("History", "Loading…"))
         self.calls.call(self.path, _list_jobs, self._jobs_read, sweep=True)
 
     @Slot(object, str)
     def _jobs_read(self, jobs: list[JobRow] | None, error: str) -> None:
         if jobs is None:
-            self.status.setText(f"The history cannot be read: {error}")
+            self.status.setText(
+                translate("History", "The history cannot be read: {error}").format(error=error)
+            )
             return
         self.jobs.set_jobs(jobs)
+        n = len(jobs)
         self.status.setText(
-            f"{len(jobs):,} past job{'s' if len(jobs) != 1 else ''}" if jobs else "No jobs yet."
+            translate("History", "%Ln past job(s)", "", n)
+            if jobs
+            else translate("History", "No jobs yet.")
         )
         self.jobs_view.resizeColumnsToContents()
         row = self.jobs.row_of(self._want) if self._want is not None else None
@@ -188,9 +251,11 @@ class HistoryWindow(QWidget):
         self.results.clear(job.id if job else None)
         self.update_buttons()
         if job is None:
-            self.results_label.setText("Choose a job to see its files.")
+            self.results_label.setText(translate("History", "Choose a job to see its files."))
             return
-        self.results_label.setText(f"Job {job.id}: loading its files…")
+        self.results_label.setText(
+            translate("History", "Job {job}: loading its files…").format(job=job.id)
+        )
         self._loading = self.calls.call(
             self.path,
             load_results(job.id, self._generation),
@@ -207,12 +272,15 @@ class HistoryWindow(QWidget):
         generation, rows = piece
         if generation == self._generation:
             self.results.append(rows)
-            self.results_label.setText(f"Loading… {self.results.rowCount():,} files")
+            n = self.results.rowCount()
+            self.results_label.setText(translate("History", "Loading… %Ln file(s)", "", n))
 
     @Slot(object, str)
     def _results_loaded(self, out: tuple[int, int] | None, error: str) -> None:
         if out is None:
-            self.results_label.setText(f"The job's files cannot be read: {error}")
+            self.results_label.setText(
+                translate("History", "The job's files cannot be read: {error}").format(error=error)
+            )
             self._loading = None
             return
         generation, n = out
@@ -227,8 +295,11 @@ class HistoryWindow(QWidget):
         if self.results_view.columnWidth(0) < 300:
             self.results_view.setColumnWidth(0, 420)
         total = listed_files(job)
-        extra = f" ({total - n:,} never finished)" if total > n else ""
-        self.results_label.setText(f"Job {job.id}: {n:,} files{extra}")
+        if total > n:
+            text = translate("History", "Job {job}: %Ln file(s) ({never} never finished)", "", n)
+        else:
+            text = translate("History", "Job {job}: %Ln file(s)", "", n)
+        self.results_label.setText(text.format(job=job.id, never=f"{total - n:,}"))
 
     # --- actions -----------------------------------------------------------------------------
     def update_buttons(self) -> None:
@@ -261,21 +332,25 @@ class HistoryWindow(QWidget):
         job = self.selected_job()
         if job is None:
             return
+        filters = {translate("History", label): fmt for label, fmt in EXPORT_FILTERS.items()}
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export job results", f"parabatch-job-{job.id}.csv", ";;".join(EXPORT_FILTERS)
+            self,
+            translate("History", "Export job results"),
+            f"parabatch-job-{job.id}.csv",
+            ";;".join(filters),
         )
         if path:
-            self.export(job, path, EXPORT_FILTERS.get(chosen, "csv"))
+            self.export(job, path, filters.get(chosen, "csv"))
 
     def export(self, job: JobRow, path: str, fmt: str) -> None:
         """Write job ``job``'s results to ``path`` as ``fmt`` (csv, json, joblog) with the
         command line's export code, off the GUI thread."""
-        self.status.setText(f"Exporting job {job.id}…")
+        self.status.setText(translate("History", "Exporting job {job}…").format(job=job.id))
 
         def work(journal: Journal, call: JournalCall) -> str:
             args = argparse.Namespace(format=fmt, output=path)
             if _export(args, journal, journal.job(job.id)) != 0:
-                return f"{path} cannot be written"
+                return translate("History", "{path} cannot be written").format(path=path)
             return ""
 
         self._export_path = path
@@ -285,24 +360,34 @@ class HistoryWindow(QWidget):
     def _exported(self, problem: str | None, error: str) -> None:
         why = error or problem
         if why:
-            self.status.setText(f"Not exported: {why}")
+            self.status.setText(
+                translate("History", "Not exported: {why}").format(why=message_for_people(why))
+            )
         else:
-            self.status.setText(f"Exported to {self._export_path}")
+            self.status.setText(
+                translate("History", "Exported to {path}").format(path=self._export_path)
+            )
 
     @Slot()
     def ask_delete(self) -> None:
         job = self.selected_job()
         if job is None or self.delete_box is not None:
             return
+        files = job.files
+        question = translate(
+            "History", "Delete job {job} ({operation}, %Ln file(s)) from the history?", "", files
+        )
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Delete job",
-            f"Delete job {job.id} ({job.operation}, {job.files:,} files) from the history?",
+            translate("History", DELETE_LABEL),
+            question.format(job=job.id, operation=job.operation),
             QMessageBox.StandardButton.NoButton,
             self,
         )
-        box.setInformativeText("Its results cannot be shown, exported or resumed afterwards.")
-        box.addButton(DELETE_LABEL, QMessageBox.ButtonRole.DestructiveRole)
+        box.setInformativeText(
+            translate("History", "Its results cannot be shown, exported or resumed afterwards.")
+        )
+        box.addButton(translate("History", DELETE_LABEL), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(keep)
         box.setWindowModality(Qt.WindowModality.WindowModal)
@@ -318,7 +403,7 @@ class HistoryWindow(QWidget):
             return
         clicked = box.clickedButton()
         box.deleteLater()
-        if clicked is None or clicked.text() != DELETE_LABEL:
+        if clicked is None or box.buttonRole(clicked) != QMessageBox.ButtonRole.DestructiveRole:
             return
         number = self._deleting
 
@@ -327,13 +412,13 @@ class HistoryWindow(QWidget):
             journal.compact()
             return n
 
-        self.status.setText(f"Deleting job {number}…")
+        self.status.setText(translate("History", "Deleting job {job}…").format(job=number))
         self.calls.call(self.path, work, self._deleted)
 
     @Slot(object, str)
     def _deleted(self, n: int | None, error: str) -> None:
         if n is None:
-            self.status.setText(f"Not deleted: {error}")
+            self.status.setText(translate("History", "Not deleted: {error}").format(error=error))
             return
         self.changed.emit()
         self.refresh()

@@ -23,7 +23,7 @@ from PySide6.QtCore import QSettings
 from core import operations
 from core.discover import Filters, Scanner
 from core.job import DEFAULT_WATCHDOG
-from core.journal import JobRow, Journal, JournalError
+from core.journal import JobRow, Journal, JournalError, default_keep, default_keep_days
 from core.journal_resume import Carried, retry_entries
 from core.journal_writer import Recorder
 from core.operations.base import Plan
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 Entry = FileEntry | SkippedEntry
 ENABLED_KEY = "journal/enabled"
+KEEP_JOBS_KEY = "journal/keep_jobs"  # the newest jobs kept
+KEEP_DAYS_KEY = "journal/keep_days"  # and jobs of the last days (0: any age)
 JOURNAL_WAIT = 10.0  # seconds quitting waits for a journal's last writes
 
 
@@ -56,6 +58,29 @@ class JobJournal:
     def set_enabled(self, on: bool) -> None:
         self.settings.setValue(ENABLED_KEY, on)
 
+    @property
+    def keep_jobs(self) -> int:
+        try:
+            return max(1, int(self.settings.value(KEEP_JOBS_KEY, default_keep())))
+        except (TypeError, ValueError):
+            return default_keep()
+
+    @property
+    def keep_days(self) -> float:
+        try:
+            return max(0.0, float(self.settings.value(KEEP_DAYS_KEY, default_keep_days())))
+        except (TypeError, ValueError):
+            return default_keep_days()
+
+    def set_retention(self, jobs: int, days: float) -> None:
+        """Keep the newest ``jobs`` jobs, and forget ended jobs older than ``days`` days (0:
+        whatever their age), from the next job's end on."""
+        self.settings.setValue(KEEP_JOBS_KEY, int(jobs))
+        self.settings.setValue(KEEP_DAYS_KEY, float(days))
+
+    def _keep(self) -> dict[str, Any]:
+        return {"keep": self.keep_jobs, "keep_days": self.keep_days}
+
     def recorder(
         self,
         op_name: str,
@@ -71,14 +96,16 @@ class JobJournal:
         if not self.enabled:
             return inputs, None
         if given is not None:
-            return inputs, Recorder(self.path, given, origin=origin, how=how)
+            return inputs, Recorder(self.path, given, origin=origin, how=how, **self._keep())
         given = {"cwd": os.getcwd(), "timeout": timeout, "watchdog": DEFAULT_WATCHDOG}
         listed = None
         if operations.get(op_name).input == "paths":
             listed = inputs
             if isinstance(inputs, Snapshot):
                 inputs = Identified(inputs)
-        return inputs, WindowRecorder(self.path, given, listed, origin=origin, how=how)
+        return inputs, WindowRecorder(
+            self.path, given, listed, origin=origin, how=how, **self._keep()
+        )
 
 
 class WindowRecorder(Recorder):

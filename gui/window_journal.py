@@ -20,10 +20,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QBoxLayout, QMainWindow, QMenu
 
 from core import operations
+from core.i18n import message_for_people
 from core.journal import JobRow, Journal
 from core.options import from_canonical
 from gui.history import HistoryWindow
 from gui.history_models import listed_files, when
+from gui.i18n import translate
 from gui.journal_calls import JournalCall, JournalCalls
 from gui.journal_jobs import JobJournal, Rerun
 from gui.message_bar import MessageBar
@@ -66,24 +68,29 @@ class JournalController(QObject):
         self._seen: set[int] = set()  # recorders already looked at (by id)
         self._watch = timers(self, WATCH_MS, self.watch_recorders)
         self.bar = MessageBar()
-        self.bar.setAccessibleName("Job history notice")
+        self.bar.setAccessibleName(translate("Journal", "Job history notice"))
         central = window.centralWidget()
         layout = central.layout() if central is not None else None
         if isinstance(layout, QBoxLayout):
             layout.insertWidget(0, self.bar)
-        self.history_action = QAction("Job &history…", window)
+        self.history_action = QAction(translate("Journal", "Job &history…"), window)
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.history_action.setToolTip("Past jobs and their results (Ctrl+H)")
+        self.history_action.setToolTip(translate("Journal", "Past jobs and their results (Ctrl+H)"))
         self.history_action.setStatusTip(self.history_action.toolTip())
-        self.record_action = QAction("&Record jobs in the history", window)
+        self.record_action = QAction(translate("Journal", "&Record jobs in the history"), window)
         self.record_action.setCheckable(True)
         self.record_action.setChecked(self.journal.enabled)
         self.record_action.setToolTip(
-            "Keep every job and each file's result, so that a cancelled or interrupted job can "
-            "be resumed and any job listed, retried or exported"
+            translate(
+                "Journal",
+                "Keep every job and each file's result, so that a cancelled or interrupted job "
+                "can be resumed and any job listed, retried or exported",
+            )
         )
-        self.resume_action = QAction("Resu&me", window)
-        self.resume_action.setToolTip("Run the files the cancelled job did not finish")
+        self.resume_action = QAction(translate("Journal", "Resu&me"), window)
+        self.resume_action.setToolTip(
+            translate("Journal", "Run the files the cancelled job did not finish")
+        )
         self.resume_action.setEnabled(False)
         window.addAction(self.history_action)
         self._add_to_menu()
@@ -143,13 +150,22 @@ class JournalController(QObject):
             if id(r) in self._seen:
                 continue
             for note in r.notes:
-                self._say("info", "The job history was repaired", [note])
+                self._say(
+                    "info",
+                    translate("Journal", "The job history was repaired"),
+                    [message_for_people(note)],
+                )
             if r.warning:
                 self._say(
                     "warning",
-                    "This job is not recorded in the job history",
-                    [r.warning.split("; use --journal")[0] + "."],
-                    [("Stop recording jobs", lambda: self.set_recording(False))],
+                    translate("Journal", "This job is not recorded in the job history"),
+                    [message_for_people(r.warning.split("; use --journal")[0] + ".")],
+                    [
+                        (
+                            translate("Journal", "Stop recording jobs"),
+                            lambda: self.set_recording(False),
+                        )
+                    ],
                 )
             if done or r.warning:
                 self._seen.add(id(r))
@@ -198,25 +214,53 @@ class JournalController(QObject):
             return
         self.offered = job
         n, done = listed_files(job), job.done
+        an = job.operation[:1].lower() in "aeiou"  # English: "An encode job", "A checksum job"
         if n > job.files:  # the window records how many files were listed
-            headline = (
-                f"{_article(job.operation)} {job.operation} job of {_count(n, 'file')} was "
-                f"interrupted: {done:,} done."
+            text = (
+                translate(
+                    "Journal",
+                    "An {operation} job of %Ln file(s) was interrupted: {done} done.",
+                    "",
+                    n,
+                )
+                if an
+                else translate(
+                    "Journal",
+                    "A {operation} job of %Ln file(s) was interrupted: {done} done.",
+                    "",
+                    n,
+                )
             )
         else:
-            headline = (
-                f"{_article(job.operation)} {job.operation} job was interrupted: "
-                f"{_count(done, 'file')} done."
+            text = (
+                translate(
+                    "Journal", "An {operation} job was interrupted: %Ln file(s) done.", "", done
+                )
+                if an
+                else translate(
+                    "Journal", "A {operation} job was interrupted: %Ln file(s) done.", "", done
+                )
             )
+        headline = text.format(operation=job.operation, done=f"{done:,}")
         lines = [
-            f"Job {job.id}, started {when(job.started)}. Resume processes the files it did not "
-            "finish; those it finished, if unchanged since, are taken from the history."
+            translate(
+                "Journal",
+                "Job {job}, started {started}. Resume processes the files it did not finish; "
+                "those it finished, if unchanged since, are taken from the history.",
+            ).format(job=job.id, started=when(job.started))
         ]
         if count > 1:
-            lines.append(f"{_count(count - 1, 'other interrupted job')}: see the job history.")
-        self.bar.show_message(
-            "info", headline, lines, [("Resume", self.resume_offered), ("Dismiss", self.dismiss)]
-        )
+            others = count - 1
+            lines.append(
+                translate(
+                    "Journal", "%Ln other interrupted job(s): see the job history.", "", others
+                )
+            )
+        actions = [
+            (translate("Journal", "Resume"), self.resume_offered),
+            (translate("Journal", "Dismiss"), self.dismiss),
+        ]
+        self.bar.show_message("info", headline, lines, actions)
 
     @Slot()
     def resume_offered(self) -> None:
@@ -236,8 +280,12 @@ class JournalController(QObject):
     @Slot()
     def show_history(self) -> None:
         if self.history is None:
-            self.history = HistoryWindow(self.journal.path)
+            journal = self.journal
+            self.history = HistoryWindow(
+                journal.path, retention=(journal.keep_jobs, journal.keep_days)
+            )
             self.history.rerun.connect(self.rerun)
+            self.history.retention_changed.connect(journal.set_retention)
         self.history.set_running(self.jobs.running)
         if self.history.isVisible():  # open behind the main window: bring it forward
             self.history.raise_()
@@ -250,14 +298,18 @@ class JournalController(QObject):
         """Resume job ``job`` of the journal (or retry its failed files) in the window: files
         it finished, unchanged since, are taken over (:mod:`core.journal_resume`)."""
         if self.jobs.running or self.job_controller.scans.scanning:
-            self.ui.status_label.setText("A job is running: resume when it has ended.")
+            self.ui.status_label.setText(
+                translate("Journal", "A job is running: resume when it has ended.")
+            )
             return
         try:
             op = operations.get(job.operation)
             options = from_canonical(op.options_type, job.options)
         except (KeyError, ValueError, TypeError) as e:
             self.bar.show_message(
-                "warning", f"Job {job.id} cannot be run again here", [f"{job.operation}: {e}"]
+                "warning",
+                translate("Journal", "Job {job} cannot be run again here").format(job=job.id),
+                [f"{job.operation}: {message_for_people(str(e))}"],
             )
             return
         how = "retry" if retry else "resume"
@@ -281,11 +333,3 @@ class JournalController(QObject):
             self.history.close()
             self.history.deleteLater()
             self.history = None
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _article(word: str) -> str:
-    return "An" if word[:1].lower() in "aeiou" else "A"

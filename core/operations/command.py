@@ -23,8 +23,10 @@ import shlex
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from core import messages as M
+from core.i18n import N_, _, english
 from core.naming import Action, NamingRule
 from core.operations import command_template as tpl
 from core.operations.base import ChunkLimits, Operation, Outcome, Plan, WorkerContext
@@ -37,7 +39,12 @@ from core.operations.writing import (
 from core.outputs import partial_path
 from core.records import FileEntry, FileError, Kind, SkippedEntry, Task
 
-LAST_LINE = 300  # characters of the last stderr line kept in a result
+if TYPE_CHECKING:
+    from core.operations.command_proc import Finished
+
+LAST_LINE = 300  # characters of the last stderr line kept in a result (and of a detail's lines)
+DETAIL_LINES = 20  # lines of each of stderr and stdout kept in a failed result's detail
+DETAIL_BYTES = 4096  # at most this much of each
 BACKSTOP = 2.0  # seconds past the command's own limit and grace before the engine's limit
 _EXPLICIT_EXT = re.compile(r"\.[A-Za-z0-9]{1,12}$")  # "{name}.mp4": the template names the ext
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -72,15 +79,12 @@ def check_program(words: Sequence[str], *, shell: bool = False) -> None:
         return  # the program is the file itself ({}): each row says whether it runs
     if "/" in name:
         if not os.path.isfile(name):
-            raise FileError(f"the program {name} does not exist")
+            raise FileError(english(M.PROGRAM_MISSING, path=name))
         if not os.access(name, os.X_OK):
-            raise FileError(f"the program {name} is not executable (chmod +x, or name its "
-                            "interpreter first)")  # fmt: skip
+            raise FileError(english(M.PROGRAM_NOT_EXECUTABLE, path=name))
         return
     if shutil.which(name) is None:
-        raise FileError(
-            f"the program {name!r} was not found on PATH; install it, or give its full path"
-        )
+        raise FileError(english(M.PROGRAM_NOT_ON_PATH, name=repr(name)))
 
 
 def _suffix(path: str) -> str:
@@ -103,22 +107,51 @@ def last_line(data: bytes) -> str:
     return ""
 
 
-def _ended(returncode: int) -> str:
+def tail_lines(data: bytes) -> str:
+    """The last :data:`DETAIL_LINES` lines of an output (at most :data:`DETAIL_BYTES` of it),
+    printable, each bounded; a line cut at the front starts with "…"."""
+    cut = len(data) > DETAIL_BYTES
+    text = data[-DETAIL_BYTES:].decode("utf-8", "replace")
+    if cut:
+        text = "…" + text.lstrip("\ufffd")  # a character cut in half decodes as U+FFFD
+    lines = [_CONTROL.sub("", line.replace("\t", "    ")).rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    lines = lines[-DETAIL_LINES:]
+    return "\n".join(line if len(line) <= LAST_LINE else "…" + line[-LAST_LINE:] for line in lines)
+
+
+def detail_of(done: Finished) -> str:
+    """A finished command's detail (see :class:`core.records.FileResult`): its running time,
+    exit status and the tails of its outputs, as JSON."""
+    import json
+
+    detail: dict[str, Any] = {"seconds": round(done.seconds, 3), "exit": done.returncode}
+    for name, data in (("stderr", done.stderr), ("stdout", done.stdout)):
+        text = tail_lines(data)
+        if text:
+            detail[name] = text
+    return json.dumps(detail, ensure_ascii=False)
+
+
+def _ended(returncode: int, output: str) -> str:
+    """How a command ended, and the last line it said (``output``)."""
     if returncode < 0:
         import signal
 
         with contextlib.suppress(ValueError):
-            return f"killed by signal {-returncode} ({signal.Signals(-returncode).name})"
-        return f"killed by signal {-returncode}"
-    return f"exit {returncode}"
+            name = signal.Signals(-returncode).name
+            return english(M.COMMAND_KILLED, signal=-returncode, name=name, output=output)
+        return english(M.COMMAND_KILLED_UNNAMED, signal=-returncode, output=output)
+    return english(M.COMMAND_EXIT, code=returncode, output=output)
 
 
 class RunOperation(OutputOperation):
     """Run a program on every file (GNU parallel's replacement strings; no shell by default)."""
 
     name = "run"
-    title = "Run a command"
-    help = "run a program on every file: {} {.} {/} {//} {/.} {#} {out} (as GNU parallel)"
+    title = N_("Run a command")
+    help = N_("run a program on every file: {} {.} {/} {//} {/.} {#} {out} (as GNU parallel)")
     options_type = RunOptions
     limits = ChunkLimits(max_files=1)  # a command is slow next to a chunk's cost: one each
     command_tail: ClassVar[bool] = True  # the command line takes the command after "--"
@@ -200,27 +233,30 @@ class RunOperation(OutputOperation):
         try:
             try:
                 done = command_proc.run(
-                    argv, timeout=options.timeout, check_cancel=ctx.check_cancel
+                    argv,
+                    timeout=options.timeout,
+                    check_cancel=ctx.check_cancel,
+                    paused=ctx.paused,
                 )
             except OSError as e:
-                raise FileError(f"cannot start {argv[0]}: {e.strerror or e}") from None
+                said = english(M.CANNOT_START, path=argv[0], reason=e.strerror or e)
+                raise FileError(said) from None
             err = last_line(done.stderr)
             if done.timed_out:
-                raise FileError(
-                    f"timed out after {options.timeout:g} s: its processes were stopped"
-                    + (f"; last error output: {err}" if err else ""),
-                    Kind.TIMED_OUT,
-                )
+                seconds = f"{options.timeout:g}"
+                if err:
+                    said = english(M.COMMAND_TIMED_OUT_SAID, seconds=seconds, output=err)
+                else:
+                    said = english(M.COMMAND_TIMED_OUT, seconds=seconds)
+                raise FileError(said, Kind.TIMED_OUT, detail_of(done))
             if done.returncode != 0:
-                said = err or last_line(done.stdout) or "no error output"
-                raise FileError(f"{_ended(done.returncode)}: {said}")
+                said = err or last_line(done.stdout) or M.NO_ERROR_OUTPUT
+                raise FileError(_ended(done.returncode, said), detail=detail_of(done))
             value = f"exit 0 in {done.seconds:.2f} s"
             if tmp is None or final is None:
                 return Outcome(value, None, err)
             if not os.path.isfile(tmp) or os.path.islink(tmp):
-                raise FileError(
-                    "the command succeeded but wrote no file at {out}", Kind.OUTPUT_FAILED
-                )
+                raise FileError(M.NO_FILE_AT_OUT, Kind.OUTPUT_FAILED, detail_of(done))
             refuse_source(final, task.path)
             os.replace(tmp, final)
             tmp = None
@@ -231,18 +267,20 @@ class RunOperation(OutputOperation):
 
     # --- the command line ----------------------------------------------------------------------
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.usage = "%(prog)s [options] PATH... -- PROGRAM [ARGUMENT...]"
-        parser.epilog = (
+        parser.usage = _("%(prog)s [options] PATH... -- PROGRAM [ARGUMENT...]")
+        parser.epilog = _(
             "The command comes after '--'. Replacement strings: {} the file, {.} without its "
             "extension, {/} its name, {//} its folder, {/.} its name without extension, {#} "
             "its number, {out} the planned output (written atomically). Without any, ' {}' is "
             "appended. --timeout stops a command's whole process group (SIGTERM, then SIGKILL)."
         )
-        g = parser.add_argument_group("command")
+        g = parser.add_argument_group(_("command"))
         g.add_argument(
             "--shell", action="store_true",
-            help="run the command line through sh -c (pipes, redirections); each replacement "
-            "is quoted for it: do not quote them yourself",
+            help=_(
+                "run the command line through sh -c (pipes, redirections); each replacement "
+                "is quoted for it: do not quote them yourself"
+            ),
         )  # fmt: skip
         parser.set_defaults(run_command=None)
         add_output_arguments(parser, NamingRule(), example="'{name}.mp4'")
@@ -270,7 +308,7 @@ class RunOperation(OutputOperation):
         return options
 
     def interrupted_text(self, options: Any) -> str:
-        return "commands still running were stopped; no partial output was left under its name"
+        return _("commands still running were stopped; no partial output was left under its name")
 
 
 def _discard(path: str) -> None:

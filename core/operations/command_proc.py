@@ -7,6 +7,9 @@ No process of a command outlives its file, whoever stops it:
   command itself exited; in a pool worker (a child subreaper) descendants that left the group
   are re-parented to the worker and killed too.
 - **Cancel, the time limit.** SIGTERM to the group, SIGKILL after :data:`KILL_GRACE`.
+- **Pause.** The whole group is SIGSTOPped while the job is paused and SIGCONTinued when it
+  resumes (paused time does not count against the time limit); a cancel while paused sends
+  SIGTERM, then SIGCONT so that the group can act on it, then SIGKILL after the grace period.
 - **The worker is SIGKILLed** (the parent kills workers that do not stop in time). The command
   has PR_SET_PDEATHSIG=SIGKILL, and before it is executed it registers its group with the
   worker's *guard*: a small process started once per worker that holds the other end of a pipe
@@ -224,10 +227,13 @@ def run(
     *,
     timeout: float | None,
     check_cancel: Callable[[], None],
+    paused: Callable[[], bool] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> Finished:
     """Run ``argv`` to its end (or until cancel or ``timeout``). Raises Cancelled once the
-    group is stopped; OSError if the program cannot be started."""
+    group is stopped; OSError if the program cannot be started. ``check_cancel`` raises
+    Cancelled, and waits while the job is paused; ``paused`` says, without waiting, whether
+    it is (the group is then stopped for the wait)."""
     guard_fd = _protect()
     setup = _child_setup(guard_fd, os.getpid()) if _LINUX else None
     start = time.monotonic()
@@ -257,15 +263,20 @@ def run(
         if pidfd >= 0:
             sel.register(pidfd, selectors.EVENT_READ)
         timed_out = False
-        paused = 0.0
+        waited = 0.0  # seconds check_cancel waited (paused)
         try:
             while proc.poll() is None:
                 _read(sel, streams, POLL, pidfd)
                 before = time.monotonic()
-                check_cancel()  # waits while the job is paused: that time is not counted
-                now = time.monotonic()
-                paused += now - before
-                if timeout is not None and now - start - paused > timeout:
+                if paused is not None and paused():
+                    _killpg(pgid, signal.SIGSTOP)
+                    check_cancel()  # waits out the pause; a cancel goes to _stop (stopped)
+                    _killpg(pgid, signal.SIGCONT)
+                else:
+                    check_cancel()
+                now = time.monotonic()  # the time waited while paused is not counted
+                waited += now - before
+                if timeout is not None and now - start - waited > timeout:
                     timed_out = True
                     _stop(proc, pgid)
                     break
@@ -277,7 +288,7 @@ def run(
             proc.wait()
             _unregister(guard_fd, pgid)
             _sweep_orphans()
-        seconds = time.monotonic() - start - paused
+        seconds = time.monotonic() - start - waited
         if pidfd >= 0:
             sel.unregister(pidfd)
         deadline = time.monotonic() + DRAIN_WAIT
@@ -326,8 +337,10 @@ def _read(
 
 def _stop(proc: subprocess.Popen[bytes], pgid: int) -> None:
     """SIGTERM the group, SIGKILL it after the grace period (or at once when the command
-    itself is gone: what is left of its group is not waited for)."""
+    itself is gone: what is left of its group is not waited for). A group stopped by a pause
+    gets SIGCONT after the SIGTERM, so that it wakes up to the signal already pending."""
     _killpg(pgid, signal.SIGTERM)
+    _killpg(pgid, signal.SIGCONT)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(KILL_GRACE)
     _killpg(pgid, signal.SIGKILL)

@@ -130,9 +130,10 @@ def run_here(spec: ChunkSpec) -> Outcome:
     values: list[str] = []
     messages: dict[int, str] = {}
     outputs: dict[int, str] = {}
+    details: dict[int, str] = {}
     try:
         for pos, task in enumerate(spec.tasks):
-            status, value, message, output, kind = run_file(op, task, spec.options, ctx)
+            status, value, message, output, kind, detail = run_file(op, task, spec.options, ctx)
             statuses.append(status)
             kinds.append(kind)
             values.append(value)
@@ -140,9 +141,18 @@ def run_here(spec: ChunkSpec) -> Outcome:
                 messages[pos] = message
             if output is not None:
                 outputs[pos] = output
+            if detail:
+                details[pos] = detail
     except Exception as e:  # pragma: no cover - run_file catches per-file errors
         return ChunkError(spec.chunk_id, f"{type(e).__name__}: {e}")
-    result = (bytes(statuses), values, messages or None, outputs or None, bytes(kinds))
+    result = (
+        bytes(statuses),
+        values,
+        messages or None,
+        outputs or None,
+        bytes(kinds),
+        details or None,
+    )
     return ChunkDone(spec.chunk_id, result)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from core.discover import scan
-from core.engine import Engine, run_job
+from core.engine import Engine, run_job, run_session
 from core.naming import Collision, NamingRule
 from core.operations import command_template as tpl
 from core.operations import get
@@ -450,3 +450,179 @@ def test_options_round_trip_through_the_journal_form() -> None:
 
     o = RunOptions(command="cp {} {out}", timeout=2.5, naming=NamingRule(collision=Collision.SKIP))
     assert from_canonical(RunOptions, canonical(o)) == o
+
+
+# --- hover: what a failed command said -----------------------------------------------------------
+def test_a_failed_commands_detail_keeps_its_output_tails_and_exit_code(
+    engine: Engine, tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    for name in ("fails", "fine", "long"):
+        (tmp_path / "in" / name).write_text(name)
+    prog = script(tmp_path, "prog.py", """
+import os, sys
+name = os.path.basename(sys.argv[1])
+if name == "fine":
+    sys.exit(0)
+if name == "long":  # far more than a detail keeps
+    for i in range(5000):
+        print("out %d" % i)
+        sys.stderr.write("err %d %s\\n" % (i, "x" * 400 if i == 4999 else ""))
+    sys.exit(4)
+for i in range(3):
+    print("progress %d" % i)
+    sys.stderr.write("problem %d\\n" % i)
+sys.exit(3)
+""")  # fmt: skip
+    job, _ = run(engine, tmp_path / "in", RunOptions(command=shlex.join([PY, prog]) + " {}"))
+    got = by_name(job)
+    fails = got["fails"]
+    assert fails.status == Status.FAILED and fails.message == "exit 3: problem 2"  # type: ignore[attr-defined]
+    detail = json.loads(fails.detail)  # type: ignore[attr-defined]
+    assert detail["exit"] == 3 and 0 < detail["seconds"] < 60
+    assert detail["stderr"] == "problem 0\nproblem 1\nproblem 2"
+    assert detail["stdout"] == "progress 0\nprogress 1\nprogress 2"
+    assert got["fine"].detail == ""  # type: ignore[attr-defined]  # a done row keeps none
+    long = json.loads(got["long"].detail)  # type: ignore[attr-defined]
+    err_lines, out_lines = long["stderr"].splitlines(), long["stdout"].splitlines()
+    assert len(err_lines) == len(out_lines) == 20  # the last lines only, each bounded
+    assert out_lines[-1] == "out 4999" and err_lines[0] == "err 4980"
+    assert err_lines[-1].startswith("…") and len(err_lines[-1]) == 301
+    assert len(got["long"].detail) < 2 * 4096 + 200  # type: ignore[attr-defined]
+
+
+def test_details_are_journaled_and_exported(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "f").write_text("x")
+    jpath = str(tmp_path / "journal.sqlite")
+    prog = script(tmp_path, "p.py", "import sys; print('said'); sys.exit('went wrong')")
+    p = cli("run", "-q", "--journal", jpath, str(tmp_path / "in"), "--", PY, prog, "{}")
+    assert p.returncode == 1, p.stderr
+    p = cli("jobs", "export", "--journal", jpath, "--format", "json", "last")
+    assert p.returncode == 0, p.stderr
+    (rec,) = json.loads(p.stdout)["results"]
+    assert rec["message"] == "exit 1: went wrong"
+    assert rec["detail"]["stderr"] == "went wrong" and rec["detail"]["stdout"] == "said"
+    assert rec["detail"]["exit"] == 1
+
+
+# --- pause stops the command's whole process group -----------------------------------------------
+# Appends a counter to child.log every 5 ms (and its grandchild, in its group, to
+# grandchild.log) until a file "finish" appears; writes "pgid pid grandchild" to "pids" first;
+# on SIGTERM writes "terminated" and exits.
+PACE = """
+import os, signal, subprocess, sys, time
+d = sys.argv[1]
+def term(*_):
+    open(os.path.join(d, "terminated"), "w").close()
+    os._exit(0)
+signal.signal(signal.SIGTERM, term)
+tick = "import sys, time\\nf = open(sys.argv[1], 'a', buffering=1)\\nn = 0\\nwhile True:\\n" \\
+       "    n += 1; f.write('%d\\\\n' % n); time.sleep(0.005)\\n"
+g = subprocess.Popen([sys.executable, "-c", tick, os.path.join(d, "grandchild.log")])
+with open(os.path.join(d, ".pids"), "w") as f:
+    f.write("%d %d %d" % (os.getpgrp(), os.getpid(), g.pid))
+os.rename(os.path.join(d, ".pids"), os.path.join(d, "pids"))
+n = 0
+with open(os.path.join(d, "child.log"), "a", buffering=1) as f:
+    while not os.path.exists(os.path.join(d, "finish")):
+        n += 1
+        f.write("%d\\n" % n)
+        time.sleep(0.005)
+"""
+STOPPED_LOOK = 2.5  # seconds a paused command is watched (longer than its time limit)
+
+
+def proc_state(pid: int) -> str:
+    """The state letter in /proc/PID/stat ("T": stopped; "" once the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+class Paced:
+    """A PACE command run in a background job that the test pauses, resumes and cancels."""
+
+    def __init__(self, engine: Engine, tmp_path: Path, **kw) -> None:  # type: ignore[no-untyped-def]
+        from core.session import Session
+
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / "f").write_text("x")
+        self.dir = tmp_path / "run"
+        self.dir.mkdir()
+        prog = script(tmp_path, "pace.py", PACE)
+        options = RunOptions(command=shlex.join([PY, prog, str(self.dir)]) + " {}", **kw)
+        plan = get("run").plan(scan([str(tmp_path / "in")]), options)
+        self.session = Session(engine, "run", options, plan)
+        self.job = self.session.plan()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=run_session, args=(self.session,), kwargs={"should_stop": self.stop.is_set}
+        )
+        self.thread.start()
+        pids = self.dir / "pids"
+        wait_for(pids.exists, 30, "the command to start")
+        self.group, self.child, self.grandchild = map(int, pids.read_text().split())
+        assert self.group == self.child  # without a shell the program leads its group
+        wait_for(lambda: self.sizes() > (0, 0), 30, "both processes to write")
+
+    def sizes(self) -> tuple[int, int]:
+        def size(name: str) -> int:
+            p = self.dir / name
+            return p.stat().st_size if p.exists() else 0
+
+        return size("child.log"), size("grandchild.log")
+
+    def states(self) -> tuple[str, str]:
+        return proc_state(self.child), proc_state(self.grandchild)
+
+    def pause_and_watch(self) -> None:
+        """Pause; once both are stopped, their logs stand still for STOPPED_LOOK seconds."""
+        self.job.pause()
+        wait_for(lambda: self.states() == ("T", "T"), 10, "the command's group to stop")
+        self.still = self.sizes()
+        threading.Event().wait(STOPPED_LOOK)  # a window to watch, not a wait for something
+        assert self.states() == ("T", "T") and self.sizes() == self.still
+
+    def join(self) -> None:
+        self.thread.join(60)
+        assert not self.thread.is_alive()
+
+    def assert_none_left(self) -> None:
+        assert wait_for_exit([self.child, self.grandchild], 10) == []
+        assert group_members(self.group) == [], "a process of the command's group survived"
+
+
+def test_pause_stops_the_commands_group_and_resume_continues_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    p = Paced(engine, tmp_path, timeout=2.0)  # paused longer than that: not counted
+    p.pause_and_watch()
+    before = p.sizes()
+    p.job.resume()
+    wait_for(lambda: "T" not in p.states(), 10, "the command's group to continue")
+    wait_for(lambda: all(a > b for a, b in zip(p.sizes(), before, strict=True)), 10,
+             "both processes to write again")  # fmt: skip
+    (p.dir / "finish").touch()
+    p.join()
+    (r,) = p.job.tracker.results
+    assert r is not None and r.status == Status.DONE, r
+    seconds = float(r.value.split()[3])  # "exit 0 in 1.23 s": paused time not counted
+    assert seconds < 2.0
+    assert not (p.dir / "terminated").exists()
+    p.assert_none_left()
+
+
+def test_cancel_while_paused_ends_the_stopped_group(engine: Engine, tmp_path: Path) -> None:
+    p = Paced(engine, tmp_path)
+    p.pause_and_watch()
+    p.stop.set()  # cancel, as a stop signal or the Cancel button does
+    p.join()
+    assert p.job.tracker.counts[Status.CANCELLED] == 1
+    # SIGTERM, then SIGCONT: the command woke up to its SIGTERM (not only the later SIGKILL),
+    # and the grandchild ended on it without running on
+    assert (p.dir / "terminated").exists()
+    assert p.sizes()[1] == p.still[1]
+    p.assert_none_left()

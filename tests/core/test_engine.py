@@ -640,8 +640,18 @@ def test_a_sink_gets_every_final_result_once_from_the_run_thread(
     assert sorted(r.index for r in sink.results) == list(range(len(job.tasks)))
     assert sink.threads == {"the-run-thread"}
     by_index = {r.index: r for r in sink.results}
-    assert all(by_index[i] == job.tracker.results[i] for i in range(len(job.tasks)))
+
+    def kept(r: FileResult | None) -> tuple[object, ...]:
+        """What the store keeps of a result (the sink also gets its time and worker)."""
+        assert r is not None
+        return (r.index, r.status, r.value, r.message, r.output, r.kind, r.attempt)
+
+    assert all(kept(by_index[i]) == kept(job.tracker.results[i]) for i in range(len(job.tasks)))
     assert {r.status for r in sink.results} == {Status.DONE, Status.SKIPPED}
+    done = [r for r in sink.results if r.status == Status.DONE]
+    workers = {str(p) for p in engine.all_worker_pids()}
+    assert done and all(r.duration is not None and r.duration >= 0 for r in done)
+    assert {r.worker for r in done} <= workers  # which worker process did each file
 
 
 def test_tasks_carry_the_file_identity_as_planned(engine: Engine, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import time
 import sqlite3
 import subprocess
 import sys
@@ -119,6 +120,64 @@ def test_a_damaged_or_foreign_file_is_moved_aside(jpath: str, what: str) -> None
     assert (Path(jpath).parent / aside[0]).read_bytes() == before  # kept as it was
 
 
+def test_a_version_1_journal_gains_the_detail_column_and_keeps_its_rows(jpath: str) -> None:
+    os.makedirs(os.path.dirname(jpath))
+    con = sqlite3.connect(jpath, isolation_level=None)
+    journal._create_v1(con)  # a journal as version 1 wrote it
+    con.execute(f"PRAGMA application_id = {journal.APPLICATION_ID}")
+    con.execute("PRAGMA user_version = 1")
+    con.execute(
+        "INSERT INTO jobs (operation, options, options_key, inputs, started, version, host, pid)"
+        " VALUES ('run', '{}', 'k', '[]', 1.0, 'old', 'h', 1)"
+    )
+    con.execute(
+        "INSERT INTO results (job, row, path, size, mtime_ns, status, message, attempt, at) "
+        "VALUES (1, 0, x'2f61', 1, 2, 'failed', 'exit 1: no', 1, 3.0)"
+    )
+    con.close()
+    with Journal.open(jpath) as j:
+        assert rows(jpath, "PRAGMA user_version") == [(journal.SCHEMA_VERSION,)]
+        (row,) = j.results(1)
+        got = dict(zip(journal.RESULT_COLUMNS.split(", "), row, strict=True))
+        assert (got["path"], got["status"], got["message"], got["at"]) == (
+            b"/a", "failed", "exit 1: no", 3.0
+        )  # fmt: skip
+        assert got["detail"] is None  # version 2 added it, empty for rows from before
+
+
+def test_rows_of_an_old_journal_move_into_chunks_exact_and_the_view_shows_them(
+    jpath: str,
+) -> None:
+    os.makedirs(os.path.dirname(jpath))
+    con = sqlite3.connect(jpath, isolation_level=None)
+    journal._create_v1(con)
+    journal._detail_v2(con)  # a journal as version 2 wrote it: a row per file
+    con.execute(f"PRAGMA application_id = {journal.APPLICATION_ID}")
+    con.execute("PRAGMA user_version = 2")
+    con.execute(
+        "INSERT INTO jobs (operation, options, options_key, inputs, started, version, host, pid)"
+        " VALUES ('checksum', '{}', 'k', '[]', 1.0, 'old', 'h', 1)"
+    )
+    for row, path in enumerate((b"/d/caf\xc3\xa9", b"/d/\xff\xfe name", b"/d/z")):
+        con.execute(
+            "INSERT INTO results (job, row, path, size, mtime_ns, status, value, attempt, at) "
+            "VALUES (1, ?, ?, 10, 20, 'done', 'ab', 1, ?)",
+            (row, path, 3.0 + row),
+        )
+    con.close()
+    with Journal.open(jpath) as j:
+        got = j.results(1)
+        assert [r[1] for r in got] == [b"/d/caf\xc3\xa9", b"/d/\xff\xfe name", b"/d/z"]
+        assert [r[4] for r in got] == ["done"] * 3
+        # Later results of a row that has one do not replace it (the first wins).
+        j.add_results([(1, 0, b"/d/caf\xc3\xa9", 10, 20, "failed", None, None, None, "x", 2,
+                        9.0, None, None, None)])  # fmt: skip
+        assert [r[4] for r in j.results(1)] == ["done"] * 3
+        assert [r[1] for r in j.results(1, statuses=("done",))][2] == b"/d/z"
+    view = rows(jpath, "SELECT row, path, status, value FROM results WHERE job = 1 AND row = 2")
+    assert view == [(2, b"/d/z", "done", "ab")]
+
+
 def test_a_journal_of_a_newer_version_is_left_alone(jpath: str) -> None:
     Journal.open(jpath).close()
     con = sqlite3.connect(jpath)
@@ -150,7 +209,7 @@ def test_a_job_whose_process_is_gone_is_marked_interrupted(jpath: str) -> None:
         alive = fake_job(j, os.getpid())
         j.add_results(
             [
-                (dead, 0, b"/x/a", 1, 5, "done", None, "ab", None, None, 1, 7.5, None, None),
+                (dead, 0, b"/x/a", 1, 5, "done", None, "ab", None, None, 1, 7.5, None, None, None),
                 (
                     dead,
                     1,
@@ -164,6 +223,7 @@ def test_a_job_whose_process_is_gone_is_marked_interrupted(jpath: str) -> None:
                     "no",
                     1,
                     8.0,
+                    None,
                     None,
                     None,
                 ),
@@ -181,7 +241,7 @@ def test_retention_keeps_the_newest_jobs_and_compacts(jpath: str) -> None:
     with Journal.open(jpath) as j:
         ids = [fake_job(j, os.getpid(), ending="finished") for _ in range(6)]
         big = [
-            (ids[0], i, b"/p%d" % i, 1, 1, "done", None, "x" * 64, None, None, 1, 1.0, None, None)
+            (ids[0], i, b"/p%d" % i, 1, 1, "done", None, "x" * 64, None, None, 1, 1.0) + (None,) * 3
             for i in range(5000)
         ]
         j.add_results(big)
@@ -191,6 +251,21 @@ def test_retention_keeps_the_newest_jobs_and_compacts(jpath: str) -> None:
         assert [r.id for r in j.jobs()] == ids[3:]
         assert j.con.execute("SELECT count(*) FROM results").fetchone() == (0,)
         assert os.path.getsize(jpath) + os.path.getsize(jpath + "-wal") < size / 2
+
+
+def test_retention_by_age_forgets_old_ended_jobs_but_never_a_running_one(jpath: str) -> None:
+    day = 86400.0
+    now = time.time()
+    with Journal.open(jpath) as j:
+        old = fake_job(j, os.getpid(), started=now - 40 * day, ended=now - 40 * day,
+                       ending="finished")  # fmt: skip
+        running = fake_job(j, os.getpid(), started=now - 50 * day)  # still running elsewhere
+        recent = fake_job(j, os.getpid(), started=now - 2 * day, ended=now - 2 * day,
+                          ending="cancelled")  # fmt: skip
+        assert j.retain(200, days=0) == 0  # no age limit: nothing forgotten
+        assert j.retain(200, days=30) == 1
+        assert [r.id for r in j.jobs()] == [running, recent]
+        assert old not in [r.id for r in j.jobs()]
 
 
 # --- the writer, on a real job ---------------------------------------------------------------
@@ -221,13 +296,17 @@ def test_every_result_is_recorded_bytes_exact(engine: Engine, tmp_path: Path, jp
         socket.gethostname(),
         os.getpid(),
     )
-    got = {
-        bytes(p): (size, mtime, status, value)
-        for p, size, mtime, status, value in rows(
-            jpath, "SELECT path, size, mtime_ns, status, value FROM results"
-        )
-    }
+    with Journal.open(jpath) as journal_file:
+        stored = journal_file.results(rec.job_number or 0)
+    got = {r[1]: (r[2], r[3], r[4], r[6]) for r in stored}
     assert len(got) == 41
+    # Each file's running time, and the worker process that did it.
+    workers = {str(pid) for pid in engine.all_worker_pids()}
+    assert all(r[11] is not None and 0 <= r[11] < 60 and r[14] in workers for r in stored)
+    # The results view (for people with the sqlite3 shell) has the same rows.
+    assert rows(jpath, "SELECT count(*), sum(size) FROM results") == [
+        (41, sum(v[0] for v in got.values()))
+    ]
     for p in [*made, odd]:
         st = p.stat()
         size, mtime, status, value = got[os.fsencode(p)]
@@ -284,10 +363,7 @@ def test_files_that_stopped_a_worker_are_quarantined(
     (job,) = rows(jpath, "SELECT ending, done, failed FROM jobs")
     assert job == ("finished", 10, 1)
     with Journal.open(jpath) as j:
-        marks = ", ".join("?" * len(journal.QUARANTINE_KINDS))
-        quarantined = list(
-            j.results(rec.job_number or 0, f"kind IN ({marks})", journal.QUARANTINE_KINDS)
-        )
+        quarantined = j.results(rec.job_number or 0, kinds=journal.QUARANTINE_KINDS)
     assert [(os.path.basename(os.fsdecode(r[1])), r[5]) for r in quarantined] == [
         ("CRASH.bin", "crashed-worker")
     ]

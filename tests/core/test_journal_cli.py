@@ -99,11 +99,12 @@ def newest_job(journal: Path) -> int:
 
 def kill_after_progress(
     proc: subprocess.Popen[bytes], journal: Path, before: int, results: int
-) -> bool:
+) -> int | None:
     """SIGKILL ``proc`` as soon as its job (newer than job ``before``) is in the journal and holds
-    at least ``results`` results it processed itself; returns whether it was killed before it
-    ended by itself."""
+    at least ``results`` results it processed itself; returns the job's number if it was killed
+    before it ended by itself (before its end was in the journal)."""
     deadline = time.monotonic() + 60
+    newest = None
     while wait_for_exit([proc.pid], 0.005):  # still running: look at the journal again
         assert time.monotonic() < deadline, "the job recorded no result in time"
         try:
@@ -114,7 +115,10 @@ def kill_after_progress(
         except sqlite3.Error:  # not created yet
             continue
     proc.communicate()
-    return proc.returncode == -signal.SIGKILL
+    if proc.returncode != -signal.SIGKILL or newest is None:
+        return None
+    ((ended,),) = query(journal, "SELECT ended FROM jobs WHERE id = ?", (newest,))
+    return newest if ended is None else None  # (an end already written: it was not cut short)
 
 
 @needs_sha256sum
@@ -126,8 +130,8 @@ def test_sigkilled_again_and_again_then_resumed_equals_an_uninterrupted_run(
     journal = tmp_path / "journal.sqlite"
     ref = cli(tmp_path, journal, "checksum", "--no-journal", "-q", "-o", "REF", "data")
     assert ref.returncode == 0, ref.stderr
-    kills = 0
-    for attempt in range(5):
+    killed: list[int] = []
+    for attempt in range(10):
         if attempt == 0:
             args = ("checksum", "-w", "1", "-q", "-o", "SUMS", "data")
         else:
@@ -135,11 +139,13 @@ def test_sigkilled_again_and_again_then_resumed_equals_an_uninterrupted_run(
         before = newest_job(journal)
         # Killed after some progress, or the moment the job is there (while it plans)
         wanted = 1 if attempt % 2 == 0 else 0
-        kills += kill_after_progress(start(tmp_path, journal, *args), journal, before, wanted)
-    assert kills >= 3, f"only {kills} of 5 runs were killed before they ended"
+        job = kill_after_progress(start(tmp_path, journal, *args), journal, before, wanted)
+        if job is not None:
+            killed.append(job)
+    assert len(killed) >= 7, f"only {len(killed)} of 10 runs were killed before they ended"
     assert query(journal, "PRAGMA integrity_check") == [("ok",)]
     listed = jobs(tmp_path, journal)
-    assert sum(j["state"] == "interrupted" for j in listed) == kills
+    assert [j["id"] for j in listed if j["state"] == "interrupted"] == killed
     r = cli(tmp_path, journal, "jobs", "resume", "last", "-q")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "SUMS").read_bytes() == (tmp_path / "REF").read_bytes()
@@ -305,3 +311,43 @@ def test_no_journal_records_nothing(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
     r = cli(tmp_path, journal, "checksum", "--journal", str(other), "-q", "data")
     assert r.returncode == 0 and other.exists() and not journal.exists()
+
+
+def test_retry_quarantined_runs_only_those_files_each_alone_in_a_fresh_worker(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("a", "b", "slow c", "d"):
+        (data / name).write_text(name)
+    block, log = tmp_path / "block", tmp_path / "ran.log"
+    block.touch()
+    # The command sleeps on "slow c" while the block file is there; each run logs the file and
+    # its worker (the command's parent process).
+    script = (
+        f'echo "$PPID ${{1##*/}}" >> {log}; case "${{1##*/}}" in slow*) '
+        f'while [ -e {block} ]; do sleep 0.05; done;; esac; cp "$1" "$2"'
+    )
+    journal = tmp_path / "journal.sqlite"
+    out = tmp_path / "out"
+    first = cli(
+        tmp_path, journal, "run", "--output-dir", str(out), "--timeout", "1", "-w", "2", "-q",
+        str(data), "--", "sh", "-c", script, "sh", "{}", "{out}",
+    )  # fmt: skip
+    assert first.returncode == 1, first.stderr
+    shown = show(tmp_path, journal, "last")
+    assert [os.path.basename(p) for p in shown["quarantined"]] == ["slow c"]
+    first_workers = {line.split()[0] for line in log.read_text().splitlines()}
+    block.unlink()
+    log.unlink()
+    again = cli(tmp_path, journal, "jobs", "retry", "last", "--quarantined", "-q")
+    assert again.returncode == 0, again.stderr
+    ran = [line.split(maxsplit=1) for line in log.read_text().splitlines()]
+    assert [name for _pid, name in ran] == ["slow c"]  # only the quarantined file ran
+    assert ran[0][0] not in first_workers  # in a worker of its own, not one of the first job's
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b", "d", "slow c"]
+    final = jobs(tmp_path, journal)[-1]
+    assert (final["state"], final["files"], final["done"]) == ("finished", 4, 4)
+    assert final["how"] == "retry"
+    none = cli(tmp_path, journal, "jobs", "retry", "last", "--quarantined")
+    assert none.returncode != 0 and b"no quarantined file" in none.stderr

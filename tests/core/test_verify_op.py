@@ -104,10 +104,10 @@ def test_plan_refuses_a_bad_or_missing_manifest(tmp_path: Path) -> None:
 
 def check(path: str, expected: str) -> FileResult:
     """Run process() as the worker does and return the row's result."""
-    status, value, message, output, kind = run_file(
+    status, value, message, output, kind, detail = run_file(
         OP, Task(0, path, 0, expected=expected), VerifyOptions(), ctx()
     )
-    return FileResult(0, Status(status), value, message, output, Kind(kind))
+    return FileResult(0, Status(status), value, message, output, Kind(kind), 1, detail)
 
 
 def test_process_ok_mismatch_missing_and_folder(tmp_path: Path) -> None:

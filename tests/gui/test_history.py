@@ -206,7 +206,7 @@ def test_a_job_of_100000_files_loads_without_stopping_the_window(
         now = time.time()
         j.add_results(
             (number, i, f"/data/d{i // 1000:03d}/f{i:06d}.bin".encode(), i, i, "done", None,
-             f"{i:064x}", None, None, 1, now, None, None)
+             f"{i:064x}", None, None, 1, now, None, None, None)
             for i in range(n)
         )  # fmt: skip
         j.end_job(number, "finished", None)
@@ -221,3 +221,24 @@ def test_a_job_of_100000_files_loads_without_stopping_the_window(
     assert cell(h.results, n - 1, 0) == f"/data/d099/f{n - 1:06d}.bin"
     assert beat.beats > 0 and beat.max_gap < 0.25, beat.max_gap
     assert h.results_label.text() == f"Job {number}: 100,000 files"
+
+
+def test_retention_setting_forgets_jobs_past_it_when_the_next_job_ends(
+    qtbot, window, journal, tmp_path
+) -> None:
+    make_files(tmp_path / "in", [10, 20])
+    add_and_wait(qtbot, window, [str(tmp_path / "in")])
+    for _ in range(3):
+        (tmp_path / "in" / "SHA256SUMS").unlink(missing_ok=True)
+        run_and_wait(qtbot, window)
+        qtbot.waitUntil(lambda: written(window), timeout=10_000)
+    h = open_history(qtbot, window)
+    assert h.keep_jobs.isVisible() and h.keep_jobs.value() == 200
+    assert h.keep_days.specialValueText() and h.keep_days.value() == 0
+    h.keep_jobs.setValue(2)  # kept in the settings; applied when the next job ends
+    assert window.journal.journal.keep_jobs == 2
+    (tmp_path / "in" / "SHA256SUMS").unlink(missing_ok=True)
+    run_and_wait(qtbot, window)
+    qtbot.waitUntil(lambda: written(window), timeout=10_000)
+    with Journal.open(str(journal)) as j:
+        assert [r.id for r in j.jobs()] == [3, 4]

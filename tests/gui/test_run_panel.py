@@ -5,16 +5,18 @@ command's row says its exit code and last stderr line)."""
 from __future__ import annotations
 
 import gzip
+import re
 import shlex
 import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from core.naming import NamingRule
 from core.operations.command import RunOptions
 from core.records import Status
+from gui.columns import RESULT
 from gui.panels import load_panel
 from gui.panels.run_panel import RunPanel
 from tests.gui.conftest import add_and_wait, run_and_wait
@@ -108,3 +110,40 @@ def test_a_job_through_the_window(qtbot, window, tmp_path: Path) -> None:
     }
     assert results["fail.txt"].message == "exit 1: cannot read this one"
     assert results["a b.txt"].value.startswith("exit 0 in ")
+
+
+def test_hovering_a_row_shows_the_commands_output_tails_and_time(
+    qtbot, window, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("bad.txt", "good.txt"):
+        (folder / name).write_text(name)
+    prog = tmp_path / "prog.py"
+    prog.write_text(
+        "import os, sys\n"
+        "if os.path.basename(sys.argv[1]) == 'good.txt':\n"
+        "    sys.exit(0)\n"
+        "for i in range(4):\n"
+        "    print(f'step {i} done')\n"
+        "    print(f'warning {i}: not right', file=sys.stderr)\n"
+        "sys.exit(5)\n"
+    )
+    add_and_wait(qtbot, window, [str(folder)])
+    window.op_combo.setCurrentIndex(window.op_combo.findData("run"))
+    window.panels["run"].command.setText(f"{shlex.join([sys.executable, str(prog)])} {{}}")
+    finished = run_and_wait(qtbot, window)
+    assert finished is not None and finished.report.error is None
+    model = window.model
+    rows = {Path(model.path(model.storage_row(r))).name: r for r in range(model.rowCount())}
+
+    def tooltip(name: str) -> str:
+        return model.data(model.index(rows[name], RESULT), Qt.ItemDataRole.ToolTipRole)
+
+    bad = tooltip("bad.txt")
+    assert model.data(model.index(rows["bad.txt"], RESULT)) == "exit 5: warning 3: not right"
+    assert "exit code 5" in bad and re.search(r"ran \d+\.\d\d s", bad)
+    err = "\n".join(f"warning {i}: not right" for i in range(4))
+    out = "\n".join(f"step {i} done" for i in range(4))
+    assert err in bad and out in bad and bad.index(err) < bad.index(out)  # in order, stderr first
+    assert re.fullmatch(r"exit 0 in \d+\.\d\d s", tooltip("good.txt"))  # its running time
