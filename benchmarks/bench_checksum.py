@@ -1,15 +1,19 @@
-"""Checksum throughput of ``parabatch-cli`` against the tools a user would pick instead.
+"""Checksum speed of ``parabatch-cli`` against the tools a user would pick instead.
 
-Builds its own corpora in a temporary folder (20,000 files of 1-64 KiB; 6 files of 256 MiB),
-then times alternating runs and prints medians and ratios:
+Builds its own corpora in a temporary folder (2 tiny files; 20,000 files of 1-64 KiB; 6 files of
+256 MiB), then times alternating runs (every contender once per round, so drift hits all alike)
+and prints medians, spreads and ratios, one row per line of issue 17's table:
 
-    small files: parabatch-cli checksum -a sha256 -w 2   vs   xargs -0 -P2 -n256 sha256sum
-                                                          vs   a bare Pool(2).imap_unordered script
-    large files: parabatch-cli vs bytes / (2 x single-core hashlib rate, measured in-process),
-                 with the bare Pool script as a reference for what two workers reach here
+    tiny job     parabatch-cli checksum A B             vs  sha256sum A B       (<= 0.10 s)
+    small sha256 parabatch-cli checksum -w 2            vs  bare Pool(2).imap_unordered(64)
+                                                        vs  xargs -0 -P2 -n256 sha256sum
+    small blake3 parabatch-cli checksum -a blake3 -w 2  vs  xargs -0 -P2 -n256 b3sum
+    large sha256 parabatch-cli checksum -w 2            vs  bare Pool chunksize 1, and
+                                                            bytes / (2 x one core's hashlib rate)
+    journal      the small sha256 job with the journal on (the default) vs --no-journal
 
-Targets on a 2-core machine: small <= 0.5x xargs and <= 1.1x the bare Pool script; large <= 1.6x
-of the ideal. Run: ``python benchmarks/bench_checksum.py [--repeat 5] [--small 20000]``.
+Every parabatch run has the journal on (a temporary one, not the user's), as a user has it,
+except the --no-journal row. Run: ``python benchmarks/bench_checksum.py [--repeat 7]``.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ import compileall
 import hashlib
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 BARE_POOL = r"""
 import hashlib, os, sys
@@ -36,8 +42,9 @@ def digest(path):
 
 if __name__ == "__main__":
     paths = [os.path.join(dp, n) for dp, _, ns in os.walk(sys.argv[1]) for n in ns]
+    chunksize = int(sys.argv[2])
     with get_context("spawn").Pool(2) as pool:
-        out = [f"{h}  {p}" for h, p in pool.imap_unordered(digest, paths, chunksize=64)]
+        out = [f"{h}  {p}" for h, p in pool.imap_unordered(digest, paths, chunksize=chunksize)]
     sys.stdout.write("\n".join(out) + "\n")
 """
 
@@ -66,7 +73,7 @@ def make_large(folder: Path, count: int, size: int) -> int:
 
 def timed(cmd: list[str] | str, **kw: object) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
     return time.perf_counter() - t
 
 
@@ -81,68 +88,103 @@ def hashlib_rate(folder: Path) -> float:
     return best
 
 
+def _spread(v: list[float]) -> str:
+    return f"median {statistics.median(v):.3f} s (min {min(v):.3f}, max {max(v):.3f})"
+
+
+def _ratio(a: list[float], b: list[float]) -> str:
+    """Median ratio, and the spread of the ratios of the runs paired by round."""
+    paired = sorted(x / y for x, y in zip(a, b, strict=True))
+    return (
+        f"{statistics.median(a) / statistics.median(b):.2f}x "
+        f"(paired {paired[0]:.2f}-{paired[-1]:.2f})"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--small", type=int, default=20000)
     ap.add_argument("--large", type=int, default=6)
     ap.add_argument("--large-mib", type=int, default=256)
+    ap.add_argument("--skip-large", action="store_true", help="leave the 6 x 256 MiB rows out")
     args = ap.parse_args()
     # The installed console script, as a user runs it (python -m core where there is none).
     script = Path(sys.executable).with_name("parabatch-cli")
     launcher = [str(script)] if script.exists() else [sys.executable, "-m", "core"]
-    cli = [*launcher, "checksum", "-a", "sha256", "-w", "2", "-q"]
+    cli = [*launcher, "checksum", "-w", "2", "-q"]
     # An installed package has its bytecode compiled; a source tree run with
     # PYTHONDONTWRITEBYTECODE would compile every module in every process, every run.
     compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "core"), quiet=1)
+    b3sum = shutil.which("b3sum")
     with tempfile.TemporaryDirectory(prefix="pb-bench-") as tmp:
         root = Path(tmp)
-        small, large = root / "small", root / "large"
+        env = dict(os.environ, PARABATCH_JOURNAL=str(root / "journal.sqlite"))
+        small, large, tiny = root / "small", root / "large", root / "tiny"
         nbytes = make_small(small, args.small)
-        lbytes = make_large(large, args.large, args.large_mib << 20)
+        lbytes = make_large(large, args.large, args.large_mib << 20) if not args.skip_large else 0
+        tiny.mkdir()
+        pair = [str(tiny / "a.txt"), str(tiny / "b.txt")]
+        for p in pair:
+            Path(p).write_bytes(os.urandom(100))
         os.sync()  # write the corpora back now, not in the background during the timed runs
-        script = root / "bare_pool.py"
-        script.write_text(BARE_POOL)
-        xargs = f"find {small} -type f -print0 | xargs -0 -P2 -n256 sha256sum"
-        runs: dict[str, list[float]] = {
-            "parabatch": [],
-            "xargs": [],
-            "pool": [],
-            "large": [],
-            "large_pool": [],
+        pool = root / "bare_pool.py"
+        pool.write_text(BARE_POOL)
+        xargs = f"find {small} -type f -print0 | xargs -0 -P2 -n256"
+        contenders: dict[str, Any] = {
+            "tiny": lambda: timed([*cli, "-o", str(root / "T"), *pair], env=env),
+            "tiny_sha256sum": lambda: timed(["sha256sum", *pair]),
+            "small": lambda: timed([*cli, "-o", str(root / "S"), str(small)], env=env),
+            "small_nojournal": lambda: timed(
+                [*cli, "--no-journal", "-o", str(root / "S2"), str(small)], env=env
+            ),
+            "small_pool": lambda: timed([sys.executable, str(pool), str(small), "64"]),
+            "small_xargs": lambda: timed(f"{xargs} sha256sum", shell=True),
         }
-        timed([*cli, str(small)])  # warm the page cache, untimed
-        timed([*cli, str(large)])
+        if b3sum:
+            contenders["blake3"] = lambda: timed(
+                [*cli, "-a", "blake3", "-o", str(root / "B"), str(small)], env=env
+            )
+            contenders["blake3_b3sum"] = lambda: timed(f"{xargs} {b3sum}", shell=True)
+        if not args.skip_large:
+            contenders["large"] = lambda: timed([*cli, "-o", str(root / "L"), str(large)], env=env)
+            contenders["large_pool"] = lambda: timed([sys.executable, str(pool), str(large), "1"])
+        for run in contenders.values():  # warm the page cache and the journal, untimed
+            run()
+        runs: dict[str, list[float]] = {k: [] for k in contenders}
         for _ in range(args.repeat):  # alternate so that drift hits every contender alike
-            runs["parabatch"].append(timed([*cli, str(small)]))
-            runs["xargs"].append(timed(xargs, shell=True))
-            runs["pool"].append(timed([sys.executable, str(script), str(small)]))
-            runs["large"].append(timed([*cli, str(large)]))
-            runs["large_pool"].append(timed([sys.executable, str(script), str(large)]))
-        rate = hashlib_rate(large)
-    med = {k: statistics.median(v) for k, v in runs.items() if v}
-    ideal = lbytes / (2 * rate)
-    small_ratio_x = med["parabatch"] / med["xargs"]
-    small_ratio_pool = med["parabatch"] / med["pool"]
+            for name, run in contenders.items():
+                runs[name].append(run())
+        rate = hashlib_rate(large) if not args.skip_large else 0.0
     print(f"command: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cli))}")
-    print(f"small corpus: {args.small} files, {nbytes / 1e6:.0f} MB; median of {args.repeat}")
-    print(f"  parabatch-cli -w 2     {med['parabatch']:7.3f} s")
-    print(f"  xargs -P2 sha256sum    {med['xargs']:7.3f} s  ratio {small_ratio_x:.2f}x (<= 0.5x)")
-    print(f"  bare Pool(2) script    {med['pool']:7.3f} s  ratio {small_ratio_pool:.2f}x (<= 1.1x)")
-    print(f"large corpus: {args.large} x {args.large_mib} MiB")
-    print(f"  single-core hashlib    {rate / 1e6:7.0f} MB/s; ideal 2-core time {ideal:.3f} s")
-    large_ratio = med["large"] / ideal
-    print(f"  parabatch-cli -w 2     {med['large']:7.3f} s  ratio {large_ratio:.2f}x (<= 1.6x)")
-    pool_ratio = med["large_pool"] / ideal
+    print(f"rounds: {args.repeat} (every contender once per round); load {os.getloadavg()[0]:.2f}")
+    print(f"tiny job (2 files of 100 B), journal on: {_spread(runs['tiny'])}  (target <= 0.10 s)")
+    print(f"  sha256sum:                 {_spread(runs['tiny_sha256sum'])}")
+    print(f"small: {args.small} files, {nbytes / 1e6:.0f} MB, sha256")
+    print(f"  parabatch-cli -w 2         {_spread(runs['small'])}")
+    print(f"  bare Pool(2), chunksize 64 {_spread(runs['small_pool'])}")
+    print(f"  xargs -P2 -n256 sha256sum  {_spread(runs['small_xargs'])}")
+    print(f"  vs bare Pool  {_ratio(runs['small'], runs['small_pool'])}  (target <= 1.0x)")
+    print(f"  vs xargs      {_ratio(runs['small'], runs['small_xargs'])}  (target <= 0.5x)")
+    print(f"  --no-journal               {_spread(runs['small_nojournal'])}")
     print(
-        f"  bare Pool(2) script    {med['large_pool']:7.3f} s  ratio {pool_ratio:.2f}x (reference)"
+        f"  journal on vs off {_ratio(runs['small'], runs['small_nojournal'])}  (target <= 1.05x)"
     )
-    # This VM is noisy: show the spread, and the ratio of the runs paired by alternation.
-    print(
-        "spread (min-max s):", ", ".join(f"{k} {min(v):.3f}-{max(v):.3f}" for k, v in runs.items())
-    )
-    paired = sorted(a / b for a, b in zip(runs["parabatch"], runs["xargs"], strict=True))
-    print(f"paired parabatch/xargs ratios: {', '.join(f'{r:.2f}' for r in paired)}")
+    if b3sum:
+        print("small, blake3")
+        print(f"  parabatch-cli -a blake3    {_spread(runs['blake3'])}")
+        print(f"  xargs -P2 -n256 b3sum      {_spread(runs['blake3_b3sum'])}")
+        print(f"  vs b3sum      {_ratio(runs['blake3'], runs['blake3_b3sum'])}  (target <= 1.2x)")
+    else:
+        print("small, blake3: b3sum not installed, row left out")
+    if not args.skip_large:
+        ideal = lbytes / (2 * rate)
+        print(f"large: {args.large} x {args.large_mib} MiB, sha256")
+        print(f"  single-core hashlib {rate / 1e6:.0f} MB/s; ideal 2-core time {ideal:.3f} s")
+        print(f"  parabatch-cli -w 2         {_spread(runs['large'])}")
+        print(f"  bare Pool(2), chunksize 1  {_spread(runs['large_pool'])}")
+        print(f"  vs bare Pool  {_ratio(runs['large'], runs['large_pool'])}  (target <= 1.0x)")
+        print(f"  vs ideal      {statistics.median(runs['large']) / ideal:.2f}x  (target <= 1.4x)")
     return 0
 
 

@@ -8,7 +8,19 @@
    longest stall of the event loop (target < 50 ms), and the runner its longest tick.
 2. Memory: a window whose model holds 1,000,000 queued files (RSS, target < 400 MB).
 
-Usage: ``.venv/bin/python benchmarks/bench_gui.py [--runs 5] [--files 20000] [--keep DIR]``
+``--stall``: instead, the longest stall of the event loop in each part of a checksum job of
+200,000 and of 1,000,000 tiny files (0-100 bytes, so that the window's own work dominates), in a
+fresh offscreen process each (the job's journal on, as a user has it, or off with ``--journal``):
+- start: from Start until the job's first results are stored;
+- middle: until its last results are stored (a result sink on the job's run thread says when);
+- end: from there through the manifest, the summary, the table's last repaint, until the job's
+  journal writer is done and the window has been idle for half a second.
+A gap that spans two parts counts in both. Target: < 50 ms in each.
+
+Usage: ``.venv/bin/python benchmarks/bench_gui.py [--runs 5] [--files 20000] [--keep DIR]``;
+``.venv/bin/python benchmarks/bench_gui.py --stall [--stall-rows 200000 1000000]
+[--journal on|off|both] [--runs 3] [--keep DIR]`` (files are made once in ``DIR/ROWS/files``:
+put DIR on a tmpfs such as /dev/shm to make a million quickly).
 """
 
 from __future__ import annotations
@@ -25,20 +37,24 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def make_files(folder: Path, count: int, seed: int = 20) -> int:
-    """``count`` files of 1-64 KiB in 100 sub-folders; returns the total size."""
+def make_files(
+    folder: Path, count: int, seed: int = 20, sizes: tuple[int, int] = (1024, 64 * 1024)
+) -> int:
+    """``count`` files of ``sizes`` bytes (1-64 KiB) in 100 sub-folders; returns the total."""
     rng = random.Random(seed)
     total = 0
-    chunk = os.urandom(64 * 1024)
+    chunk = os.urandom(sizes[1])
     for i in range(count):
         sub = folder / f"d{i % 100:03d}"
-        sub.mkdir(parents=True, exist_ok=True)
-        size = rng.randint(1024, 64 * 1024)
-        (sub / f"file{i:06d}.bin").write_bytes(chunk[:size])
+        if i < 100:
+            sub.mkdir(parents=True, exist_ok=True)
+        size = rng.randint(*sizes)
+        (sub / f"file{i:07d}.bin").write_bytes(chunk[:size])
         total += size
     return total
 
@@ -113,6 +129,161 @@ def gui_job(folder: str, settings_path: str) -> None:
     print(json.dumps(stats))
 
 
+QUIET = 0.5  # seconds without any job work left after which the window counts as idle
+
+
+def stall_job(folder: str, settings_path: str, journal: bool) -> None:
+    """In a fresh process: list the folder, Start, and record the event loop's longest stall in
+    the job's start, middle and end; report as JSON (times in ms)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+    from gui.threads import make_timer
+    from tests.gui.heartbeat import Heartbeat
+
+    app = QApplication([sys.argv[0]])
+    window = MainWindow(QSettings(settings_path, QSettings.Format.IniFormat))
+    window.journal.set_recording(journal)
+    window.workers.setValue(2)
+    window.show()
+    app.processEvents()
+    for f in Path(folder).glob("SHA256SUMS*"):
+        f.unlink()
+    beat = Heartbeat(window, keep_above=0.010)
+    t: dict[str, float] = {}
+
+    class Arrivals:
+        """A result sink (called on the job's run thread as results are stored): when the
+        first and the last of them came."""
+
+        def __init__(self, store: Any) -> None:
+            self.store = store
+
+        def accept(self, results: object) -> None:
+            now = time.perf_counter()
+            t.setdefault("first", now)
+            if "all_in" not in t and self.store.final_count == len(self.store):
+                t["all_in"] = now
+
+    def scanned(_added: int, _cancelled: bool) -> None:
+        beat.__enter__()
+        t["start"] = time.perf_counter()
+        window.start()
+
+    def started() -> None:
+        runner = window.jobs.runner
+        assert runner is not None and runner.job is not None
+        runner.job.add_sink(Arrivals(runner.job.tracker.results))
+
+    def ended(_job: object) -> None:
+        t["ended"] = time.perf_counter()
+        idle.start()
+
+    def idle_check() -> None:
+        now = time.perf_counter()
+        if any(not r.close(0) for r in window.jobs.recorders):
+            return
+        t.setdefault("journal_done", now)
+        if now - t["journal_done"] >= QUIET:
+            idle.stop()
+            beat.__exit__()
+            t["idle"] = now
+            window.close()
+
+    idle = make_timer(window, 20, idle_check)
+    window.scans.finished.connect(scanned)
+    window.jobs.started.connect(started)
+    window.jobs.ended.connect(ended)
+    window.add_paths([folder])
+    app.exec()
+    first = t.get("first", t["ended"])
+    all_in = t.get("all_in", t["ended"])
+    end_gaps = sorted(((b - a, a - all_in) for a, b in beat.gaps if b >= all_in), reverse=True)
+    end_gaps = end_gaps[:5]
+    ms = 1000
+    stats = {
+        "rows": window.model.rowCount(),
+        "start_ms": beat.longest_between(t["start"], first) * ms,
+        "middle_ms": beat.longest_between(first, all_in) * ms,
+        "end_ms": beat.longest_between(all_in, t["idle"]) * ms,
+        "job_s": all_in - t["start"],
+        "end_s": t["ended"] - all_in,  # last results stored -> the window's job ended
+        "journal_s": t["journal_done"] - all_in,
+        "manifest": any(Path(folder).glob("SHA256SUMS*")),
+        "max_tick_ms": window.jobs.last_max_tick * ms,
+        # the end's longest gaps: (length, start after the last results), in ms
+        "end_gaps": [(round(g * ms, 1), round(at * ms)) for g, at in end_gaps],
+    }
+    print(json.dumps(stats))
+
+
+def run_stall(folder: Path, settings: Path, journal: bool, journal_path: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--stall-job", str(folder), "--settings", str(settings)]
+        + ([] if journal else ["--no-journal"]),
+        cwd=ROOT,
+        env=dict(env(), PARABATCH_JOURNAL=str(journal_path)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def stall_bench(args: argparse.Namespace) -> None:
+    """The ``--stall`` benchmark (see the module docstring)."""
+    base = args.keep or Path(tempfile.mkdtemp(prefix="pb-stall-", dir=_tmpfs()))
+    journals = {"on": [True], "off": [False], "both": [True, False]}[args.journal]
+    worst: dict[str, float] = {}
+    try:
+        for rows in args.stall_rows:
+            folder = base / str(rows) / "files"
+            if not folder.is_dir():
+                t0 = time.perf_counter()
+                part = folder.with_name("files.part")
+                shutil.rmtree(part, ignore_errors=True)
+                total = make_files(part, rows, sizes=(0, 100))
+                part.rename(folder)
+                print(
+                    f"made {rows:,} files, {total / 1e6:.1f} MB in {folder} "
+                    f"({time.perf_counter() - t0:.0f} s)"
+                )
+            for run in range(args.runs):
+                for journal in journals:
+                    r = run_stall(
+                        folder, base / "settings.ini", journal, base / f"journal-{rows}.sqlite"
+                    )
+                    for part_ in ("start", "middle", "end"):
+                        key = f"{part_}_ms"
+                        worst[key] = max(worst.get(key, 0.0), r[key])
+                    print(
+                        f"{rows:,} rows, journal {'on' if journal else 'off'}, run {run + 1}: "
+                        f"longest stall start {r['start_ms']:.0f} ms, middle "
+                        f"{r['middle_ms']:.0f} ms, end {r['end_ms']:.0f} ms | job "
+                        f"{r['job_s']:.1f} s, end {r['end_s'] * 1000:.0f} ms (journal done "
+                        f"{r['journal_s'] * 1000:.0f} ms after the last results), longest tick "
+                        f"{r['max_tick_ms']:.1f} ms, manifest "
+                        f"{'written' if r['manifest'] else 'MISSING'}"
+                        f"; end's longest gaps (ms, at ms): {r['end_gaps']}",
+                        flush=True,
+                    )
+        print(
+            "longest stall over all runs: "
+            + ", ".join(f"{k[:-3]} {v:.0f} ms" for k, v in worst.items())
+            + f" (target < 50 ms); load average {os.getloadavg()[0]:.1f} on "
+            f"{os.cpu_count()} cores"
+        )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _tmpfs() -> str | None:
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
 def memory_run(rows: int) -> None:
     """In a fresh process: feed the model ``rows`` FileEntry rows, report RSS as JSON."""
     from PySide6.QtCore import QSettings
@@ -165,9 +336,20 @@ def main() -> int:
     parser.add_argument("--gui-job", help=argparse.SUPPRESS)
     parser.add_argument("--settings", help=argparse.SUPPRESS)
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--stall", action="store_true", help="the stalls of a job's parts")
+    parser.add_argument("--stall-rows", type=int, nargs="+", default=[200_000, 1_000_000])
+    parser.add_argument("--journal", choices=("on", "off", "both"), default="on")
+    parser.add_argument("--stall-job", help=argparse.SUPPRESS)
+    parser.add_argument("--no-journal", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.gui_job:
         gui_job(args.gui_job, args.settings)
+        return 0
+    if args.stall_job:
+        stall_job(args.stall_job, args.settings, not args.no_journal)
+        return 0
+    if args.stall:
+        stall_bench(args)
         return 0
     if args.memory:
         memory_run(args.rows)

@@ -23,10 +23,11 @@ from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_session
 from core.i18n import _, ngettext, use_language
 from core.i18n import message_for_people as for_people
 from core.journal_writer import Recorder
+from core.operations.base import ChunkLimits
 from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
 from core.session import Carry, Found, Inputs, Session
-from core.wording import clip, columns, pad, printable
+from core.wording import clip, columns, pad, printable, wrap
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCAN_BATCH = 1000  # entries found per batch; the first chunks start after the first batch
@@ -96,11 +97,32 @@ def _seconds(text: str) -> float:
     return value
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with translated text wrapped by terminal columns (a CJK character
+    takes two, and CJK text breaks between characters, not only at spaces)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if text.isascii():
+            return super()._split_lines(text, width)
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.isascii():
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+
+class _Parser(argparse.ArgumentParser):
+    """The command line's parser (its subcommands' parsers are of the same class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``only``, other operations are not imported (faster start)."""
-    parser = argparse.ArgumentParser(
-        prog="parabatch-cli", description=_("Process batches of files in parallel.")
-    )
+    parser = _Parser(prog="parabatch-cli", description=_("Process batches of files in parallel."))
     parser.add_argument(
         "--version",
         action="version",
@@ -110,7 +132,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", title=_("commands")
     )
-    for name in operations.names():
+    builtin = only is not None and only in operations.REGISTRY
+    for name in list(operations.REGISTRY) if builtin else operations.names():
         if only is not None and name != only:
             sub.add_parser(name)
             continue
@@ -365,7 +388,8 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     engine: Engine | None = None
     try:
         command = next((a for a in argv if not a.startswith("-")), None)
-        known = command in operations.names()
+        # A built-in command does not wait for the installed plugins to be found and loaded.
+        known = command in operations.REGISTRY or command in operations.names()
         # An operation that runs a command takes it whole after "--" (run PATH... -- CMD ARG...).
         tail = None
         if (
@@ -486,9 +510,10 @@ def drive(
     watchdog: float | None,
     carry: Carry | None,
     recorder: Recorder | None,
+    limits: ChunkLimits | None = None,
 ) -> int:
     """Plan and run one job, print its results; returns the exit code. ``args``: ``json``,
-    ``quiet``; ``carry`` and ``recorder``: see :class:`core.session.Session`."""
+    ``quiet``; ``carry``, ``recorder`` and ``limits``: see :class:`core.session.Session`."""
     # A streaming operation starts on the first files while the rest are still found; the
     # others are planned here on every input (a stop signal meanwhile ends the program).
     session = Session(
@@ -500,6 +525,7 @@ def drive(
         watchdog=watchdog,
         carry=carry,
         recorder=recorder,
+        limits=limits,
     )
     try:
         job = session.plan()
@@ -556,9 +582,7 @@ def _interrupted_text(
     text = _("{head}; {kept}").format(head=head, kept=kept)
     if recorder is not None and recorder.job_number is not None:
         resume = _("'parabatch-cli jobs resume {number}' finishes the job")
-        text = _("{head}; {kept}").format(
-            head=text, kept=resume.format(number=recorder.job_number)
-        )
+        text = _("{head}; {kept}").format(head=text, kept=resume.format(number=recorder.job_number))
     return text
 
 

@@ -18,7 +18,9 @@ import stat
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 
+from core import messages as M
 from core.errors import file_kind as _kind
+from core.i18n import english
 from core.records import FileEntry, Kind, Record, SkippedEntry
 
 Found = FileEntry | SkippedEntry
@@ -100,15 +102,12 @@ class Filters(Record):
         return not (self.exclude and self._match(self.exclude, name, rel))
 
 
-BROKEN_LINK = "broken symbolic link: its target does not exist"
-LINK_LOOP = "symbolic link loop: the link points back to itself (through other links)"
+BROKEN_LINK = M.BROKEN_LINK
+LINK_LOOP = M.LINK_LOOP
 
 
 def _cannot_list(e: OSError) -> str:
-    return (
-        f"cannot list this folder ({e.strerror or e}): its files were not processed; "
-        "check its permissions"
-    )
+    return english(M.CANNOT_LIST, reason=e.strerror or e)
 
 
 def _unreadable(path: str, e: OSError) -> SkippedEntry:
@@ -118,11 +117,9 @@ def _unreadable(path: str, e: OSError) -> SkippedEntry:
     if isinstance(e, FileNotFoundError) and os.path.islink(path):
         return SkippedEntry(path, BROKEN_LINK, kind=Kind.MISSING)
     why = e.strerror or str(e)
-    if e.errno == errno.ENAMETOOLONG:
-        advice = "rename it or move it to a folder with a shorter path"
-    else:
-        advice = "check the permissions of its folder"
-    reason = f"cannot read this path ({why}): it was not processed; {advice}"
+    long_name = e.errno == errno.ENAMETOOLONG
+    advice = M.ADVICE_RENAME_PATH if long_name else M.ADVICE_FOLDER_PERMISSIONS
+    reason = english(M.CANNOT_READ_PATH, reason=why, advice=advice)
     return SkippedEntry(path, reason, error=True)
 
 
@@ -201,7 +198,7 @@ class Scanner:
                 if os.path.islink(path):
                     yield self._found(SkippedEntry(path, BROKEN_LINK, kind=Kind.MISSING))
                 else:
-                    gone = "not found: it was moved or deleted"
+                    gone = M.NOT_FOUND
                     yield self._found(SkippedEntry(path, gone, kind=Kind.MISSING))
                 continue
             except OSError as e:
@@ -218,7 +215,7 @@ class Scanner:
     def _entry(self, path: str, st: os.stat_result) -> Found:
         if stat.S_ISREG(st.st_mode):
             return FileEntry(path, st.st_size, st.st_mtime, st.st_mtime_ns)
-        return SkippedEntry(path, f"skipped: {_kind(st.st_mode)}, not a regular file")
+        return SkippedEntry(path, english(M.NOT_REGULAR, kind=_kind(st.st_mode)))
 
     def _walk_dir(self, folder: str, rel: str, ancestors: set[tuple[int, int]]) -> Iterator[Found]:
         if self.cancel.is_set():
@@ -267,7 +264,7 @@ class Scanner:
         for path, child_rel, st in subdirs:
             key = (st.st_dev, st.st_ino)
             if key in ancestors:
-                loop = "symbolic link loop: folder already scanned"
+                loop = M.FOLDER_SCANNED
                 yield self._found(SkippedEntry(path, loop, kind=Kind.LOOP))
                 continue
             if key in self._entered:  # reached before through another link: a duplicate

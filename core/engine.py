@@ -97,7 +97,8 @@ class Engine:
         """The running executor is the one asked for (backend, and a local worker count)."""
         local = not hasattr(cur, "address")  # a PoolExecutor or an InlineExecutor
         if self.cluster is None:
-            return local and cur.inline == self.inline and (self.inline or cur.workers == self.workers)
+            same_kind = local and cur.inline == self.inline
+            return same_kind and (self.inline or cur.workers == self.workers)
         if local or cur.address.text != self.cluster.text:
             return False
         if cur.path_map != self.path_map:

@@ -12,6 +12,8 @@ import errno
 import os
 import stat
 
+from core import messages as M
+from core.i18n import english
 from core.records import Kind
 
 _NETWORK = frozenset(
@@ -39,9 +41,9 @@ def _name(value: object) -> str:
 def _disk_of(path: str) -> str:
     """``the disk holding FOLDER`` for a path (its folder), or ``the disk`` if unknown."""
     if not path:
-        return "the disk"
+        return M.THE_DISK
     folder = os.path.dirname(path) or "."
-    return f"the disk holding {folder}"
+    return english(M.DISK_HOLDING, folder=folder)
 
 
 def _reason(e: OSError) -> str:
@@ -57,74 +59,48 @@ def os_error_sentence(e: OSError, path: str = "", *, writing: bool = False) -> s
     code = e.errno
     disk = _disk_of(path)
     if code == errno.ENOSPC:
-        return f"no space left on {disk}: free some space or choose another output folder"
+        return english(M.NO_SPACE, disk=disk)
     if code is not None and code == _QUOTA:
-        return (
-            f"disk quota exceeded on {disk}: free some of your space, ask for a larger quota "
-            "or choose another output folder"
-        )
+        return english(M.QUOTA, disk=disk)
     if code == errno.EROFS:
-        return f"{disk} is read-only: choose another output folder, or mount the disk writable"
+        return english(M.READ_ONLY, disk=disk)
     if code == errno.EFBIG:
-        return (
-            f"the file is too large for the file system of {disk}: choose another output folder "
-            "on a disk that allows larger files"
-        )
+        return english(M.TOO_LARGE_FOR_DISK, disk=disk)
     if code == errno.ENAMETOOLONG:
-        advice = (
-            "choose a shorter name template or output folder"
-            if writing
-            else "rename the file or move it to a folder with a shorter path"
-        )
-        return f"the file name is too long for this system (File name too long): {advice}"
+        advice = M.ADVICE_SHORTER_OUTPUT if writing else M.ADVICE_SHORTER_SOURCE
+        return english(M.NAME_TOO_LONG, advice=advice)
     if code == errno.ELOOP:
-        return (
-            "symbolic link loop: a link in the path points back to itself (through other links); "
-            "fix or remove the link"
-        )
+        return M.OS_LINK_LOOP
     if code in (errno.EMFILE, errno.ENFILE):
-        return (
-            "too many files open at once: try fewer workers, or raise the open-file limit "
-            "(ulimit -n)"
-        )
+        return M.TOO_MANY_OPEN
     if code == errno.ENOMEM:
-        return "out of memory while processing this file; try fewer workers"
+        return M.OUT_OF_MEMORY
     if code == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder: check the path"
+        return M.PART_IS_FILE
     if code in (errno.EBUSY, errno.ETXTBSY):
-        return f"the file is busy ({_reason(e)}): close the program using it and try again"
+        return english(M.BUSY, reason=_reason(e))
     if code in _NO_DEVICE:
-        return (
-            f"the device holding the file is not available ({_reason(e)}): reconnect the disk "
-            "or drive and try again"
-        )
+        return english(M.NO_DEVICE, reason=_reason(e))
     if code in _NETWORK:
-        return (
-            f"the network file system did not answer ({_reason(e)}): check the connection "
-            "and try again"
-        )
+        return english(M.NETWORK, reason=_reason(e))
     if code in _DAMAGE:
-        return (
-            f"input/output error ({_reason(e)}): the disk or file may be damaged or unavailable; "
-            "check the disk and try again"
-        )
-    action = "write the output" if writing else "process the file"
-    return f"could not {action}: {_reason(e)}"
+        return english(M.IO_ERROR, reason=_reason(e))
+    return english(M.COULD_NOT_WRITE if writing else M.COULD_NOT_PROCESS, reason=_reason(e))
 
 
 def describe_error(e: BaseException) -> str:
     """One sentence for the user: what happened to this file and what they can do."""
     if isinstance(e, FileNotFoundError):
-        return "vanished: the file no longer exists (moved or deleted after it was added)"
+        return M.VANISHED
     if isinstance(e, PermissionError):
-        return "permission denied: cannot read the file; check its permissions"
+        return M.PERMISSION_READ
     if isinstance(e, IsADirectoryError):
-        return "is a folder, not a file"
+        return M.IS_FOLDER
     if isinstance(e, OSError):
         return os_error_sentence(e)
     if isinstance(e, MemoryError):
-        return "out of memory while processing this file; try fewer workers"
-    return f"unexpected error ({type(e).__name__}: {e}); please report this"
+        return M.OUT_OF_MEMORY
+    return english(M.UNEXPECTED, name=type(e).__name__, detail=e)
 
 
 def error_kind(e: BaseException) -> Kind:
@@ -144,31 +120,28 @@ def describe_write_error(e: OSError, output: str) -> str:
     """One sentence for an output that could not be written: which file, what, what to do."""
     folder = os.path.dirname(output) or "."
     if isinstance(e, PermissionError):
-        what = (
-            f"permission denied in the folder {folder}: make it writable or choose another "
-            "output folder"
-        )
+        what = english(M.WRITE_PERMISSION, folder=folder)
     elif isinstance(e, FileNotFoundError):
-        what = f"the folder {folder} disappeared while writing: choose an output folder that exists"
+        what = english(M.WRITE_FOLDER_GONE, folder=folder)
     elif isinstance(e, NotADirectoryError):
-        what = f"a part of {folder} is a file, not a folder: choose another output folder"
+        what = english(M.WRITE_PART_IS_FILE, folder=folder)
     elif isinstance(e, IsADirectoryError):
-        what = "a folder has that name: choose another name template or output folder"
+        what = M.WRITE_IS_FOLDER
     else:
         what = os_error_sentence(e, output, writing=True)
-    return f"cannot write the output {output}: {what}"
+    return english(M.CANNOT_WRITE_OUTPUT, output=output, what=what)
 
 
 def file_kind(mode: int) -> str:
     """What a file that is not a regular one is, for sentences: ``"a named pipe (FIFO)"``..."""
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return M.KIND_FIFO
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return M.KIND_SOCKET
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return M.KIND_FOLDER
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return M.KIND_CHAR_DEVICE
     if stat.S_ISBLK(mode):
-        return "a block device"
-    return "a special file"
+        return M.KIND_BLOCK_DEVICE
+    return M.KIND_SPECIAL

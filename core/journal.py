@@ -134,8 +134,20 @@ def _detail_v2(con: sqlite3.Connection) -> None:
 # A result row inside a chunk (a JSON array, job and time kept by the chunk): the columns of
 # RESULT_COLUMNS but ``at``.
 _IN_CHUNK = (
-    "row", "path", "size", "mtime_ns", "status", "kind", "value", "output", "message", "attempt",
-    "duration", "carried", "detail", "worker",
+    "row",
+    "path",
+    "size",
+    "mtime_ns",
+    "status",
+    "kind",
+    "value",
+    "output",
+    "message",
+    "attempt",
+    "duration",
+    "carried",
+    "detail",
+    "worker",
 )
 _VIEW_COLUMNS = ", ".join(
     f"CAST(json_extract(r.value, '$[{i}]') AS BLOB) AS {name}"
@@ -206,6 +218,7 @@ def _as_text(r: Sequence[Any]) -> tuple[Any, ...]:
     if type(output) is bytes:
         output = os.fsdecode(output)
     return (r[0], path, *r[2:7], output, *r[8:])
+
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_v1, _detail_v2, _chunks_v3]
 """``MIGRATIONS[v]`` takes a journal from version ``v`` to ``v + 1`` (inside one transaction)."""

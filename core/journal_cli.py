@@ -2,8 +2,10 @@
 
 ``list``, ``show`` and ``export`` read the journal; ``resume`` and ``retry`` run a new job over a
 past job's inputs through the same driver as any operation (:func:`core.cli.drive`), with the
-past results carried over (:mod:`core.journal_resume`); ``forget`` deletes jobs and compacts the
-file. No operation is named here: a job's operation comes from its row, through the registry.
+past results carried over (:mod:`core.journal_resume`), on this computer or on a Dask cluster
+(``--cluster``, ``--path-map``: the cluster is checked before anything is recorded);
+``forget`` deletes jobs and compacts the file. No operation is named here: a job's operation
+comes from its row, through the registry.
 """
 
 from __future__ import annotations

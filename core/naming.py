@@ -26,6 +26,9 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from core import messages as M
+from core.i18n import english
+
 FIELDS = ("name", "ext", "parent", "counter", "width", "height")
 SIZE_FIELDS = frozenset({"width", "height"})
 _SAMPLE: dict[str, object] = {
@@ -39,7 +42,6 @@ _SAMPLE: dict[str, object] = {
 _FOLD_CASE = sys.platform in ("darwin", "win32")  # case-insensitive file systems by default
 _DIGITS = re.compile(r"\d+")
 _ADVICE = "choose another folder, name template or collision policy"
-_REFUSE_SOURCE = f"output would overwrite a source file; {_ADVICE}"
 _OTHER = "choose another output folder"
 
 
@@ -263,23 +265,27 @@ class _Planner:
         other = self._claims.get(key)
         if not self._taken(key, deferred):
             return self._claim(key, source, out, Action.WRITE, deferred)
-        why = "exists" if other is None else f"same output as {os.path.basename(other)}"
+        if other is None:
+            why = M.WHY_EXISTS
+        else:
+            why = english(M.WHY_SAME_OUTPUT, name=os.path.basename(other))
         policy = self.rule.collision
         if policy is Collision.SKIP:
             if key == self._key(source):
-                why = "output is the source file"
-            return PlannedOutput(source, None, Action.SKIP, f"skip: {why}", deferred)
+                why = M.WHY_IS_SOURCE
+            skip = english(M.NOTE_SKIP, reason=why)
+            return PlannedOutput(source, None, Action.SKIP, skip, deferred)
         if policy is Collision.OVERWRITE and other is None:
             if key in self._sources:
-                note = f"refused: {_REFUSE_SOURCE}"
+                note = M.NOTE_REFUSED_SOURCE
                 return PlannedOutput(source, None, Action.REFUSE, note, deferred)
-            return self._claim(key, source, out, Action.OVERWRITE, deferred, "overwrite: exists")
+            return self._claim(key, source, out, Action.OVERWRITE, deferred, M.NOTE_OVERWRITE)
         n = self._next.get(key, 1)  # names are never released: resume where the last stopped
         while self._taken(self._key(numbered(out, n)), deferred):
             n += 1
         self._next[key] = n + 1
         out = numbered(out, n)
-        note = f"collision: renamed ({why})"
+        note = english(M.NOTE_RENAMED, reason=why)
         return self._claim(self._key(out), source, out, Action.RENAME, deferred, note)
 
     def _claim(

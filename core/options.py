@@ -9,7 +9,6 @@ manifest seen at planning) are not part of the options' identity.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import hashlib
 import json
@@ -18,8 +17,16 @@ from typing import Any
 KEY_LENGTH = 16  # hex digits of the key (64 bits: collisions are not a practical concern)
 
 
+def _is_dataclass(obj: Any) -> bool:
+    """``dataclasses.is_dataclass`` without importing dataclasses (and inspect) at every start:
+    built-in options are slotted records; plugins' may be dataclasses."""
+    return hasattr(obj if isinstance(obj, type) else type(obj), "__dataclass_fields__")
+
+
 def _fields(options: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(options) and not isinstance(options, type):
+    if _is_dataclass(options) and not isinstance(options, type):
+        import dataclasses
+
         names = [f.name for f in dataclasses.fields(options)]
     elif hasattr(options, "__slots__"):
         names = list(options.__slots__)
@@ -64,7 +71,7 @@ def from_canonical(options_type: Any, text: str) -> Any:
 
 def _build(cls: Any, data: dict[str, Any]) -> Any:
     hints: dict[str, Any] = {}
-    if dataclasses.is_dataclass(cls):
+    if _is_dataclass(cls):
         import typing
 
         hints = typing.get_type_hints(cls)
@@ -72,7 +79,7 @@ def _build(cls: Any, data: dict[str, Any]) -> Any:
     for name, value in data.items():
         hint = hints.get(name)
         default = getattr(cls, name, None)
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        if isinstance(hint, type) and _is_dataclass(hint) and isinstance(value, dict):
             value = _build(hint, value)
         elif isinstance(hint, type) and issubclass(hint, enum.Enum):
             value = hint(value)

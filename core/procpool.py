@@ -43,6 +43,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from core import messages as M
+from core.i18n import english
+
 START_TIMEOUT = 60.0  # seconds a new worker may take to import and initialize
 EXIT_TIMEOUT = 2.0  # seconds to wait for a killed process to be reaped
 IDLE_CHECK = 0.5  # seconds between looks at whether an idle worker is still alive
@@ -327,7 +330,7 @@ class ProcessPool:
         task = _Task(task_id, func, args, callback, error_callback)
         with self._lock:
             if self._closing or self.broken is not None:
-                err: BaseException = PoolBroken(self.broken or "the pool was shut down")
+                err: BaseException = PoolBroken(self.broken or M.POOL_SHUT_DOWN)
             else:
                 self._queue.append(task)
                 self._lock.notify()
@@ -399,7 +402,7 @@ class ProcessPool:
                 for s in self._slots:
                     s.kill_reason = s.kill_reason or "shutdown"
         for t in queued:
-            t.fail(PoolBroken("the pool was shut down"))
+            t.fail(PoolBroken(M.POOL_SHUT_DOWN))
         if not graceful:
             for p in procs:
                 _kill(p)
@@ -496,19 +499,13 @@ class ProcessPool:
             if code is not None and code < 0 and -code in EXTERNAL_SIGNALS and reason is None:
                 self._killed_starts += 1
                 if self._killed_starts >= self._max_killed_starts:
-                    self._break(
-                        f"worker processes were killed as they started ({_exit_text(code)}), "
-                        f"{self._killed_starts} times in a row: something on this system is "
-                        "ending them (out of memory?)"
-                    )
+                    said = english(M.KILLED_AT_START, exit=_exit_text(code), n=self._killed_starts)
+                    self._break(said)
             else:
                 self._bad_starts += 1
                 if self._bad_starts >= MAX_BROKEN_STARTS:
-                    what = "did not start in time" if reason else _exit_text(code)
-                    self._break(
-                        f"the worker processes stop as soon as they start ({what}); "
-                        "the installation may be broken: see the log, or reinstall Parabatch"
-                    )
+                    what = M.DID_NOT_START if reason else _exit_text(code)
+                    self._break(english(M.STOP_AT_START, exit=what))
 
     def _break(self, reason: str) -> None:
         """Under the lock: no more workers (the queued tasks fail in _after_bad_start)."""
@@ -605,10 +602,10 @@ def _kill(proc: Any) -> None:
 
 def _exit_text(code: int | None) -> str:
     if code is None:
-        return "no exit code"
+        return M.NO_EXIT_CODE
     if code < 0:
         try:
-            return f"signal {-code}: {signal.Signals(-code).name}"
+            return english(M.EXIT_SIGNAL_NAMED, signal=-code, name=signal.Signals(-code).name)
         except ValueError:
-            return f"signal {-code}"
-    return f"exit code {code}"
+            return english(M.EXIT_SIGNAL, signal=-code)
+    return english(M.EXIT_CODE, code=code)

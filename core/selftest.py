@@ -4,8 +4,8 @@ Runs small real jobs through the same engine the app uses, on a spawn pool of tw
 processes (in a frozen app, the workers are the frozen executable itself): a checksum job over
 generated files, whose digests and manifest are checked against ``hashlib``, then an image job
 converting a few PNGs to WebP on the same warm pool (Pillow and its codecs must load in the
-workers). The pool must leave no child process behind. Prints one line and returns 0 on success,
-1 on any failure.
+workers). It also checks that the zh_CN message catalogue ships and translates. The pool must
+leave no child process behind. Prints one line and returns 0 on success, 1 on any failure.
 
 Qt-free: the GUI's entry point calls :func:`main` before it creates any Qt object, so this also
 runs on machines without a display.
@@ -142,11 +142,30 @@ def check_images(engine: Engine, folder: Path, timeout: float) -> int:
     return len(job.tasks)
 
 
+def check_catalogue() -> str:
+    """The zh_CN catalogue ships with this installation and translates a known string (without
+    changing the language in use); raises :class:`SelfTestError` if not."""
+    import gettext
+
+    from core import i18n, messages
+
+    try:
+        catalogue = gettext.translation(i18n.DOMAIN, str(i18n.LOCALE_DIR), languages=["zh_CN"])
+    except OSError as e:
+        where = i18n.LOCALE_DIR
+        raise SelfTestError(f"the zh_CN catalogue does not load from {where}: {e}") from None
+    shown = catalogue.gettext(messages.WORKER_LOST)
+    if shown != "工作进程丢失":
+        raise SelfTestError(f"the zh_CN catalogue gives {shown!r} for {messages.WORKER_LOST!r}")
+    return "the 简体中文 catalogue translates"
+
+
 def run(workers: int = WORKERS, timeout: float = TIMEOUT) -> str:
     """Run the self-test jobs; return the success line or raise :class:`SelfTestError`."""
     from core.engine import Engine
 
     started = time.monotonic()
+    catalogue = check_catalogue()
     with tempfile.TemporaryDirectory(prefix="parabatch-selftest-") as tmp:
         engine = Engine(workers=workers)
         try:
@@ -164,7 +183,8 @@ def run(workers: int = WORKERS, timeout: float = TIMEOUT) -> str:
     return (
         f"{core.APP_NAME} {core.__version__} self-test passed: {workers} worker processes "
         f"hashed {hashed} files ({sum(SIZES) / 1e6:.1f} MB, {ALGORITHM} digests and manifest "
-        f"match hashlib) and converted {converted} images to WebP in {elapsed:.2f} s"
+        f"match hashlib) and converted {converted} images to WebP in {elapsed:.2f} s; "
+        f"{catalogue}"
     )
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import array
 import contextlib
 import mmap
-import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import stat
@@ -23,7 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from core import messages as M
-from core import operations, procpool
+from core import operations
 from core.errors import describe_error, error_kind
 from core.errors import file_kind as _kind
 from core.executor.table import CANCELLED_JOB, PAUSED, ROW_BEAT, ROW_POS
@@ -83,6 +81,8 @@ def init_worker(progress_queue: Any) -> None:
         # every idle cycle.
         with contextlib.suppress(OSError):
             os.nice(WORKER_NICENESS)
+    import multiprocessing  # here: a job run in this process (core.executor.inline) skips it
+
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(
@@ -97,6 +97,8 @@ def _exit_with_parent(sentinel: int) -> None:
     A Pool worker holds both ends of its task pipe, so it would never see the parent go and
     would wait for tasks forever: an orphan. The parent's sentinel becomes ready when it exits.
     """
+    import multiprocessing.connection
+
     multiprocessing.connection.wait([sentinel])
     os._exit(0)
 
@@ -259,9 +261,7 @@ class Context:
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                raise FileSkipped(
-                    english(M.NOT_REGULAR, kind=_kind(st.st_mode)), Kind.NOT_REGULAR
-                )
+                raise FileSkipped(english(M.NOT_REGULAR, kind=_kind(st.st_mode)), Kind.NOT_REGULAR)
         except BaseException:
             os.close(fd)
             raise
@@ -302,7 +302,7 @@ class Context:
                     yield from self._blocks(f.readinto)  # type: ignore[attr-defined]
             else:
                 bufs = [self._view]
-                yield from self._blocks(lambda _view: _readv(fd, bufs))  # type: ignore[misc]
+                yield from self._blocks(lambda _view: _readv(fd, bufs), size)  # type: ignore[misc]
             if _changed(st, os.fstat(fd)):
                 raise FileError(_CHANGED, Kind.CHANGED)
         finally:
@@ -341,8 +341,13 @@ class Context:
             except BufferError:  # the caller kept a block past its turn: leave it to the GC
                 pass
 
-    def _blocks(self, readinto: Callable[[memoryview], int]) -> Iterator[memoryview]:
+    def _blocks(self, readinto: Callable[[memoryview], int], size: int = 0) -> Iterator[memoryview]:
+        """The blocks ``readinto`` gives. ``size``: the file's size when it was opened; a short
+        read that reaches it is the end (no read more to see nothing come: a small file costs
+        one read, not two). A file that grew meanwhile is caught by the caller's look at its
+        size and time after reading; a size of 0 (``/proc`` files) means read to the end."""
         view, done, blocks = self._view, 0, 0
+        full = len(view)
         while True:
             # begin() looked at cancel just before the file; here about every MiB after that.
             if blocks and blocks % CANCEL_EVERY == 0:
@@ -354,6 +359,8 @@ class Context:
             done += n
             blocks += 1
             yield view if n == BLOCK_SIZE else view[:n]
+            if n < full and done >= size > 0:
+                return
 
     def atomic_output(self, final_path: str) -> AbstractContextManager[IO[bytes]]:
         return atomic_write(final_path)
@@ -396,6 +403,8 @@ def _worker_context(spec: ChunkSpec) -> Context:
     """This worker's context, kept from chunk to chunk (its buffer and its report clock)."""
     global _context
     if _context is None:
+        from core import procpool
+
         table, row, _header = procpool.worker_row()
         _context = Context(spec.job_id, _queue, table, row)
     ctx = _context
@@ -432,6 +441,8 @@ def run_file(
 
 def run_chunk(spec: ChunkSpec) -> ChunkResult:
     """Process a chunk file by file; the top-level function ``apply_async`` runs."""
+    from core import procpool
+
     table, row, _header = procpool.worker_row()
     return run_tasks(spec, _worker_context(spec), table, row + ROW_POS)
 

@@ -1,7 +1,9 @@
 """Entry point of the desktop app: ``parabatch [PATH...]`` and ``python -m gui``.
 
 ``multiprocessing.freeze_support()`` comes first (a frozen app would otherwise re-launch itself
-in every worker), then the command line; ``--self-test`` runs before any Qt object exists.
+in every worker), then the command line; ``--self-test`` and ``--install-desktop-entry`` /
+``--uninstall-desktop-entry`` (gui/desktop_entry.py) run before any QApplication exists (the
+self-test first checks that the window's translation catalogues load: gui/i18n.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,21 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         "--self-test", action="store_true", help="run a small parallel job and exit"
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    entry = parser.add_mutually_exclusive_group()
+    entry.add_argument(
+        "--install-desktop-entry",
+        action="store_const",
+        const="install",
+        dest="desktop_entry",
+        help="add Parabatch to the applications menu and Open with (for this user) and exit",
+    )
+    entry.add_argument(
+        "--uninstall-desktop-entry",
+        action="store_const",
+        const="uninstall",
+        dest="desktop_entry",
+        help="remove what --install-desktop-entry installed and exit",
+    )
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
     return parser.parse_known_args(list(argv))
 
@@ -38,8 +55,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = parse_args(raw)
     if args.self_test:
         from core import selftest
+        from gui.i18n import catalogue_problem
 
+        problem = catalogue_problem()  # the window's translations ship with it (no QApplication)
+        if problem is not None:
+            print(f"{APP_NAME} self-test FAILED: {problem}", flush=True)
+            return 1
         return int(selftest.main(raw))
+    if args.desktop_entry:  # no Qt: works without a display
+        from gui import desktop_entry
+
+        return desktop_entry.main(args.desktop_entry)
     configure_logging()
     return run_window(args, qt_args)
 
@@ -51,9 +77,10 @@ def run_window(args: argparse.Namespace, qt_args: list[str]) -> int:
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
+    from gui import i18n
     from gui.main_window import MainWindow
     from gui.resources import ICON, resource_path
-    from gui.settings import ORGANIZATION
+    from gui.settings import ORGANIZATION, open_settings
 
     QGuiApplication.setDesktopFileName(APP_ID)
     app = QApplication([sys.argv[0], *qt_args])
@@ -61,6 +88,7 @@ def run_window(args: argparse.Namespace, qt_args: list[str]) -> int:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
+    i18n.use_settings(open_settings())  # before any widget: the language of every text
     icon_file = resource_path(ICON)
     if icon_file is not None:
         app.setWindowIcon(QIcon(str(icon_file)))

@@ -19,13 +19,16 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.engine import Engine
 from core.executor.dask_address import CONNECT_TIMEOUT, ClusterError, parse_address
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.threads import ThreadWorker, retire_thread, start_worker
 
 if TYPE_CHECKING:
     from gui.job_control import JobControl
     from gui.window_ui import WindowUI
 
-NOT_CONNECTED = "Not connected: press Test to connect to the cluster (Start waits for it)."
+NOT_CONNECTED = QT_TRANSLATE_NOOP(
+    "Cluster", "Not connected: press Test to connect to the cluster (Start waits for it)."
+)
 
 
 class ClusterTest(ThreadWorker):
@@ -123,7 +126,9 @@ class ClusterChoice(QObject):
             if self.connected != self.address:
                 self._back_to_this_computer()
             if not self.testing:
-                ui.cluster_info.setText("" if self.connected else NOT_CONNECTED)
+                ui.cluster_info.setText(
+                    "" if self.connected else translate("Cluster", NOT_CONNECTED)
+                )
         else:
             if ui.local_workers is not None:
                 ui.workers.setValue(ui.local_workers)
@@ -144,10 +149,14 @@ class ClusterChoice(QObject):
         try:
             parse_address(address)
         except ValueError as e:
-            self._say(f"Cannot use the cluster: {e}.")
+            self._say(translate("Cluster", "Cannot use the cluster: {error}.").format(error=e))
             return
         self._back_to_this_computer()
-        self._say(f"Connecting to {address}… (at most about {CONNECT_TIMEOUT + 1:g} s)")
+        self._say(
+            translate("Cluster", "Connecting to {address}… (at most about {seconds} s)").format(
+                address=address, seconds=f"{CONNECT_TIMEOUT + 1:g}"
+            )
+        )
         worker = ClusterTest(address, self.ui.local_workers or self.ui.workers.value())
         thread = start_worker(worker, "parabatch-cluster-test", self._tested)
         self._test = (thread, worker)
@@ -161,15 +170,21 @@ class ClusterChoice(QObject):
         self._test = None
         retire_thread(thread)
         if worker.engine is None:
-            self._say(f"Cannot use the cluster at {worker.address}: {worker.error}")
+            self._say(
+                translate("Cluster", "Cannot use the cluster at {address}: {error}").format(
+                    address=worker.address, error=worker.error
+                )
+            )
         elif self.dask_chosen and self.address == worker.address and not self.jobs.running:
             self._retire(self.jobs.replace_engine(worker.engine))
             self.connected = worker.address
             self.ui.workers.setValue(max(1, min(worker.threads, self.ui.workers.maximum())))
-            self._say(
-                f"Connected to {worker.address}: {worker.workers} workers, "
-                f"{worker.threads} threads."
+            n_threads, n_workers = worker.threads, worker.workers
+            threads = translate("Cluster", "%Ln thread(s)", "", n_threads)
+            text = translate(
+                "Cluster", "Connected to {address}: %Ln worker(s), {threads}.", "", n_workers
             )
+            self._say(text.format(address=worker.address, threads=threads))
         else:  # the choice changed while it connected
             self._retire(worker.engine)
             self.choice_changed()

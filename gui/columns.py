@@ -8,7 +8,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
-COLUMNS = ("Name", "Folder", "Size", "Status", "Progress", "Result")
+from gui.i18n import QT_TRANSLATE_NOOP
+
+COLUMNS = (  # headers, shown translated (context "FileModel")
+    QT_TRANSLATE_NOOP("FileModel", "Name"),
+    QT_TRANSLATE_NOOP("FileModel", "Folder"),
+    QT_TRANSLATE_NOOP("FileModel", "Size"),
+    QT_TRANSLATE_NOOP("FileModel", "Status"),
+    QT_TRANSLATE_NOOP("FileModel", "Progress"),
+    QT_TRANSLATE_NOOP("FileModel", "Result"),
+)
 NAME, FOLDER, SIZE, STATUS, PROGRESS, RESULT = range(len(COLUMNS))
 PROGRESS_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # float 0..1 for a running row, else None
 STATUS_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # the row's core.records.Status as an int

@@ -8,6 +8,8 @@ import sys
 from PySide6.QtCore import QProcess, QUrl
 from PySide6.QtGui import QDesktopServices
 
+from gui.i18n import translate
+
 
 def open_path(path: str) -> bool:
     """Open a file with its default application, or a folder in the file manager."""
@@ -16,8 +18,15 @@ def open_path(path: str) -> bool:
 
 def cannot_open(path: str) -> str:
     """What the window says when no application or file manager took ``path``."""
-    what = "folder" if os.path.isdir(path) else "file"
-    return f"No file manager or application could open the {what}; it is {path}"
+    if os.path.isdir(path):
+        text = translate(
+            "Desktop", "No file manager or application could open the folder; it is {path}"
+        )
+    else:
+        text = translate(
+            "Desktop", "No file manager or application could open the file; it is {path}"
+        )
+    return text.format(path=path)
 
 
 def reveal(path: str) -> bool:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAccessible,
     QDragEnterEvent,
@@ -28,12 +35,17 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from core.progress import format_bytes
 from core.records import Status
 from gui.columns import COLUMNS, FOLDER, NAME, PROGRESS, RESULT, SIZE, STATUS
 from gui.file_model import FileModel
+from gui.i18n import QT_TRANSLATE_NOOP, status_label, translate
 from gui.progress_delegate import ProgressDelegate
 
-EMPTY_HINT = "Drop files or folders here\nor use Add files (Ctrl+O) and Add folder (Ctrl+Shift+O)"
+EMPTY_HINT = QT_TRANSLATE_NOOP(
+    "FileTable",
+    "Drop files or folders here\nor use Add files (Ctrl+O) and Add folder (Ctrl+Shift+O)",
+)
 
 
 def local_paths(mime: QMimeData) -> list[str]:
@@ -64,7 +76,7 @@ class FileTableView(QTableView):
     def __init__(self, model: FileModel, parent: Any = None) -> None:
         super().__init__(parent)
         self.setModel(model)
-        self.setAccessibleName("Files")
+        self.setAccessibleName(translate("FileTable", "Files"))
         self.setItemDelegateForColumn(PROGRESS, ProgressDelegate(self))
         self.setItemDelegateForColumn(RESULT, ElideEndDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -95,8 +107,11 @@ class FileTableView(QTableView):
         self._fitting = False
         header.sectionResized.connect(self._user_resized)
         # Wide enough for every status word ("Cancelled" was cut to "Can…led" at 6 em).
-        words = [s.label for s in Status] + [COLUMNS[STATUS]]
+        words = [status_label(s) for s in Status] + [translate("FileModel", COLUMNS[STATUS])]
         self.setColumnWidth(STATUS, max(fm.horizontalAdvance(w) for w in words) + em)
+        # Wide enough for a size in full: with a CJK font "M" is narrow next to its digits.
+        size = fm.horizontalAdvance(format_bytes(888.8 * 1024**2)) + em  # "888.8 MB"
+        self.setColumnWidth(SIZE, max(6 * em, size))
         self.setColumnWidth(RESULT, 8 * em)  # the last column: it takes the rest of the width
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in the order added
         self.setSortingEnabled(True)
@@ -188,6 +203,6 @@ class FileTableView(QTableView):
             painter.drawText(
                 self.viewport().rect(),
                 int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                EMPTY_HINT,
+                translate("FileTable", EMPTY_HINT),
             )
             painter.end()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QAbstractSlider, QCheckBox, QLa
 from core.records import Status
 from gui.file_model import FileModel
 from gui.file_table import FileTableView
+from gui.i18n import translate
 
 NAMED = 3  # running files named in the status bar; the rest are counted
 CONTEXT_ROWS = 2  # rows left above the first running file when the table scrolls to it
@@ -89,4 +90,9 @@ def current_text(model: FileModel, rows: list[int]) -> str:
     running = t.counts[Status.RUNNING] if t is not None else len(rows)
     names = [os.path.basename(model.path(i)) for i in rows[:NAMED]]
     more = running - len(names)
-    return "Working on " + ", ".join(names) + (f" and {more:,} more" if more > 0 else "")
+    shown = translate("Follow", ", ").join(names)
+    if more > 0:
+        text = translate("Follow", "Working on {names} and %Ln more", "", more)
+    else:
+        text = translate("Follow", "Working on {names}")
+    return text.format(names=shown)

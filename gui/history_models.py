@@ -13,27 +13,53 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
+from core.i18n import message_for_people
 from core.journal import JobRow, Journal
 from core.progress import format_duration
 from core.wording import printable
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 
 Index = QModelIndex | QPersistentModelIndex
 RESULT_BATCH = 5000  # rows a loader hands over at a time
-JOB_COLUMNS = (
-    "Job",
-    "Operation",
-    "Started",
-    "Duration",
-    "How it ended",
-    "Files",
-    "Done",
-    "Failed",
-    "Skipped",
-    "Cancelled",
+JOB_COLUMNS = (  # headers, shown translated (context "History")
+    QT_TRANSLATE_NOOP("History", "Job"),
+    QT_TRANSLATE_NOOP("History", "Operation"),
+    QT_TRANSLATE_NOOP("History", "Started"),
+    QT_TRANSLATE_NOOP("History", "Duration"),
+    QT_TRANSLATE_NOOP("History", "How it ended"),
+    QT_TRANSLATE_NOOP("History", "Files"),
+    QT_TRANSLATE_NOOP("History", "Done"),
+    QT_TRANSLATE_NOOP("History", "Failed"),
+    QT_TRANSLATE_NOOP("History", "Skipped"),
+    QT_TRANSLATE_NOOP("History", "Cancelled"),
 )
-RESULT_COLUMNS = ("File", "Status", "Kind", "Result")
+RESULT_COLUMNS = (
+    QT_TRANSLATE_NOOP("History", "File"),
+    QT_TRANSLATE_NOOP("History", "Status"),
+    QT_TRANSLATE_NOOP("History", "Kind"),
+    QT_TRANSLATE_NOOP("History", "Result"),
+)
+# A job's state and how it reran another, as the journal stores them -> shown.
+_STATES = {
+    "finished": QT_TRANSLATE_NOOP("History", "finished"),
+    "cancelled": QT_TRANSLATE_NOOP("History", "cancelled"),
+    "failed": QT_TRANSLATE_NOOP("History", "failed"),
+    "interrupted": QT_TRANSLATE_NOOP("History", "interrupted"),
+    "running": QT_TRANSLATE_NOOP("History", "running"),
+}
+_STATUSES = {  # a file's status as the journal stores it -> shown
+    "done": QT_TRANSLATE_NOOP("History", "done"),
+    "failed": QT_TRANSLATE_NOOP("History", "failed"),
+    "skipped": QT_TRANSLATE_NOOP("History", "skipped"),
+    "cancelled": QT_TRANSLATE_NOOP("History", "cancelled"),
+}
 _NUMBER_COLUMNS = frozenset({0, 5, 6, 7, 8, 9})
 
 
@@ -43,11 +69,18 @@ def when(t: float | None) -> str:
 
 def ending_text(job: JobRow) -> str:
     """How a job ended, and what it reran ("cancelled", "finished (resume of job 3)")."""
-    text = job.state
+    text = translate("History", _STATES.get(job.state, job.state))
     if job.error:
-        text = f"failed: {job.error}"
+        error = message_for_people(job.error)
+        text = translate("History", "failed: {error}").format(error=error)
     if job.origin:
-        text += f" ({job.how} of job {job.origin})"
+        if job.how == "resume":
+            how = translate("History", " (resume of job {job})")
+        elif job.how == "retry":
+            how = translate("History", " (retry of job {job})")
+        else:
+            how = translate("History", " ({how} of job {job})")
+        text += how.format(how=job.how, job=job.origin)
     return text
 
 
@@ -87,7 +120,7 @@ class JobsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return JOB_COLUMNS[section]
+            return translate("History", JOB_COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -150,7 +183,7 @@ class ResultsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return RESULT_COLUMNS[section]
+            return translate("History", RESULT_COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -159,8 +192,13 @@ class ResultsModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return None
-        col = (self.paths, self.statuses, self.kinds, self.texts)[index.column()]
-        return col[index.row()]
+        c, r = index.column(), index.row()
+        if c == 1:  # "done" as the journal stores it -> the status as the window names it
+            status = self.statuses[r]
+            return translate("History", _STATUSES[status]) if status in _STATUSES else status
+        if c == 3:  # core's sentence, in the window's language (an export stays English)
+            return message_for_people(self.texts[r])
+        return (self.paths, self.statuses, self.kinds, self.texts)[c][r]
 
 
 def load_results(job: int, generation: int) -> Any:

@@ -17,6 +17,7 @@ from core.operations.base import Plan
 from core.progress import format_bytes, format_duration
 from core.records import FileResult, Status, Task
 from gui.bridge import JobBridge, JobRunner
+from gui.i18n import translate
 from gui.journal_jobs import JOURNAL_WAIT
 from gui.threads import TimerFactory, make_timer
 
@@ -47,35 +48,58 @@ def status_text(t: Tracker, paused: bool = False) -> str:
     and no ETA while paused: they would say nothing true)."""
     c = t.counts
     parts = [
-        f"{c[Status.DONE]:,} done",
-        f"{c[Status.FAILED]:,} failed",
-        f"{c[Status.SKIPPED]:,} skipped",
+        translate("JobStatus", "{n} done").format(n=f"{c[Status.DONE]:,}"),
+        translate("JobStatus", "{n} failed").format(n=f"{c[Status.FAILED]:,}"),
+        translate("JobStatus", "{n} skipped").format(n=f"{c[Status.SKIPPED]:,}"),
     ]
     if c[Status.CANCELLED]:
-        parts.append(f"{c[Status.CANCELLED]:,} cancelled")
+        parts.append(translate("JobStatus", "{n} cancelled").format(n=f"{c[Status.CANCELLED]:,}"))
+    counts, total, elapsed = " · ".join(parts), f"{t.n:,}", format_duration(t.elapsed)
     if paused:
-        return " · ".join(parts) + f" of {t.n:,} · elapsed {format_duration(t.elapsed)}"
-    return (
-        " · ".join(parts)
-        + f" of {t.n:,} · {format_bytes(t.rate)}/s"
-        + f" · elapsed {format_duration(t.elapsed)} · ETA {format_duration(t.eta)}"
+        return translate("JobStatus", "{counts} of {total} · elapsed {elapsed}").format(
+            counts=counts, total=total, elapsed=elapsed
+        )
+    return translate(
+        "JobStatus", "{counts} of {total} · {rate}/s · elapsed {elapsed} · ETA {eta}"
+    ).format(
+        counts=counts,
+        total=total,
+        rate=format_bytes(t.rate),
+        elapsed=elapsed,
+        eta=format_duration(t.eta),
     )
 
 
 def summary_text(t: Tracker, report: JobReport | None) -> str:
     """The headline after a job: how it ended, counts, time and throughput."""
     c = t.counts
-    cancelled = report is not None and report.cancelled
-    head = "Cancelled" if cancelled else "Finished"
-    if report is not None and report.error:
-        head = "Finished with an error"
-    counts = f"{c[Status.DONE]:,} done, {c[Status.FAILED]:,} failed, {c[Status.SKIPPED]:,} skipped"
+    numbers = {
+        "done": f"{c[Status.DONE]:,}",
+        "failed": f"{c[Status.FAILED]:,}",
+        "skipped": f"{c[Status.SKIPPED]:,}",
+        "cancelled": f"{c[Status.CANCELLED]:,}",
+    }
     if c[Status.CANCELLED]:
-        counts += f", {c[Status.CANCELLED]:,} cancelled"
-    return (
-        f"{head} in {format_duration(t.elapsed)}: {counts} of {t.n:,} files"
-        f" · {format_bytes(t.bytes_done)} at {format_bytes(t.rate)}/s"
+        counts = translate(
+            "JobStatus", "{done} done, {failed} failed, {skipped} skipped, {cancelled} cancelled"
+        ).format(**numbers)
+    else:
+        counts = translate("JobStatus", "{done} done, {failed} failed, {skipped} skipped").format(
+            **numbers
+        )
+    n = t.n
+    if report is not None and report.error:
+        head = translate(
+            "JobStatus", "Finished with an error in {time}: {counts} of %Ln file(s)", "", n
+        )
+    elif report is not None and report.cancelled:
+        head = translate("JobStatus", "Cancelled in {time}: {counts} of %Ln file(s)", "", n)
+    else:
+        head = translate("JobStatus", "Finished in {time}: {counts} of %Ln file(s)", "", n)
+    speed = translate("JobStatus", "{bytes} at {rate}/s").format(
+        bytes=format_bytes(t.bytes_done), rate=format_bytes(t.rate)
     )
+    return head.format(time=format_duration(t.elapsed), counts=counts) + " · " + speed
 
 
 class JobControl(QObject):
@@ -265,7 +289,9 @@ class JobControl(QObject):
         self.last_max_tick = runner.max_tick
         job = runner.job
         if job is None:
-            self.plan_error = runner.plan_error or "the job could not be started"
+            self.plan_error = runner.plan_error or translate(
+                "JobStatus", "the job could not be started"
+            )
             self.ended.emit(None)
             return
         op_name, options = self._op

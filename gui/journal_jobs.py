@@ -61,14 +61,14 @@ class JobJournal:
     @property
     def keep_jobs(self) -> int:
         try:
-            return max(1, int(self.settings.value(KEEP_JOBS_KEY, default_keep())))
+            return max(1, int(str(self.settings.value(KEEP_JOBS_KEY, default_keep()))))
         except (TypeError, ValueError):
             return default_keep()
 
     @property
     def keep_days(self) -> float:
         try:
-            return max(0.0, float(self.settings.value(KEEP_DAYS_KEY, default_keep_days())))
+            return max(0.0, float(str(self.settings.value(KEEP_DAYS_KEY, default_keep_days()))))
         except (TypeError, ValueError):
             return default_keep_days()
 

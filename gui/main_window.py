@@ -30,12 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from core import APP_NAME
+from gui.about import HelpMenu
 from gui.cluster_choice import ClusterChoice
 from gui.file_model import FileModel
 from gui.file_table import FileTableView, local_paths
 from gui.follow import RunningFollower
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.job_control import FinishedJob, JobControl
 from gui.message_bar import MessageBar
+from gui.notify import DesktopNotifier
 from gui.panels import available_panels
 from gui.panels.base import OperationPanel
 from gui.scan_worker import ScanController
@@ -47,19 +50,20 @@ from gui.window_journal import JournalController
 from gui.window_settings import load_window_settings, save_window_settings
 from gui.window_ui import MAX_WORKERS_PER_CPU, Actions, PanelStack, WindowUI, show_paused
 
-QUIT_LABEL = "Cancel job and quit"
-QUIT_NOW = "Quit"
+QUIT_LABEL = QT_TRANSLATE_NOOP("MainWindow", "Cancel job and quit")
+QUIT_NOW = QT_TRANSLATE_NOOP("MainWindow", "Quit")
 
 
 def job_ended_behind(box: QMessageBox) -> None:
     """The quit question was open when the job ended: ask plainly whether to quit now."""
-    box.setText("The job has ended.")
-    box.setInformativeText("Quit Parabatch now?")
+    box.setText(translate("MainWindow", "The job has ended."))
+    box.setInformativeText(translate("MainWindow", "Quit Parabatch now?"))
     for button in box.buttons():
-        if button.text() == QUIT_LABEL:
-            button.setText(QUIT_NOW)
+        if box.buttonRole(button) == QMessageBox.ButtonRole.AcceptRole:
+            button.setText(translate("MainWindow", QUIT_NOW))
+            button.setProperty("quit_now", True)
         else:
-            button.setText("Don't quit")
+            button.setText(translate("MainWindow", "Don't quit"))
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
         self._quit_requested = False
         self._shut_down = False
         self._tray: QSystemTrayIcon | None = None
+        self.notifier = DesktopNotifier(self)  # where there is no tray (GNOME, Wayland)
         self.file_list = FileListController(
             self.ui, self.model, self.scans, self.jobs, self.settings, self, timers=timers
         )
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.follower = RunningFollower(
             self.ui.view, self.model, self.ui.follow, self.ui.current_label
         )
+        self.help = HelpMenu(self, self.ui.status_label)  # the menu bar's last menu
         self._connect()
         load_window_settings(self, self.ui, self.settings)
         self.ui.update_workers_note()
@@ -145,6 +151,7 @@ class MainWindow(QMainWindow):
         job.state_changed.connect(self._update_state)
         self.cluster.state_changed.connect(self._update_state)
         job.summary_shown.connect(self._notify)
+        self.notifier.activated.connect(self.bring_forward)
         self.scans.progress.connect(files.scan_progress)
         self.scans.finished.connect(files.scan_finished)
         self.scans.finished.connect(self._scan_finished)  # after the list took the scan's end
@@ -218,6 +225,17 @@ class MainWindow(QMainWindow):
                 tray = self._tray = QSystemTrayIcon(self.windowIcon(), self)
             tray.show()
             tray.showMessage(APP_NAME, text, QSystemTrayIcon.MessageIcon.Information)
+        else:
+            self.notifier.notify(text)
+
+    @Slot()
+    def bring_forward(self) -> None:
+        """Show, raise and activate the window (a notification of ours was clicked)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     # --- window events -----------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
@@ -262,15 +280,17 @@ class MainWindow(QMainWindow):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Quit Parabatch?",
-            "A job is running. Cancel it and quit?",
+            translate("MainWindow", "Quit Parabatch?"),
+            translate("MainWindow", "A job is running. Cancel it and quit?"),
             QMessageBox.StandardButton.NoButton,
             self,
         )
         panel = self.ui.panels.get(self.jobs.op_name or "")
-        box.setInformativeText((panel or OperationPanel).cancel_note)
-        quit_button = box.addButton(QUIT_LABEL, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Keep running", QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText((panel or OperationPanel).cancel_text())
+        quit_button = box.addButton(
+            translate("MainWindow", QUIT_LABEL), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(translate("MainWindow", "Keep running"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(quit_button)
         box.finished.connect(self._quit_answered)
         self.quit_box = box
@@ -283,10 +303,12 @@ class MainWindow(QMainWindow):
             return
         clicked = box.clickedButton()
         box.deleteLater()
-        if clicked is not None and clicked.text() == QUIT_NOW:
+        if clicked is None or box.buttonRole(clicked) != QMessageBox.ButtonRole.AcceptRole:
+            return  # keep running, or don't quit
+        if clicked.property("quit_now"):
             self._quit_requested = True
             self.close()
-        elif clicked is not None and clicked.text() == QUIT_LABEL:
+        else:  # cancel the job and quit
             self._quit_requested = True
             self.scans.cancel()
             self.job_controller.cancel()
@@ -305,6 +327,7 @@ class MainWindow(QMainWindow):
         self.jobs.shutdown()
         if self._tray is not None:
             self._tray.hide()
+        self.notifier.shutdown()
 
     # --- the parts, as tests and scripts reach them ------------------------------------------
     @staticmethod

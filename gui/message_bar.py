@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import translate
+
 Action = tuple[str, Callable[[], Any]]
 
 
@@ -31,7 +33,7 @@ class MessageBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName("Job summary")
+        self.setAccessibleName(translate("MessageBar", "Job summary"))
         self.icon = QLabel(self)
         self.headline = QLabel(self)
         self.headline.setWordWrap(True)
@@ -49,8 +51,8 @@ class MessageBar(QFrame):
         self.close_button.setIcon(
             self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton)
         )
-        self.close_button.setAccessibleName("Dismiss")
-        self.close_button.setToolTip("Dismiss")
+        self.close_button.setAccessibleName(translate("MessageBar", "Dismiss"))
+        self.close_button.setToolTip(translate("MessageBar", "Dismiss"))
         self.close_button.clicked.connect(self.hide)
         self._buttons: list[QPushButton] = []
         self.hint = False  # the message is about the state at the time (see :meth:`show_hint`)
@@ -85,7 +87,8 @@ class MessageBar(QFrame):
         self.headline.setText(headline)
         shown = list(details[:12])
         if len(details) > 12:
-            shown.append(f"… and {len(details) - 12} more lines")
+            more = len(details) - 12
+            shown.append(translate("MessageBar", "… and %Ln more line(s)", "", more))
         self.details.setText("\n".join(shown))
         self.details.setVisible(bool(shown))
         for b in self._buttons:

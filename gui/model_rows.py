@@ -14,10 +14,11 @@ from array import array
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QCollator, QCollatorSortKey, QModelIndex, Qt
 
 from core.discover import natural_key
 from gui.columns import FOLDER, NAME, PROGRESS, SIZE, STATUS
+from gui.i18n import name_collator
 
 RESET_ABOVE = 5000  # more row moves than this in one refresh: a model reset is cheaper
 
@@ -31,6 +32,7 @@ class RowMembership:
     _sort_spec: tuple[int, Any] | None
     _state: bytearray
     _paths: list[str]
+    _collation: tuple[list[str], QCollator, list[QCollatorSortKey]]
     _sizes: array[int]
     fraction: Callable[[int], float | None]
     result_text: Callable[[int], str]
@@ -51,6 +53,9 @@ class RowMembership:
     def _sort_key(self, column: int) -> Callable[[int], Any]:
         paths = self._paths
         if column == NAME:
+            collator = name_collator()
+            if collator is not None:  # the language's order; ties keep the order added
+                return self._name_keys(collator).__getitem__
             return lambda i: natural_key(os.path.basename(paths[i]))
         if column == FOLDER:
             return lambda i: natural_key(paths[i])
@@ -61,6 +66,18 @@ class RowMembership:
         if column == PROGRESS:
             return lambda i: (self._state[i], self.fraction(i) or 0.0)
         return self.result_text
+
+    def _name_keys(self, collator: QCollator) -> list[QCollatorSortKey]:
+        """The rows' collation keys of their names, made once per row: kept while rows are only
+        appended (the same list of paths), made again for a new list or another collator."""
+        cached = getattr(self, "_collation", None)
+        if cached is None or cached[0] is not self._paths or cached[1] is not collator:
+            cached = self._collation = (self._paths, collator, [])
+        keys: list[QCollatorSortKey] = cached[2]
+        if len(keys) < len(self._paths):
+            key = collator.sortKey
+            keys.extend(key(os.path.basename(p)) for p in self._paths[len(keys) :])
+        return keys
 
     def init_membership(self, keep_settings: bool = False) -> None:
         if not keep_settings:

@@ -1,8 +1,9 @@
 """Finding bundled resources (icons) in a source checkout, an installed package or a frozen app.
 
 PyInstaller unpacks data next to the executable and records where in ``sys._MEIPASS``; in a
-checkout, ``resources/`` sits beside the ``gui`` package; an installed wheel carries the window
-icon as package data in ``gui/icons/`` (a copy of ``resources/icons/parabatch.svg``).
+checkout, ``resources/`` sits beside the ``gui`` package; an installed wheel carries copies as
+package data: the icons in ``gui/icons/``, the desktop entry and AppStream metadata in
+``gui/xdg/``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 ICON = "resources/icons/parabatch.svg"
 PACKAGE_DATA = Path(__file__).resolve().parent / "icons"  # what a wheel installs
+PACKAGE_XDG = Path(__file__).resolve().parent / "xdg"
 
 
 def resource_path(rel: str) -> Path | None:
@@ -22,5 +24,6 @@ def resource_path(rel: str) -> Path | None:
         roots.append(Path(frozen))
     here = Path(__file__).resolve().parent
     roots += [here.parent, here]
-    candidates = [root / rel for root in roots] + [PACKAGE_DATA / Path(rel).name]
+    candidates = [root / rel for root in roots]
+    candidates += [folder / Path(rel).name for folder in (PACKAGE_DATA, PACKAGE_XDG)]
     return next((c for c in candidates if c.is_file()), None)

@@ -22,6 +22,7 @@ from core.discover import Filters
 from core.progress import format_bytes
 from gui import desktop
 from gui.file_model import FileModel
+from gui.i18n import QT_TRANSLATE_NOOP, status_label, translate
 from gui.job_control import FinishedJob, JobControl
 from gui.scan_worker import ScanController
 from gui.settings import read_str
@@ -30,8 +31,8 @@ from gui.window_ui import WindowUI
 
 log = logging.getLogger(__name__)
 
+CLEAR_LABEL = QT_TRANSLATE_NOOP("FileList", "Clear the list")
 INPUTS_SETTLE_MS = 300  # rows added or removed: the panels look at the inputs this much later
-CLEAR_LABEL = "Clear the list"
 OUTPUT_FOLDERS_KEY = "outputs/folders"
 KEEP_OUTPUT_FOLDERS = 50
 
@@ -46,7 +47,7 @@ def read_list(settings: QSettings, key: str) -> list[str]:
 
 def files_text(n: int) -> str:
     """ "1 file", "20,000 files"."""
-    return f"{n:,} file" if n == 1 else f"{n:,} files"
+    return translate("FileList", "%Ln file(s)", "", n)
 
 
 class FileListController(QObject):
@@ -78,6 +79,7 @@ class FileListController(QObject):
         self.dialog_parent = window
         self.inputs_timer = timers(self, INPUTS_SETTLE_MS, self.inputs_changed, single_shot=True)
         self.clear_box: QMessageBox | None = None  # "Clear the list?" while it is open
+        self.clear_button: object = None  # its "Clear the list" button
         # Where jobs wrote their outputs (remembered across runs, the latest few).
         self.output_folders: set[str] = set(read_list(settings, OUTPUT_FOLDERS_KEY))
 
@@ -94,7 +96,9 @@ class FileListController(QObject):
     def add_paths(self, paths: list[str]) -> None:
         """Add files and folders (folders recursively, with the include/exclude patterns)."""
         if self.jobs.running:
-            self.ui.status_label.setText("A job is running: add files when it has ended.")
+            self.ui.status_label.setText(
+                translate("FileList", "A job is running: add files when it has ended.")
+            )
             return
         if len(paths) == 1 and self.open_manifest(paths[0]):
             return
@@ -142,7 +146,9 @@ class FileListController(QObject):
         verify.manifest.set_text(path)  # type: ignore[attr-defined]
         self.ui.message_bar.show_hint(
             "info",
-            f"{os.path.basename(path)} is a checksum manifest: Start verifies the files it lists.",
+            translate(
+                "FileList", "{name} is a checksum manifest: Start verifies the files it lists."
+            ).format(name=os.path.basename(path)),
         )
         self.state_changed.emit()
         return True
@@ -150,7 +156,9 @@ class FileListController(QObject):
     @Slot()
     def add_files_dialog(self) -> None:
         start = read_str(self.settings, "last_dir", os.path.expanduser("~"))
-        paths, _ = QFileDialog.getOpenFileNames(self.dialog_parent, "Add files", start)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.dialog_parent, translate("FileList", "Add files"), start
+        )
         if paths:
             self.settings.setValue("last_dir", os.path.dirname(paths[0]))
             self.add_paths(paths)
@@ -158,7 +166,9 @@ class FileListController(QObject):
     @Slot()
     def add_folder_dialog(self) -> None:
         start = read_str(self.settings, "last_dir", os.path.expanduser("~"))
-        path = QFileDialog.getExistingDirectory(self.dialog_parent, "Add folder", start)
+        path = QFileDialog.getExistingDirectory(
+            self.dialog_parent, translate("FileList", "Add folder"), start
+        )
         if path:
             self.settings.setValue("last_dir", path)
             self.add_paths([path])
@@ -189,16 +199,21 @@ class FileListController(QObject):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Clear the list?",
-            f"Remove all {files_text(n)} from the list?",
+            translate("FileList", "Clear the list?"),
+            translate("FileList", "Remove all %Ln file(s) from the list?", "", n),
             QMessageBox.StandardButton.NoButton,
         )
         box.setParent(self.dialog_parent, box.windowFlags())
         box.setWindowModality(Qt.WindowModality.WindowModal)
         box.setInformativeText(
-            "Their statuses and results are no longer shown (the files themselves are kept)."
+            translate(
+                "FileList",
+                "Their statuses and results are no longer shown (the files themselves are kept).",
+            )
         )
-        box.addButton(CLEAR_LABEL, QMessageBox.ButtonRole.DestructiveRole)
+        self.clear_button = box.addButton(
+            translate("FileList", CLEAR_LABEL), QMessageBox.ButtonRole.DestructiveRole
+        )
         keep = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
@@ -213,7 +228,7 @@ class FileListController(QObject):
             return
         clicked = box.clickedButton()
         box.deleteLater()
-        if clicked is not None and clicked.text() == CLEAR_LABEL:
+        if clicked is not None and clicked is self.clear_button:
             self.clear_now()
 
     def clear_now(self) -> None:
@@ -232,7 +247,8 @@ class FileListController(QObject):
         result = m.result_text(i)
         if r is not None and r.value and r.value not in result:  # a failed row's digest
             result = f"{result} ({r.value})" if result else r.value
-        fields = (os.path.basename(path), os.path.dirname(path), m.status(i).label, result)
+        status = status_label(m.status(i))
+        fields = (os.path.basename(path), os.path.dirname(path), status, result)
         return "\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields)
 
     @Slot()
@@ -278,19 +294,35 @@ class FileListController(QObject):
         n, shown = self.model.storage_count(), self.model.rowCount()
         size = format_bytes(self.model.total_bytes)
         if shown == n:
-            self.ui.count_label.setText(f"{files_text(n)} · {size}")
+            self.ui.count_label.setText(
+                translate("FileList", "%Ln file(s) · {size}", "", n).format(size=size)
+            )
         else:
-            self.ui.count_label.setText(f"{shown:,} of {files_text(n)} shown · {size}")
+            self.ui.count_label.setText(
+                translate("FileList", "{shown} of %Ln file(s) shown · {size}", "", n).format(
+                    shown=f"{shown:,}", size=size
+                )
+            )
 
     @Slot(int, int, int)
     def scan_progress(self, files: int, skipped: int, folders: int) -> None:
-        extra = f", {skipped:,} skipped" if skipped else ""
-        self.ui.status_label.setText(f"Scanning… {files:,} files in {folders:,} folders{extra}")
+        where = translate("FileList", "%Ln folder(s)", "", folders)
+        if skipped:
+            text = translate(
+                "FileList", "Scanning… %Ln file(s) in {folders}, {skipped} skipped", "", files
+            )
+        else:
+            text = translate("FileList", "Scanning… %Ln file(s) in {folders}", "", files)
+        self.ui.status_label.setText(text.format(folders=where, skipped=f"{skipped:,}"))
 
     @Slot(int, bool)
     def scan_finished(self, added: int, cancelled: bool) -> None:
+        if cancelled:
+            text = translate("FileList", "Scan cancelled: %Ln file(s)", "", added)
+        else:
+            text = translate("FileList", "Added: %Ln file(s)", "", added)
+        self.ui.status_label.setText(text)
         verb = "Scan cancelled" if cancelled else "Added"
-        self.ui.status_label.setText(f"{verb}: {files_text(added)}")
         log.info("%s: %d new files, %d listed", verb, added, self.model.storage_count())
         self.model.resort()
         self.inputs_changed()

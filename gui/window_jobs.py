@@ -16,9 +16,11 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from core import APP_NAME
+from core.i18n import message_for_people
 from core.records import Status
 from gui import desktop
 from gui.file_model import FileModel
+from gui.i18n import translate
 from gui.inputs import Snapshot
 from gui.job_control import FinishedJob, JobControl, status_text, summary_text
 from gui.message_bar import Action
@@ -64,7 +66,7 @@ class JobController(QObject):
         self.settings = settings
         self.main_window = window
         self.confirm_box: QMessageBox | None = None  # the question before a job, while open
-        self._pending: tuple[str, Snapshot, list[tuple[str, Any]]] | None = None
+        self._pending: tuple[str, Snapshot, list[tuple[Any, Any]]] | None = None
         self.start_when_listed = False  # Start was asked for while a folder was being listed
         self._listed: tuple[int, int] = (0, 0)  # rows and generation of the list at Start
         self.replaced_note: str | None = None  # the job's rows replaced the list: it says so
@@ -88,7 +90,11 @@ class JobController(QObject):
         if self.scans.scanning:
             self.start_when_listed = True
             self.ui.message_bar.show_hint(
-                "info", "Still listing files: the job starts once the listing ends (Esc stops it)."
+                "info",
+                translate(
+                    "JobController",
+                    "Still listing files: the job starts once the listing ends (Esc stops it).",
+                ),
             )
             return
         self.start_when_listed = False
@@ -97,7 +103,9 @@ class JobController(QObject):
         self.file_list.settle_inputs()  # the panel proposes outputs from the inputs as they are
         panel = self.ui.current_panel()
         if panel.needs_inputs and self.model.storage_count() == 0:
-            self.ui.message_bar.show_hint("warning", "Add files or folders first.")
+            self.ui.message_bar.show_hint(
+                "warning", translate("JobController", "Add files or folders first.")
+            )
             return
         try:
             options = panel.options()
@@ -112,7 +120,7 @@ class JobController(QObject):
         if question is None:
             self.begin_job(panel.operation, options, snapshot)
         else:
-            self._ask(panel.title, question, panel.operation, snapshot)
+            self._ask(panel.display_title(), question, panel.operation, snapshot)
 
     @Slot(int, bool)
     def scan_finished(self, added: int, cancelled: bool) -> None:
@@ -121,7 +129,9 @@ class JobController(QObject):
             return
         self.start_when_listed = False
         if cancelled:
-            self.ui.message_bar.show_hint("info", "Not started: the listing was stopped.")
+            self.ui.message_bar.show_hint(
+                "info", translate("JobController", "Not started: the listing was stopped.")
+            )
         else:
             self.start()
 
@@ -135,13 +145,15 @@ class JobController(QObject):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         if question.informative:
             box.setInformativeText(question.informative)
-        for label, _ in question.answers:
-            box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+        buttons = [
+            box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label, _ in question.answers
+        ]
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)  # Enter does not delete or replace anything
         box.setEscapeButton(cancel)
         box.finished.connect(self._answered)
-        self.confirm_box, self._pending = box, (op_name, snapshot, question.answers)
+        answers = [(b, options) for b, (_, options) in zip(buttons, question.answers, strict=True)]
+        self.confirm_box, self._pending = box, (op_name, snapshot, answers)
         box.open()
 
     @Slot()
@@ -153,10 +165,11 @@ class JobController(QObject):
         clicked = box.clickedButton()
         box.deleteLater()
         op_name, snapshot, answers = job
-        text = clicked.text() if clicked is not None else None
-        options = next((o for label, o in answers if label == text), None)
+        options = next((o for b, o in answers if b is clicked), None)
         if options is None:
-            self.ui.message_bar.show_message("info", "Not started: nothing was changed.")
+            self.ui.message_bar.show_message(
+                "info", translate("JobController", "Not started: nothing was changed.")
+            )
             return
         if not self.jobs.running and not self.scans.scanning:
             self.begin_job(op_name, options, snapshot)
@@ -186,7 +199,7 @@ class JobController(QObject):
         self._listed = (self.model.storage_count(), self.model.generation)
         self.replaced_note = None
         ui.overall.setValue(0)
-        ui.status_label.setText("Preparing…")
+        ui.status_label.setText(translate("JobController", "Preparing…"))
         limit = ui.time_limit.value()
         self.jobs.start(op_name, options, inputs, ui.workers.value(), limit or None, **rerun)
         self.state_changed.emit()
@@ -197,7 +210,7 @@ class JobController(QObject):
         if self.jobs.running:
             if not self.jobs.cancelling:
                 self.jobs.cancel()
-                self.ui.status_label.setText("Cancelling…")
+                self.ui.status_label.setText(translate("JobController", "Cancelling…"))
         elif self.scans.scanning:
             self.scans.cancel()
         self.state_changed.emit()
@@ -220,10 +233,14 @@ class JobController(QObject):
     def job_started(self) -> None:
         listed, generation = self._listed
         if listed and self.model.generation != generation:  # verify lists its manifest's rows
-            self.replaced_note = (
-                f"The list shows the {self.model.storage_count():,} files the manifest lists "
-                f"instead of the {listed:,} listed before; add those again to process them."
-            )
+            rows = self.model.storage_count()
+            self.replaced_note = translate(
+                "JobController",
+                "The list shows the %Ln file(s) the manifest lists instead of the {listed} "
+                "listed before; add those again to process them.",
+                "",
+                rows,
+            ).format(listed=f"{listed:,}")
             self.ui.message_bar.show_message("info", self.replaced_note)
         self.state_changed.emit()
 
@@ -240,19 +257,32 @@ class JobController(QObject):
         overall.setValue(int(t.fraction * 1000))
         overall.setUpdatesEnabled(True)  # schedules an ordinary update()
         jobs = self.jobs
-        prefix = "Cancelling… " if jobs.cancelling else "Paused · " if jobs.paused else ""
-        self.ui.status_label.setText(prefix + status_text(t, paused=jobs.paused))
+        text = status_text(t, paused=jobs.paused)
+        if jobs.cancelling:
+            text = translate("JobController", "Cancelling… {status}").format(status=text)
+        elif jobs.paused:
+            text = translate("JobController", "Paused · {status}").format(status=text)
+        self.ui.status_label.setText(text)
         if jobs.running:
-            paused = " (paused)" if jobs.paused else ""
-            self.main_window.setWindowTitle(f"{pct}%{paused} — {APP_NAME}")
+            title = (
+                translate("JobController", "{percent}% (paused) — {app}")
+                if jobs.paused
+                else translate("JobController", "{percent}% — {app}")
+            )
+            self.main_window.setWindowTitle(title.format(percent=pct, app=APP_NAME))
 
     @Slot(object)
     def job_ended(self, finished: FinishedJob | None) -> None:
         self.main_window.setWindowTitle(APP_NAME)
         self.file_list.inputs_changed()
         if finished is None:
-            self.ui.status_label.setText("Not started")
-            message = self.jobs.plan_error or "Could not start."
+            self.ui.status_label.setText(translate("JobController", "Not started"))
+            error = self.jobs.plan_error
+            message = (
+                message_for_people(error)
+                if error
+                else translate("JobController", "Could not start.")
+            )
             self.ui.message_bar.show_message("error", message)
         else:
             self._show_summary(finished)
@@ -268,11 +298,15 @@ class JobController(QObject):
         headline = summary_text(t, report)
         self.ui.status_label.setText(headline)
         log.info("%s: %s", job.op_name, headline)
-        lines = list(report.notes + report.lines) if report is not None else []
+        lines = (
+            [message_for_people(x) for x in report.notes + report.lines]
+            if report is not None
+            else []
+        )
         if self.replaced_note:
             lines.append(self.replaced_note)
         if report is not None and report.error:
-            lines.append(report.error)
+            lines.append(message_for_people(report.error))
         actions: list[Action] = []
         panel = self.ui.panels.get(job.op_name)
         outputs = [p for p in (panel.outputs(job.options) if panel else []) if os.path.exists(p)]
@@ -280,16 +314,23 @@ class JobController(QObject):
             out = outputs[0]
             if os.path.isdir(out):
                 actions.append(
-                    ("Open output folder", lambda: self.hand_over(desktop.open_path, out))
+                    (
+                        translate("JobController", "Open output folder"),
+                        lambda: self.hand_over(desktop.open_path, out),
+                    )
                 )
             else:
                 open_it = lambda: self.hand_over(desktop.open_path, out)  # noqa: E731
-                actions.append((f"Open {os.path.basename(out)}", open_it))
-                actions.append(("Show in folder", lambda: self.hand_over(desktop.reveal, out)))
+                name = os.path.basename(out)
+                actions.append(
+                    (translate("JobController", "Open {name}").format(name=name), open_it)
+                )
+                reveal = lambda: self.hand_over(desktop.reveal, out)  # noqa: E731
+                actions.append((translate("JobController", "Show in folder"), reveal))
         if self.jobs.can_resume():  # a cancel left rows: "Retry failed" would misname it
-            actions.append(("Resume", self.resume))
+            actions.append((translate("JobController", "Resume"), self.resume))
         if self.jobs.can_retry():
-            actions.append(("Retry failed", self.retry_failed))
+            actions.append((translate("JobController", "Retry failed"), self.retry_failed))
         bad = t.counts[Status.FAILED] or (report is not None and report.error)
         kind = "error" if bad else "warning" if report and report.cancelled else "info"
         self.ui.message_bar.show_message(kind, headline, lines, actions)

@@ -1,5 +1,5 @@
 """Remembering the window between runs: operation, options, workers, where jobs run, geometry,
-filters.
+filters, the language (read at start by :mod:`gui.i18n`).
 
 Everything goes through the window's ``QSettings`` (the user's, or a test's INI file).
 """
@@ -11,6 +11,7 @@ import os
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
+from gui.i18n import LANGUAGE_KEY, chosen
 from gui.screen_fit import fit_to_screen
 from gui.settings import read_bool, read_int, read_str
 from gui.window_ui import WindowUI
@@ -31,6 +32,7 @@ def load_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> Non
     ui.include.setText(read_str(s, "scan/include"))
     ui.exclude.setText(read_str(s, "scan/exclude"))
     ui.hidden.setChecked(read_bool(s, "scan/hidden", True))
+    ui.set_language_choice(chosen(s))
     for key, restore in (
         ("window/geometry", window.restoreGeometry),
         ("window/state", window.restoreState),
@@ -55,6 +57,7 @@ def save_window_settings(window: QMainWindow, ui: WindowUI, s: QSettings) -> Non
     s.setValue("scan/include", ui.include.text())
     s.setValue("scan/exclude", ui.exclude.text())
     s.setValue("scan/hidden", ui.hidden.isChecked())
+    s.setValue(LANGUAGE_KEY, ui.language_choice())
     s.setValue("window/geometry", window.saveGeometry())
     s.setValue("window/state", window.saveState())
     s.setValue("window/splitter", ui.splitter.saveState())

@@ -28,6 +28,8 @@ TOOL_PACKAGES = {
     "pigz": "pigz",
     "iconv": "libc-bin",
     "parallel": "parallel",
+    "dbus-daemon": "dbus",
+    "setpriv": "util-linux",
 }
 
 

@@ -17,6 +17,9 @@ What this module must get right, by the costs measured on Dask 2026.8 (issue 15)
   scheduler resubmits, as locally. A user's cluster may rerun a task by itself: a bundle seen
   starting on a second worker means the first was lost, and it is treated so (the rerun is
   dropped; every output is written atomically, so a rerun changes no bytes).
+- With a path map (``--path-map LOCAL=REMOTE``) chunks go out with the workers' paths, and the
+  visibility check looks for those; outputs and messages come back with this computer's paths,
+  so nothing above the executor sees a worker's path.
 
 Dask is imported only here and in :mod:`core.executor.dask_worker`: only when a job runs on a
 cluster.
@@ -55,13 +58,15 @@ from core.executor.dask_address import (
     parse_address,
     require_dask,
 )
+from core.executor.pathmap import PathMap
 from core.records import Task
 from core.worker import ChunkSpec
 
 TARGET_SECONDS = 0.5  # of work in one Dask task (its round trip costs 11-14 ms)
 ALONE_SECONDS = 0.1  # a chunk of this much work is a task of its own (load balance first)
 FILE_UNITS = 64 * 1024  # a file's fixed cost (open, stat, result) in bytes of hashing
-FIRST_RATE = 256 * 1024 * 1024  # work units a second a worker thread is assumed to do at first
+FIRST_RATE = 256 * 1024 * 1024  # work units a second a thread is assumed to do (capacity only)
+LEARN_SECONDS = 0.02  # of work seen before an operation's rate is trusted
 MAX_BUNDLE = 64  # chunks in one task
 SAMPLE = 8  # inputs a worker stats before a job's first task
 CHECK_TIMEOUT = 10.0  # seconds for a worker to answer a check
@@ -130,13 +135,20 @@ def version_problems(mine: dict[str, Any], theirs: dict[str, dict[str, Any]]) ->
 
 class DaskExecutor:
     """Runs chunks on a Dask cluster; see the module docstring. ``workers``: the worker count of
-    a ``local`` cluster given without one."""
+    a ``local`` cluster given without one; ``path_map``: the folders the workers see at other
+    paths (chunks go out with their paths, results come back with this computer's)."""
 
     def __init__(
-        self, address: str | ClusterAddress, workers: int = 2, *, check: bool = True
+        self,
+        address: str | ClusterAddress,
+        workers: int = 2,
+        *,
+        check: bool = True,
+        path_map: PathMap | None = None,
     ) -> None:
         require_dask()
         self.address = parse_address(address) if isinstance(address, str) else address
+        self.path_map = path_map if path_map is not None else PathMap([])
         self.workers = self.address.workers or workers  # a local cluster's processes
         self.token = f"parabatch-{uuid.uuid4().hex[:12]}"
         self._cluster: Any = None
@@ -149,6 +161,7 @@ class DaskExecutor:
         self._bundle_of: dict[int, _Bundle] = {}  # chunk id -> its bundle
         self._slots: dict[tuple[int, int], int] = {}  # (pid, thread) -> slot number
         self._rates: dict[str, float] = {}  # op -> work units a second of one thread
+        self._unlearnt: dict[str, tuple[int, float]] = {}  # op -> work and seconds too few yet
         self._chunk_units: dict[str, float] = {}  # op -> typical units of one chunk
         self._checked: dict[int, str | None] = {}  # job id -> why its files cannot be seen
         self._keys = itertools.count(1)
@@ -170,7 +183,14 @@ class DaskExecutor:
         if self.address.local:
             LocalCluster = dist.LocalCluster
             # A lost worker fails its task at once: the job's scheduler resubmits, and blames.
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            # Dask's workers get MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap
+            # threshold: every big buffer (a decoded photo) is then mapped and faulted in anew,
+            # 10-15% more CPU on image work (measured here). Ours keep glibc's default.
+            settings = {
+                "distributed.scheduler.allowed-failures": 0,
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+            }
+            with dask.config.set(settings):
                 self._cluster = LocalCluster(
                     n_workers=self.workers,
                     threads_per_worker=1,
@@ -236,7 +256,8 @@ class DaskExecutor:
     def _visibility(self, paths: list[str]) -> str | None:
         if not paths:
             return None
-        paths = [os.path.abspath(p) for p in paths]
+        to_remote = self.path_map.to_remote
+        paths = [to_remote(os.path.abspath(p)) for p in paths]
         try:
             future = self._client.submit(dask_worker.missing_paths, paths, pure=False)
             missing = future.result(timeout=CHECK_TIMEOUT)
@@ -244,11 +265,21 @@ class DaskExecutor:
             return f"could not ask the cluster's workers about the inputs: {type(e).__name__}: {e}"
         if not missing:
             return None
+        here = self.path_map.to_local(missing[0])
+        where = ""
+        if self.path_map:
+            where = f" ({here} here)" if here != missing[0] else " (under no --path-map folder)"
+        how = (
+            f"; the path map given ({self.path_map}) does not lead the workers to them: check "
+            "each --path-map LOCAL=REMOTE"
+            if self.path_map
+            else "; where the workers mount it at another path, give --path-map LOCAL=REMOTE"
+        )
         return (
-            f"the cluster's workers cannot see {missing[0]}"
+            f"the cluster's workers cannot see {missing[0]}{where}"
             + (f" (and {len(missing) - 1} more of {len(paths)} looked at)" if missing[1:] else "")
-            + ": the inputs must be on a file system the workers share with this computer, "
-            "at the same path"
+            + ": the inputs must be on a file system the workers share with this computer"
+            + how
         )
 
     # --- the Executor protocol ---------------------------------------------------------------
@@ -273,6 +304,8 @@ class DaskExecutor:
             self._outcomes.put(ExecutorBroken(spec.chunk_id, problem))
             return
         spec = _absolute(spec)
+        if self.path_map:
+            spec = _to_remote(spec, self.path_map)
         size = float(units(spec))
         old = self._chunk_units.pop(spec.op_name, size)
         self._chunk_units[spec.op_name] = 0.8 * old + 0.2 * size
@@ -283,12 +316,20 @@ class DaskExecutor:
         worker thread would otherwise wait (spread over the idle ones)."""
         pending = self._pending
         while pending:
-            rate = self._rates.get(pending[0].op_name, FIRST_RATE)
-            target = rate * TARGET_SECONDS
             free = 2 * self._threads - len(self._bundles)
             if pending[0].attempt > 1:  # a retry runs alone: it may crash its worker again
                 self._send([pending.pop(0)])
                 continue
+            rate = self._rates.get(pending[0].op_name)
+            if rate is None:
+                # How fast this operation goes is not known yet (hashing is 1 GB/s, a photo
+                # 30 MB/s, a command anything): one chunk a task, to idle threads only, until
+                # the first results tell; a guess could put minutes of work in one task.
+                if free <= 0:
+                    return
+                self._send([pending.pop(0)])
+                continue
+            target = rate * TARGET_SECONDS
             alone = rate * ALONE_SECONDS  # a chunk this big is a task of its own
             total, n, full = 0, 0, False
             while n < len(pending) and n < MAX_BUNDLE and pending[n].attempt == 1:
@@ -448,10 +489,15 @@ class DaskExecutor:
             except Exception as e:  # the result could not be fetched
                 self._errored(b, f"{type(e).__name__}: {e}")
                 return
+            try:
+                local = [self._to_local(r) for r in results]
+            except Exception as e:  # a bug here must fail the chunks, not leave them waiting
+                self._errored(b, f"{type(e).__name__}: {e}")
+                return
             self._learn(b, seconds)
             with self._lock:
                 self._forget(b)
-            for spec, result in zip(b.specs, results, strict=True):
+            for spec, result in zip(b.specs, local, strict=True):
                 self._outcomes.put(ChunkDone(spec.chunk_id, result))
             return
         if status == "cancelled":
@@ -467,10 +513,18 @@ class DaskExecutor:
             self._errored(b, f"{type(error).__name__}: {error}")
 
     def _learn(self, b: _Bundle, seconds: float) -> None:
-        if seconds < 0.02:
-            return  # too short to say anything (mostly its fixed costs)
-        rate = b.units / seconds
+        """The operation's rate (work units a second of one thread), from its bundles' times;
+        short ones say little (mostly fixed costs): they count only, added up, while the rate is
+        not known yet."""
         old = self._rates.get(b.op_name)
+        if old is not None and seconds < LEARN_SECONDS:
+            return
+        work, took = self._unlearnt.pop(b.op_name, (0, 0.0))
+        work, took = work + b.units, took + seconds
+        if took < LEARN_SECONDS:
+            self._unlearnt[b.op_name] = (work, took)
+            return
+        rate = work / took
         self._rates[b.op_name] = rate if old is None else 0.6 * old + 0.4 * rate
 
     def _forget(self, b: _Bundle) -> None:
@@ -499,7 +553,21 @@ class DaskExecutor:
             pos = len(spec.tasks) if k < seen else (b.pos if k == seen else -1)
             self._outcomes.put(WorkerLost(spec.chunk_id, b.pid, b.killed, pos, None))
 
+    def _to_local(self, result: Any) -> Any:
+        """A chunk's result (:data:`core.worker.ChunkResult`) with this computer's paths in its
+        outputs and messages."""
+        pm = self.path_map
+        if not pm:
+            return result
+        out = list(result)  # statuses, values, messages, outputs, kinds, then per-file texts
+        for i, part in enumerate(out):
+            if i >= 2 and isinstance(part, dict):
+                turn = pm.to_local if i == 3 else pm.local_text
+                out[i] = {k: turn(v) for k, v in part.items()}
+        return tuple(out)
+
     def _errored(self, b: _Bundle, error: str) -> None:
+        error = self.path_map.local_text(error)
         with self._lock:
             self._forget(b)
         for spec in b.specs:
@@ -559,5 +627,22 @@ def _absolute(spec: ChunkSpec) -> ChunkSpec:
             t.mtime_ns,
         )
         for t in tasks
+    )
+    return ChunkSpec(spec.job_id, spec.chunk_id, spec.attempt, spec.op_name, spec.options, fixed)
+
+
+def _to_remote(spec: ChunkSpec, path_map: PathMap) -> ChunkSpec:
+    """The spec (absolute paths) with its inputs and outputs as the workers see them."""
+    remote = path_map.to_remote
+    fixed = tuple(
+        Task(
+            t.index,
+            remote(t.path),
+            t.size,
+            remote(t.output) if t.output else t.output,
+            t.expected,
+            t.mtime_ns,
+        )
+        for t in spec.tasks
     )
     return ChunkSpec(spec.job_id, spec.chunk_id, spec.attempt, spec.op_name, spec.options, fixed)

@@ -182,4 +182,3 @@ class InlineExecutor:
                     return  # given up as lost meanwhile (kill): a newer thread serves now
                 self._running = None
                 self._outcomes.put(outcome)
-

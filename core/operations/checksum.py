@@ -34,7 +34,7 @@ from core.records import (
     Task,
 )
 from core.results import ResultStore, TaskList
-from core.wording import plural, printable
+from core.wording import printable
 
 if TYPE_CHECKING:
     import argparse
@@ -185,12 +185,9 @@ def _b3sum_warning(names: list[bytes]) -> list[str]:
     if not names:
         return []
     shown = ", ".join(f'"{n.decode("utf-8", "backslashreplace")}"' for n in names[:3])
-    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-    return [
-        f"WARNING: b3sum --check cannot read {plural(len(names), 'name')} in this manifest "
-        f"(not UTF-8 or holding a carriage return): {shown}{more}; parabatch-cli verify and "
-        "other readers of sha256sum-style manifests can"
-    ]
+    if len(names) > 3:
+        shown = english(M.AND_MORE, names=shown, n=len(names) - 3)
+    return [english(M.B3SUM_CANNOT_READ, n=len(names), names=shown)]
 
 
 class ChecksumOperation(Operation):

@@ -288,10 +288,7 @@ class RunOperation(OutputOperation):
     def options_from_args(self, args: argparse.Namespace) -> RunOptions:
         words = args.run_command
         if not words:
-            raise ValueError(
-                "give the command after '--': parabatch-cli run PATH... -- PROGRAM ARGUMENT... "
-                "({} stands for each file)"
-            )
+            raise ValueError(M.COMMAND_AFTER_DASHES)
         timeout = args.timeout or None
         options = RunOptions(
             command=" ".join(words) if args.shell else shlex.join(words),

@@ -27,6 +27,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from core import messages as M
+from core.i18n import N_, _, english
 from core.naming import Collision, NamingRule
 from core.operations.base import ChunkLimits, Outcome, WorkerContext
 from core.operations.writing import (
@@ -36,7 +38,6 @@ from core.operations.writing import (
     naming_from_args,
 )
 from core.records import FileError, FileResult, Kind, Status, Task
-from core.wording import plural
 
 OUT_PIECE = 1 << 20  # most bytes one decompression step returns
 ZSTD_IN_PIECE = 2048  # zstd input per step: bounds one step's output (RLE blocks expand 32768:1)
@@ -88,10 +89,11 @@ class CompressOptions:
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
-            raise ValueError(f"unknown format {self.format!r}; choose {', '.join(FORMATS)}")
+            choices = ", ".join(FORMATS)
+            raise ValueError(english(M.UNKNOWN_FORMAT, format=repr(self.format), choices=choices))
         low, high = FORMATS[self.format].levels
         if self.level is not None and not low <= self.level <= high:
-            raise ValueError(f"the {self.format} level must be between {low} and {high}")
+            raise ValueError(english(M.LEVEL_RANGE, format=self.format, low=low, high=high))
 
     @property
     def effective_level(self) -> int:
@@ -251,16 +253,9 @@ def _decompressed(
 
 def _damaged(fmt: Format, e: Damaged, at: int, size: int) -> FileError:
     if e.truncated:
-        return FileError(
-            f"truncated {fmt.name} data: it ends at byte {size} inside a "
-            f"{'frame' if fmt.name == 'zstd' else 'stream'}; no output was written",
-            Kind.DAMAGED,
-        )
-    return FileError(
-        f"corrupt {fmt.name} data at byte {at} (or in the block that starts there); "
-        "no output was written",
-        Kind.DAMAGED,
-    )
+        template = M.TRUNCATED_FRAME if fmt.name == "zstd" else M.TRUNCATED_STREAM
+        return FileError(english(template, format=fmt.name, size=size), Kind.DAMAGED)
+    return FileError(english(M.CORRUPT, format=fmt.name, at=at), Kind.DAMAGED)
 
 
 def _sha256_of_decompressed(path: str, fmt: Format) -> str:
@@ -281,19 +276,15 @@ def _delete_source(task: Task, source_digest: str, output_digest: str) -> str:
     """Remove the source if the output gave back its bytes and it did not change since it was
     read. Returns the note for the result."""
     if source_digest != output_digest:
-        raise FileError(
-            "the output did not give back the source's bytes when read again; the source was "
-            "kept (the output may be damaged: check the disk)",
-            Kind.OUTPUT_FAILED,
-        )
+        raise FileError(M.NOT_GIVEN_BACK, Kind.OUTPUT_FAILED)
     try:
         st = os.stat(task.path)
     except OSError:
-        return "source already gone"
+        return M.SOURCE_GONE
     if st.st_size != task.size or (task.mtime_ns >= 0 and st.st_mtime_ns != task.mtime_ns):
-        return "source kept: it changed after it was read"
+        return M.SOURCE_CHANGED
     os.unlink(task.path)
-    return "source deleted (its output was verified)"
+    return M.SOURCE_DELETED
 
 
 def _sizes(before: int, after: int) -> str:
@@ -312,8 +303,8 @@ class CompressOperation(OutputOperation):
     """Compress each file to zstd, gzip, xz or bzip2."""
 
     name = "compress"
-    title = "Compress"
-    help = "compress files (zstd, gzip, xz, bzip2); the sources are kept"
+    title = N_("Compress")
+    help = N_("compress files (zstd, gzip, xz, bzip2); the sources are kept")
     options_type = CompressOptions
     limits = LIMITS
 
@@ -322,7 +313,7 @@ class CompressOperation(OutputOperation):
 
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
         if task.output is None:
-            raise FileError("no output was planned for this file")
+            raise FileError(M.NO_OUTPUT_PLANNED)
         fmt = FORMATS[options.format]
         digest = hashlib.sha256() if options.delete_sources else None
         written = 0
@@ -345,7 +336,7 @@ class CompressOperation(OutputOperation):
         kind, notes = Kind.NONE, [note] if note else []
         if written > task.size:
             kind = Kind.GREW
-            notes.append("grew: compressed data already, or too small to gain")
+            notes.append(M.GREW)
         if digest is not None:
             notes.append(
                 _delete_source(task, digest.hexdigest(), _sha256_of_decompressed(final, fmt))
@@ -359,20 +350,17 @@ class CompressOperation(OutputOperation):
         grew = sum(1 for r in results if r.status == Status.DONE and r.kind == Kind.GREW)
         if not grew:
             return lines
-        return [
-            *lines,
-            f"{plural(grew, 'file')} grew when compressed (compressed data already, or too small "
-            "to gain); the outputs were written all the same",
-        ]
+        return [*lines, english(M.GREW_COUNT, n=grew)]
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        g = parser.add_argument_group("compression")
-        g.add_argument("--format", choices=list(FORMATS), default="zstd", help="(default: zstd)")
+        g = parser.add_argument_group(_("compression"))
+        g.add_argument("--format", choices=list(FORMATS), default="zstd", help=_("(default: zstd)"))
         levels = ", ".join(
             f"{f.name} {f.levels[0]}-{f.levels[1]} (default {f.default_level})"
             for f in FORMATS.values()
         )
-        g.add_argument("--level", type=int, metavar="N", help=f"compression level: {levels}")
+        level_help = _("compression level: {levels}").format(levels=levels)
+        g.add_argument("--level", type=int, metavar="N", help=level_help)
         _delete_argument(g)
         add_output_arguments(parser, NamingRule(), example="'{name}'")
 
@@ -389,8 +377,8 @@ class DecompressOperation(OutputOperation):
     """Decompress zstd, gzip, xz and bzip2 files (the format is found from the data)."""
 
     name = "decompress"
-    title = "Decompress"
-    help = "decompress .zst, .gz, .xz and .bz2 files (format found from the data); sources kept"
+    title = N_("Decompress")
+    help = N_("decompress .zst, .gz, .xz and .bz2 files (format found from the data); sources kept")
     options_type = DecompressOptions
     limits = LIMITS
 
@@ -415,15 +403,12 @@ class DecompressOperation(OutputOperation):
 
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
         if task.output is None:
-            raise FileError("no output was planned for this file")
+            raise FileError(M.NO_OUTPUT_PLANNED)
         blocks = ctx.source_blocks(task.path)
         first = next(blocks, None)
         fmt = detect(bytes(first[:8])) if first is not None else None
         if fmt is None:
-            raise FileError(
-                "not zstd, gzip, xz or bzip2 data (its first bytes say so, whatever its name)",
-                Kind.DAMAGED,
-            )
+            raise FileError(M.NOT_COMPRESSED, Kind.DAMAGED)
         limit = options.max_ratio * max(task.size, 1)
         digest = hashlib.sha256() if options.delete_sources else None
         at = 0
@@ -443,12 +428,8 @@ class DecompressOperation(OutputOperation):
             for piece in _decompressed(fmt, chained(), where):
                 written += len(piece)
                 if written > limit:
-                    raise FileError(
-                        f"stopped: it grew past {options.max_ratio}:1 of its size (a probable "
-                        "decompression bomb); no output was written. Raise the ratio limit if "
-                        "the file is trusted",
-                        Kind.TOO_LARGE,
-                    )
+                    bomb = english(M.BOMB, ratio=options.max_ratio)
+                    raise FileError(bomb, Kind.TOO_LARGE)
                 if digest is not None:
                     digest.update(piece)
                 out.write(piece)
@@ -464,17 +445,17 @@ class DecompressOperation(OutputOperation):
         return Outcome(f"{fmt.name}: {_sizes(task.size, written)}", final, "; ".join(notes))
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        g = parser.add_argument_group("decompression")
+        g = parser.add_argument_group(_("decompression"))
         g.add_argument(
             "--max-ratio", type=int, default=DEFAULT_MAX_RATIO, metavar="N",
-            help="stop a file that grows past N times its size, a probable decompression bomb "
-            "(default: %(default)s)",
+            help=_("stop a file that grows past N times its size, a probable decompression bomb "
+            "(default: %(default)s)"),
         )  # fmt: skip
         _delete_argument(g)
         g.add_argument(
             "--any-file", action="store_true",
-            help="try every file; by default only compressed ones are taken (by suffix, else by "
-            "their first bytes) and the rest are skipped",
+            help=_("try every file; by default only compressed ones are taken (by suffix, else by "
+            "their first bytes) and the rest are skipped"),
         )  # fmt: skip
         add_output_arguments(parser, NamingRule(), example="'{name}'")
 
@@ -491,8 +472,10 @@ def _delete_argument(g: Any) -> None:
     g.add_argument(
         "--delete-sources",
         action="store_true",
-        help="delete each source once its output was written and read back to the same SHA-256 "
-        "(off by default: sources are kept)",
+        help=_(
+            "delete each source once its output was written and read back to the same SHA-256 "
+            "(off by default: sources are kept)"
+        ),
     )
 
 

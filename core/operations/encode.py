@@ -23,6 +23,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, TextIO
 
+from core import messages as M
+from core.i18n import N_, english, message_for_people
 from core.naming import Collision, NamingRule
 from core.operations.base import ChunkLimits, Outcome, WorkerContext
 from core.operations.encode_detect import (
@@ -46,7 +48,7 @@ from core.records import (
     Status,
     Task,
 )
-from core.wording import plural, printable
+from core.wording import printable
 
 BOMS = ("keep", "add", "remove")
 NEWLINES = ("keep", "lf", "crlf")
@@ -151,11 +153,7 @@ class _Converter:
 
     def feed(self, data: bytes, final: bool = False) -> bytes:
         if not self.nul_ok and (nul := data.find(b"\0")) >= 0:
-            raise FileError(
-                f"refused: binary data (a NUL byte at byte {self.offset + nul}), not text; "
-                "nothing was written",
-                Kind.NOT_TEXT,
-            )
+            raise FileError(english(M.NUL_BYTE, at=self.offset + nul), Kind.NOT_TEXT)
         self.ascii = self.ascii and data.isascii()
         pending = len(self.decoder.getstate()[0])
         try:
@@ -170,26 +168,20 @@ class _Converter:
             return self.encoder.encode(text, final)
         except UnicodeEncodeError as e:
             ch = e.object[e.start]
-            raise FileError(
-                f"the character {ch!r} (U+{ord(ch):04X}, in the text from byte {start} on) has "
-                f"no {self.codec} form; choose another output encoding, or choose to replace "
-                "what cannot be converted; nothing was written",
-                Kind.UNENCODABLE,
-            ) from None
+            code = f"{ord(ch):04X}"
+            said = english(M.UNENCODABLE, char=repr(ch), code=code, at=start, codec=self.codec)
+            raise FileError(said, Kind.UNENCODABLE) from None
 
     def _undecodable(self, e: UnicodeDecodeError, at: int) -> FileError:
         bad = e.object[e.start : min(e.end, e.start + 4)].hex(" ")
         d = self.det
         if d.confidence is None:
-            why = f"check the encoding named ({d.label})"
+            why = english(M.CHECK_NAMED, codec=d.label)
         else:
-            sample = f"its first {SAMPLE_SIZE >> 20} MiB"
-            why = f"{d.label} was detected from {sample} ({d.confidence:.0%}); name its encoding"
-        return FileError(
-            f"not valid {d.label} at byte {at} ({e.reason}: {bad}); {why}, or choose to replace "
-            "undecodable bytes; nothing was written",
-            Kind.DAMAGED,
-        )
+            mib, confidence = SAMPLE_SIZE >> 20, f"{d.confidence:.0%}"
+            why = english(M.DETECTED_FROM, codec=d.label, mib=mib, confidence=confidence)
+        said = english(M.UNDECODABLE, codec=d.label, at=at, detail=e.reason, bytes=bad, advice=why)
+        return FileError(said, Kind.DAMAGED)
 
     def drain(self, pieces: Iterable[Any], write: Callable[[bytes], object] | None) -> None:
         for piece in pieces:
@@ -244,8 +236,8 @@ class EncodeOperation(OutputOperation):
     """Convert text files between encodings (detected, or named), BOM and line endings."""
 
     name = "encode"
-    title = "Convert text encodings"
-    help = "convert text files to UTF-8 or another encoding (detected, or named with --from)"
+    title = N_("Convert text encodings")
+    help = N_("convert text files to UTF-8 or another encoding (detected, or named with --from)")
     options_type = EncodeOptions
     limits = LIMITS
 
@@ -255,7 +247,7 @@ class EncodeOperation(OutputOperation):
     # --- worker side -------------------------------------------------------------------------
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
         if task.output is None:
-            raise FileError("no output was planned for this file")
+            raise FileError(M.NO_OUTPUT_PLANNED)
         codec, bare = target_codec(options.target)
         blocks = ctx.source_blocks(task.path)
         try:
@@ -300,15 +292,15 @@ class EncodeOperation(OutputOperation):
         decoded, encoded = conv.replaced
         notes = []
         if want_bom != bool(det.bom):
-            notes.append("BOM added" if want_bom else "BOM removed")
+            notes.append(M.BOM_ADDED if want_bom else M.BOM_REMOVED)
         if conv.newlines.changed:
-            notes.append(f"line endings → {options.newline.upper()}")
+            notes.append(english(M.LINE_ENDINGS, newline=options.newline.upper()))
         if decoded:
-            notes.append(f"{plural(decoded, 'undecodable byte sequence')} replaced with U+FFFD")
+            notes.append(english(M.UNDECODABLE_REPLACED, n=decoded))
         if encoded:
-            notes.append(f"{plural(encoded, 'character')} with no {codec} form written as ?")
+            notes.append(english(M.UNENCODABLE_REPLACED, n=encoded, codec=codec))
         if det.doubt:
-            notes.append(f"low confidence: check it ({det.doubt})")
+            notes.append(english(M.LOW_CONFIDENCE_NOTE, reason=det.doubt))
         if note:
             notes.append(note)
         kind = Kind.REPLACED if decoded or encoded else Kind.NONE
@@ -365,21 +357,15 @@ class EncodeOperation(OutputOperation):
                 binary += 1
         lines = super().finish(options, tasks, results)
         if replaced_files:
-            lines.append(
-                f"{plural(replaced_files, 'file')} had bytes replaced that did not convert "
-                f"({plural(replaced, 'replacement')} in all): check "
-                f"{'it' if replaced_files == 1 else 'them'}"
-            )
+            count = english(M.REPLACEMENTS, n=replaced)
+            lines.append(english(M.REPLACED_FILES, n=replaced_files, count=count))
         if doubtful:
-            lines.append(
-                f"{plural(doubtful, 'file')} detected with low confidence: check "
-                f"{'it' if doubtful == 1 else 'them'} (the results say why), or name the encoding"
-            )
+            lines.append(english(M.DOUBTFUL, n=doubtful))
         if already:
             codec = target_codec(options.target)[0]
-            lines.append(f"{plural(already, 'file')} already in {codec}: skipped, not rewritten")
+            lines.append(english(M.ALREADY_IN, n=already, codec=codec))
         if binary:
-            lines.append(f"{plural(binary, 'file')} refused: binary data, not text")
+            lines.append(english(M.BINARY_COUNT, n=binary))
         return lines
 
     def print_results(self, out: TextIO, options: Any, tasks: Sequence[Task], results: Any) -> bool:
@@ -389,10 +375,10 @@ class EncodeOperation(OutputOperation):
                 r = results[i]
                 src = printable(tasks[i].path)
                 if status is Status.DONE:
-                    extra = f"; {r.message}" if r.message else ""
+                    extra = f"; {message_for_people(r.message)}" if r.message else ""
                     out.write(f"{src} -> {printable(r.output or '')}  [{r.value}{extra}]\n")
                 else:
-                    out.write(f"{src}: {r.message}\n")
+                    out.write(f"{src}: {message_for_people(r.message)}\n")
         return False
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

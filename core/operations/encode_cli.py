@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.i18n import _
 from core.naming import NamingRule
 from core.operations.encode import (
     BOMS,
@@ -29,28 +30,28 @@ def _encoding(text: str) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("encodings")
+    g = parser.add_argument_group(_("encodings"))
     g.add_argument(
         "--from", dest="source", type=_encoding, metavar="ENC",
-        help="the inputs' encoding (default: detect each file's from its first MiB)",
+        help=_("the inputs' encoding (default: detect each file's from its first MiB)"),
     )  # fmt: skip
     g.add_argument(
         "--to", dest="target", type=_encoding, default="utf-8", metavar="ENC",
-        help="the outputs' encoding (default: %(default)s); utf-16 and utf-32 without -le/-be "
-        "are written little-endian with a BOM",
+        help=_("the outputs' encoding (default: %(default)s); utf-16 and utf-32 without -le/-be "
+        "are written little-endian with a BOM"),
     )  # fmt: skip
     g.add_argument(
         "--bom", choices=BOMS, default="keep",
-        help="byte order mark: keep it if the input has one, add or remove it (default: keep)",
+        help=_("byte order mark: keep it if the input has one, add or remove it (default: keep)"),
     )  # fmt: skip
     g.add_argument(
         "--newline", choices=NEWLINES, default="keep",
-        help="line endings: keep them, or make them all LF or CRLF (default: keep)",
+        help=_("line endings: keep them, or make them all LF or CRLF (default: keep)"),
     )  # fmt: skip
     g.add_argument(
         "--replace", action="store_true",
-        help="write U+FFFD for bytes that do not decode (and ? for characters the target "
-        "encoding lacks) instead of failing the file; the summary counts them",
+        help=_("write U+FFFD for bytes that do not decode (and ? for characters the target "
+        "encoding lacks) instead of failing the file; the summary counts them"),
     )  # fmt: skip
     add_output_arguments(
         parser,

@@ -17,6 +17,8 @@ import codecs
 import functools
 from typing import Any
 
+from core import messages as M
+from core.i18n import english
 from core.records import FileError, Kind, Record
 
 SAMPLE_SIZE = 1 << 20  # what detection looks at; the rest is only decoded
@@ -111,7 +113,7 @@ def canonical(name: str) -> str:
 
 
 def _not_text(what: str) -> FileError:
-    return FileError(f"refused: {what}, not text; nothing was written", Kind.NOT_TEXT)
+    return FileError(english(M.NOT_TEXT, what=what), Kind.NOT_TEXT)
 
 
 def signature(head: bytes) -> str | None:
@@ -175,7 +177,7 @@ def detect(sample: bytes, whole: bool, named: str | None = None) -> Detection:
     Raises FileError (:attr:`Kind.NOT_TEXT`) for binary data."""
     what = signature(sample)
     if what is not None:
-        raise _not_text(f"this is {what}")
+        raise _not_text(english(M.THIS_IS, what=what))
     wanted = canonical(named) if named else None
     if wanted == "utf-8-sig":
         wanted = "utf-8"
@@ -188,9 +190,7 @@ def detect(sample: bytes, whole: bool, named: str | None = None) -> Detection:
             width = 2 if wanted == "utf-16" else 4
             wanted = f"{wanted}-{_wide_order(sample, width) or 'be'}"
         elif nul >= 0 and wanted not in WIDE:
-            raise _not_text(
-                f"binary data (a NUL byte at byte {nul}, which {wanted} text never has)"
-            )
+            raise _not_text(english(M.NUL_NOT_IN, at=nul, codec=wanted))
         return Detection(wanted, wanted, 0, None)
     if nul >= 0:
         for width in (4, 2):
@@ -220,7 +220,7 @@ def _guess_prefix(sample: bytes) -> Detection:
             except FileError:
                 n //= 2
                 continue
-            d.doubt = d.doubt or f"only its first {len(part)} bytes read as {d.label}"
+            d.doubt = d.doubt or english(M.FIRST_BYTES, count=len(part), codec=d.label)
             return d
         raise
 
@@ -240,8 +240,8 @@ def _guess(sample: bytes, nul: int = -1) -> Detection:
         matches = [m for m in matches if _looks_like_text(str(m))]
     if not matches:
         if wide:
-            raise _not_text(f"binary data (a NUL byte at byte {nul}, and not UTF-16 or UTF-32)")
-        raise _not_text("no text encoding reads it (binary data, or text too damaged to read)")
+            raise _not_text(english(M.NUL_NOT_WIDE, at=nul))
+        raise _not_text(M.NO_ENCODING_READS)
     best = matches[0]
     tied = [
         m
@@ -255,13 +255,13 @@ def _guess(sample: bytes, nul: int = -1) -> Detection:
     non_ascii = len(sample) - len(sample.translate(None, _HIGH))
     doubt = ""
     if confidence < LOW_CONFIDENCE:
-        doubt = f"much of it looks garbled as {codec}"
+        doubt = english(M.GARBLED, codec=codec)
     else:
         others = [m for m in tied if m is not chosen and str(m) != str(chosen)]
         if others:
-            doubt = f"{_name(others[0])} fits as well and reads it differently"
+            doubt = english(M.FITS_AS_WELL, codec=_name(others[0]))
         elif non_ascii < THIN and not wide:
-            doubt = f"only {non_ascii} non-ASCII bytes to go by"
+            doubt = english(M.FEW_NON_ASCII, count=non_ascii)
     return Detection(codec, codec, 0, confidence, doubt)
 
 

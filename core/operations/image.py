@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import messages as M
 from core import naming
 from core.errors import describe_write_error
+from core.i18n import N_
 from core.naming import Collision, NamingRule, PlannedOutput
 from core.operations import image_formats as formats
 from core.operations.base import ChunkLimits, Outcome, WorkerContext
@@ -80,8 +82,8 @@ class ImageOperation(OutputOperation):
     """Convert and resize images: formats, box or percent, quality, orientation, metadata."""
 
     name = "image"
-    title = "Convert / resize images"
-    help = "convert and resize images (JPEG, PNG, WebP, TIFF, BMP, GIF, AVIF; HEIC input)"
+    title = N_("Convert / resize images")
+    help = N_("convert and resize images (JPEG, PNG, WebP, TIFF, BMP, GIF, AVIF; HEIC input)")
     options_type = ImageOptions
     # Each image is CPU-heavy: small chunks spread work evenly and a cancel loses little.
     limits = ChunkLimits(max_files=4, max_bytes=16 * 1024 * 1024, large_file=2 * 1024 * 1024)
@@ -95,14 +97,14 @@ class ImageOperation(OutputOperation):
 
     def check_options(self, options: Any) -> None:
         if options.format == "AVIF" and "AVIF" not in formats.available():
-            raise FileError("this Pillow cannot write AVIF; choose another output format")
+            raise FileError(M.NO_AVIF)
 
     # --- worker side -------------------------------------------------------------------------
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
         from core.operations import image_ops, image_write
 
         if task.output is None:
-            raise FileError("no output was planned for this file")
+            raise FileError(M.NO_OUTPUT_PLANNED)
         spec = formats.spec_for_output(task.output)
         deferred = _deferred(options.naming.template)
         with ctx.open_source(task.path) as f:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.i18n import _
 from core.operations import image_formats as formats
 from core.operations.image import FRAMES, ImageOptions
 from core.operations.writing import add_output_arguments, naming_from_args
@@ -73,39 +74,41 @@ def _colour(text: str) -> tuple[int, int, int]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     d = _DEFAULTS
-    g = parser.add_argument_group("conversion")
+    g = parser.add_argument_group(_("conversion"))
     g.add_argument(
         "--format",
         type=_format,
         default=d.format,
         metavar="F",
-        help=f"output format: {', '.join(formats.choices())} (default: same as the input; "
-        "AVIF only if this Pillow supports it)",
+        help=_(
+            "output format: {formats} (default: same as the input; AVIF only if this Pillow "
+            "supports it)"
+        ).format(formats=", ".join(formats.choices())),
     )
-    g.add_argument("--max-width", type=_int_in(1), metavar="W", help="fit within this width")
-    g.add_argument("--max-height", type=_int_in(1), metavar="H", help="fit within this height")
-    g.add_argument("--scale", type=_percent, metavar="PCT", help="scale by this percentage")
-    g.add_argument("--enlarge", action="store_true", help="let --max-width/height enlarge")
+    g.add_argument("--max-width", type=_int_in(1), metavar="W", help=_("fit within this width"))
+    g.add_argument("--max-height", type=_int_in(1), metavar="H", help=_("fit within this height"))
+    g.add_argument("--scale", type=_percent, metavar="PCT", help=_("scale by this percentage"))
+    g.add_argument("--enlarge", action="store_true", help=_("let --max-width/height enlarge"))
     g.add_argument(
         "--quality", type=_int_in(0, 100), default=d.quality, metavar="Q",
-        help="JPEG/WebP/AVIF quality 0-100 (default: %(default)s)",
+        help=_("JPEG/WebP/AVIF quality 0-100 (default: %(default)s)"),
     )  # fmt: skip
     g.add_argument(
         "--png-level", type=_int_in(0, 9), default=d.png_level, metavar="N",
-        help="PNG compression level 0-9; 9 also optimises (default: %(default)s)",
+        help=_("PNG compression level 0-9; 9 also optimises (default: %(default)s)"),
     )  # fmt: skip
-    g.add_argument("--progressive", action="store_true", help="write progressive JPEGs")
+    g.add_argument("--progressive", action="store_true", help=_("write progressive JPEGs"))
     g.add_argument(
-        "--strip-metadata", action="store_true", help="drop EXIF and the ICC colour profile"
+        "--strip-metadata", action="store_true", help=_("drop EXIF and the ICC colour profile")
     )
     g.add_argument(
         "--background", type=_colour, default=d.background, metavar="COLOUR",
-        help="colour that transparency is flattened on for JPEG/BMP (default: white)",
+        help=_("colour that transparency is flattened on for JPEG/BMP (default: white)"),
     )  # fmt: skip
     g.add_argument(
         "--frames", choices=FRAMES, default=d.frames,
-        help="animated input: keep all frames (GIF, WebP or animated PNG output; other formats "
-        "keep the first and say so) or take the first",
+        help=_("animated input: keep all frames (GIF, WebP or animated PNG output; other formats "
+        "keep the first and say so) or take the first"),
     )  # fmt: skip
     g.add_argument(
         "--max-pixels", type=_int_in(1), metavar="N",
@@ -114,8 +117,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     g.add_argument(
         "--any-file", action="store_true",
-        help="try every file; by default only images are taken (by name, else by their first "
-        "bytes) and the rest are skipped",
+        help=_("try every file; by default only images are taken (by name, else by their first "
+        "bytes) and the rest are skipped"),
     )  # fmt: skip
     add_output_arguments(
         parser,

@@ -10,6 +10,9 @@ import functools
 import os
 from dataclasses import dataclass
 
+from core import messages as M
+from core.i18n import english
+
 SAME = "same"  # keep each input's format (by its extension)
 # The decompression-bomb limit when none is chosen: Pillow's default (its MAX_IMAGE_PIXELS), set
 # on every open so that the limit in effect is exactly the one the help and the messages state.
@@ -100,7 +103,7 @@ def not_an_image(path: str) -> str | None:
     if ext in READ_EXTS:
         return None
     if ext in NOT_IMAGE_EXTS:
-        return f"not an image by its name ({ext}); choose “any file” to try it anyway"
+        return english(M.NOT_AN_IMAGE_BY_NAME, ext=ext)
     try:
         with open(path, "rb") as f:
             head = f.read(16)
@@ -108,8 +111,9 @@ def not_an_image(path: str) -> str | None:
         return None  # the worker says what is wrong with it
     if looks_like_image(head):
         return None
-    shown = f" ({ext})" if ext else ""
-    return f"not an image{shown}: its first bytes are not an image format's"
+    if ext:
+        return english(M.NOT_AN_IMAGE_BY_BYTES, ext=ext)
+    return M.NOT_AN_IMAGE_BYTES
 
 
 ALIASES = {"jpg": "JPEG", "tif": "TIFF"}

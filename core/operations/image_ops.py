@@ -20,6 +20,8 @@ from typing import IO, TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
+from core import messages as M
+from core.i18n import english
 from core.operations.image_formats import DEFAULT_MAX_PIXELS, HEIF_EXTS, FormatSpec
 from core.operations.image_meta import ORIENTATION, cmyk_to_rgb, exif_bytes, icc_for
 from core.records import Cancelled, FileError, Kind
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 PILLOW_LIMIT: int = DEFAULT_MAX_PIXELS  # the bomb limit when none is chosen (Pillow's default)
 # Where the limit is changed, by both front ends (the window calls it "Pixel limit").
-RAISE_LIMIT = "raise the limit with --max-pixels (or the Pixel limit in the window)"
+RAISE_LIMIT = M.RAISE_LIMIT
 _BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -91,15 +93,15 @@ def decoding() -> Iterator[None]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
             raise FileError(bomb_message(str(e)), Kind.TOO_LARGE) from None
         except UnidentifiedImageError:
-            message = "not an image, or not a format this operation reads"
+            message = M.NOT_AN_IMAGE
             raise FileError(message, Kind.NOT_AN_IMAGE) from None
         except MemoryError:
-            raise FileError("not enough memory to decode this image", Kind.TOO_LARGE) from None
+            raise FileError(M.IMAGE_NO_MEMORY, Kind.TOO_LARGE) from None
         except OSError as e:
-            what = "truncated image" if "truncated" in str(e) else "cannot decode the image"
-            raise FileError(f"{what}: {e}", Kind.DAMAGED) from None
+            what = M.TRUNCATED_IMAGE if "truncated" in str(e) else M.CANNOT_DECODE
+            raise FileError(english(what, detail=e), Kind.DAMAGED) from None
         except Exception as e:  # plugins raise many types on damaged data (SyntaxError, ...)
-            message = f"damaged or unsupported image ({type(e).__name__}: {e})"
+            message = english(M.DAMAGED_IMAGE, name=type(e).__name__, detail=e)
             raise FileError(message, Kind.DAMAGED) from None
 
 
@@ -115,11 +117,11 @@ def bomb_message(pillow_text: str) -> str:
     """The sentence for an image refused by the bomb guard (Pillow's own text states twice the
     limit when it raises instead of warning)."""
     m = _BOMB_SIZE.search(pillow_text)
-    size = f"has {int(m.group(1)):,} pixels" if m else "is"
-    return (
-        f"refused: the image {size}, larger than the limit of {pixel_limit():,} pixels "
-        f"(a decompression-bomb guard); if you trust this file, {RAISE_LIMIT}"
-    )
+    limit = f"{pixel_limit():,}"
+    if m:
+        pixels = f"{int(m.group(1)):,}"
+        return english(M.IMAGE_BOMB_PIXELS, pixels=pixels, limit=limit, advice=RAISE_LIMIT)
+    return english(M.IMAGE_BOMB, limit=limit, advice=RAISE_LIMIT)
 
 
 def open_image(f: IO[bytes], path: str, max_pixels: int | None) -> Image.Image:
@@ -130,7 +132,7 @@ def open_image(f: IO[bytes], path: str, max_pixels: int | None) -> Image.Image:
         os.path.splitext(path)[1].lower() in HEIF_EXTS
     )
     if is_heif and not _heif_ready():
-        raise FileError("HEIC/HEIF image, but HEIF support (pillow-heif) is not installed")
+        raise FileError(M.NO_HEIF)
     Image.MAX_IMAGE_PIXELS = max_pixels or PILLOW_LIMIT
     with decoding():
         return _open(f)
@@ -184,8 +186,13 @@ def prepare(
     limit = pixel_limit()
     if size[0] * size[1] > limit:  # enlarging is bounded like decoding
         raise FileError(
-            f"the output would be {size[0]}x{size[1]}, above the limit of {limit:,} pixels; "
-            f"choose a smaller size, or {RAISE_LIMIT}"
+            english(
+                M.OUTPUT_TOO_BIG,
+                width=size[0],
+                height=size[1],
+                limit=f"{limit:,}",
+                advice=RAISE_LIMIT,
+            )
         )
     keep_exif = options.keep_metadata and spec.exif
     kept = exif_bytes(exif, size, flat=spec.name == "TIFF") if keep_exif else None
@@ -231,8 +238,14 @@ def _animation(
     limit = pixel_limit()
     if count * size[0] * size[1] > limit:
         raise FileError(
-            f"animation too large: {count} frames of {size[0]}x{size[1]} exceed the "
-            f"limit of {limit:,} pixels; use --frames first or a smaller size, or {RAISE_LIMIT}"
+            english(
+                M.ANIMATION_TOO_BIG,
+                frames=count,
+                width=size[0],
+                height=size[1],
+                limit=f"{limit:,}",
+                advice=RAISE_LIMIT,
+            )
         )
     out = Prepared([], size)
     for i in range(count):
@@ -270,7 +283,7 @@ def _pre(im: Image.Image, spec: FormatSpec, resizing: bool) -> Image.Image:
         if im.mode == "I;16" and not spec.sixteen_bit:
             im = im.point(lambda v: v / 256).convert("L")  # scale 16-bit to 8-bit, not clip
     except ValueError as e:
-        raise FileError(f"cannot convert colour mode {mode}: {e}") from None
+        raise FileError(english(M.CANNOT_CONVERT_MODE, mode=mode, detail=e)) from None
     return im
 
 

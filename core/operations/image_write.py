@@ -13,6 +13,8 @@ from typing import IO, Any
 
 from PIL import Image
 
+from core import messages as M
+from core.i18n import english
 from core.operations.image_formats import FormatSpec
 from core.operations.image_ops import Prepared
 from core.records import FileError, Kind
@@ -64,8 +66,10 @@ def encode(f: IO[bytes], frame: Image.Image, spec: FormatSpec, params: dict[str,
     try:
         frame.save(f, spec.name, **params)
     except (ValueError, TypeError, KeyError, RuntimeError) as e:  # RuntimeError: libtiff
-        raise FileError(f"cannot encode {spec.name}: {e}", Kind.OUTPUT_FAILED) from None
+        said = english(M.CANNOT_ENCODE, format=spec.name, detail=e)
+        raise FileError(said, Kind.OUTPUT_FAILED) from None
     except OSError as e:
         if e.errno is not None:
             raise
-        raise FileError(f"cannot encode {spec.name}: {e}", Kind.OUTPUT_FAILED) from None
+        said = english(M.CANNOT_ENCODE, format=spec.name, detail=e)
+        raise FileError(said, Kind.OUTPUT_FAILED) from None

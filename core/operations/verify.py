@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from core import manifest
+from core import messages as M
+from core.i18n import N_, _, english
 from core.operations.base import Operation, Outcome, Plan, WorkerContext
 from core.operations.checksum import HASHING_LIMITS, hash_file
 from core.records import (
@@ -33,11 +35,11 @@ from core.records import (
     Task,
 )
 from core.results import TaskList
-from core.wording import plural, printable
+from core.wording import printable
 
 MISMATCH_PREFIX = "checksum does not match the manifest"
 """How a mismatch's message starts (``finish`` counts mismatches by it)."""
-MISSING = "missing: no such file; was it moved or deleted?"
+MISSING = M.MISSING
 OUTSIDE_REFUSED = "not read: its name leads outside the manifest's folder"
 """How the message of a row refused by ``inside_only`` starts."""
 _IMPROPER = re.compile(r"line [0-9]+ of .* is improperly formatted: ", re.DOTALL)
@@ -119,25 +121,17 @@ def points_outside(path: str, base: str) -> bool:
 def _refusal(path: str, base: str, real_base: str) -> str:
     """Why ``inside_only`` refuses to read ``path``, or ``""`` if it leads inside ``base``."""
     if points_outside(path, base):
-        return (
-            f"{OUTSIDE_REFUSED}, as an absolute or ../ name, and --inside-only was given; "
-            "run without --inside-only to check it"
-        )
+        return M.REFUSED_NAME
     real = os.path.realpath(path)
     if not _within(os.path.normcase(real), os.path.normcase(real_base)):
-        return (
-            f"{OUTSIDE_REFUSED} through a symbolic link (to {real}), and --inside-only was given; "
-            "run without --inside-only to check it"
-        )
+        return english(M.REFUSED_LINK, real=real)
     return ""
 
 
 def improper_message(bad: manifest.BadLine, manifest_path: str) -> str:
     """The failed row's message for a manifest line that cannot be checked."""
-    text = (
-        f"line {bad.line} of {os.path.basename(manifest_path)} is improperly formatted: "
-        f"{bad.reason}"
-    )
+    name = os.path.basename(manifest_path)
+    text = english(M.IMPROPER_LINE, line=bad.line, name=name, reason=bad.reason)
     return f"{text}; {bad.advice}" if bad.advice else text
 
 
@@ -145,8 +139,8 @@ class VerifyOperation(Operation):
     """Hash each file a manifest lists and compare with the digest it records."""
 
     name = "verify"
-    title = "Verify checksums"
-    help = "check files against a checksum manifest (like sha256sum -c)"
+    title = N_("Verify checksums")
+    help = N_("check files against a checksum manifest (like sha256sum -c)")
     options_type = VerifyOptions
     limits = HASHING_LIMITS
     input = "manifest"
@@ -194,23 +188,15 @@ class VerifyOperation(Operation):
         bad, guessed = listing.bad, listing.guessed
         notes = []
         if bad:
-            n = len(bad)
-            notes.append(
-                f"{plural(n, 'line', 'lines')} of {options.manifest} "
-                f"{'is' if n == 1 else 'are'} improperly formatted: each gets a failed row and "
-                "the other lines are checked (--strict refuses such a manifest)"
-            )
+            notes.append(english(M.IMPROPER_NOTE, n=len(bad), manifest=options.manifest))
         for name in sorted(guessed):
             same = [
                 a.name
                 for a in manifest.ALGORITHMS.values()
                 if a.hex_len == manifest.ALGORITHMS[name].hex_len and a.name != name
             ]
-            notes.append(
-                f"The algorithm was guessed from the digest length: {name} "
-                f"({' and '.join(same) or 'no other'} digests are as long). "
-                "If every file fails, choose the right one with --algorithm."
-            )
+            others = " and ".join(same) or M.NO_OTHER
+            notes.append(english(M.GUESSED, name=name, others=others))
         return Plan(tasks, settled, notes)
 
     def process(self, task: Task, options: Any, ctx: WorkerContext) -> Outcome:
@@ -221,11 +207,10 @@ class VerifyOperation(Operation):
             raise FileError(MISSING, Kind.MISSING) from None
         except FileSkipped as e:  # a listed name that is now a folder, FIFO...
             reason = str(e).removeprefix("skipped: ")
-            raise FileError(f"cannot verify: {reason}", Kind.NOT_REGULAR) from None
+            raise FileError(english(M.CANNOT_VERIFY, reason=reason), Kind.NOT_REGULAR) from None
         if actual.lower() != expected.lower():
             raise FileError(
-                f"{MISMATCH_PREFIX} (expected {_short(expected)}, got {_short(actual)}); "
-                "the file changed since the manifest was made, or it is damaged",
+                english(M.MISMATCH, expected=_short(expected), actual=_short(actual)),
                 Kind.MISMATCH,
             )
         return Outcome(value="OK")
@@ -242,40 +227,28 @@ class VerifyOperation(Operation):
         unreadable = len(failed) - len(improper) - refused - mismatched
         unchecked = len(tasks) - ok - len(failed)
         listed = len(tasks) - len(improper)
-        lines = [f"{ok} of {plural(listed, 'listed file', 'listed files')} OK"]
+        lines = [english(M.VERIFIED, ok=ok, n=listed)]
         if mismatched:
-            counted = plural(mismatched, "computed checksum", "computed checksums")
-            lines.append(f"WARNING: {counted} did NOT match")
+            lines.append(english(M.WARN_MISMATCH, n=mismatched))
         if unreadable:
-            counted = plural(unreadable, "listed file", "listed files")
-            lines.append(f"WARNING: {counted} could not be read")
+            lines.append(english(M.WARN_UNREADABLE, n=unreadable))
         if improper:
-            counted = plural(len(improper), "line is", "lines are")
-            lines.append(f"WARNING: {counted} improperly formatted")
+            lines.append(english(M.WARN_IMPROPER, n=len(improper)))
         if refused:
-            counted = plural(refused, "listed entry leads", "listed entries lead")
-            lines.append(
-                f"{counted} outside the manifest's folder and {'was' if refused == 1 else 'were'} "
-                "not read (--inside-only)"
-            )
+            lines.append(english(M.REFUSED_COUNT, n=refused))
         elif not getattr(options, "inside_only", False):
             base = os.path.dirname(os.path.abspath(options.manifest))
             outside = sum(
                 1 for t in tasks if t.index not in improper and points_outside(t.path, base)
             )
             if outside:
-                counted = plural(outside, "listed entry points", "listed entries point")
-                lines.append(
-                    f"{counted} outside the manifest's folder (absolute or ../ names); "
-                    "--inside-only refuses them"
-                )
+                lines.append(english(M.OUTSIDE_COUNT, n=outside))
         if unchecked:
-            lines.append(f"{plural(unchecked, 'file was', 'files were')} not checked (cancelled)")
+            lines.append(english(M.NOT_CHECKED, n=unchecked))
         if options.list_unlisted:
             extra = unlisted_files(options.manifest, (t.path for t in tasks))
             folder = os.path.dirname(os.path.abspath(options.manifest))
-            counted = plural(len(extra), "file", "files")
-            lines.append(f"{counted} under {folder} not listed in the manifest")
+            lines.append(english(M.UNLISTED_COUNT, n=len(extra), folder=folder))
             lines.extend(f"UNLISTED: {_shown(name)}" for name in extra)
         return lines
 
@@ -291,7 +264,7 @@ class VerifyOperation(Operation):
         return True
 
     def interrupted_text(self, options: Any) -> str:
-        return "their results are listed above"
+        return _("their results are listed above")
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -299,25 +272,29 @@ class VerifyOperation(Operation):
             "--algorithm",
             choices=list(manifest.ALGORITHMS),
             default=None,
-            help="digest algorithm (default: from BSD tags, the manifest name or digest length)",
+            help=_("digest algorithm (default: from BSD tags, the manifest name or digest length)"),
         )
         parser.add_argument(
             "--unlisted",
             dest="list_unlisted",
             action="store_true",
-            help="also list files in the manifest's folder that the manifest does not list",
+            help=_("also list files in the manifest's folder that the manifest does not list"),
         )
         parser.add_argument(
             "--strict",
             action="store_true",
-            help="refuse the manifest if any line is improperly formatted "
-            "(default: such lines fail, the others are checked)",
+            help=_(
+                "refuse the manifest if any line is improperly formatted "
+                "(default: such lines fail, the others are checked)"
+            ),
         )
         parser.add_argument(
             "--inside-only",
             action="store_true",
-            help="do not read names leading outside the manifest's folder "
-            "(absolute, ../ or through a symbolic link); they fail",
+            help=_(
+                "do not read names leading outside the manifest's folder "
+                "(absolute, ../ or through a symbolic link); they fail"
+            ),
         )
 
     def options_from_args(self, args: argparse.Namespace) -> VerifyOptions:

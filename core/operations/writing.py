@@ -28,7 +28,9 @@ import os
 from collections.abc import Callable, Collection, Sequence
 from typing import IO, Any, ClassVar
 
+from core import messages as M
 from core import naming
+from core.i18n import _, english
 from core.naming import Action, Collision, NamingRule, PlannedOutput
 from core.operations.base import Operation, Plan, WorkerContext
 from core.outputs import partial_path, remove_stale_partials
@@ -42,7 +44,6 @@ from core.records import (
     Status,
     Task,
 )
-from core.wording import plural
 
 DryRunRow = tuple[str, str | None, str]  # (input, output or None, note)
 
@@ -79,7 +80,7 @@ class OutputOperation(Operation):
             )
         out_dir = options.naming.output_dir
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
-            raise FileError(f"the output folder {out_dir} is a file; choose a folder")
+            raise FileError(english(M.OUTPUT_DIR_IS_FILE, folder=out_dir))
 
         def ext_for(source: str) -> str:
             return self.output_ext(source, options)
@@ -125,10 +126,8 @@ class OutputOperation(Operation):
         planned = iter(planned_all)
         notes = plan_notes(planned_all)
         if refused:
-            notes.append(
-                f"{plural(len(refused), 'file')} skipped: {self.title.lower()} cannot handle "
-                "them (the per-file reason says why)"
-            )
+            operation = self.title.lower()
+            notes.append(english(M.CANNOT_HANDLE, n=len(refused), operation=operation))
         plan = Plan([], notes=notes)
         for i, e in enumerate(entries):
             if isinstance(e, SkippedEntry):
@@ -168,9 +167,9 @@ class OutputOperation(Operation):
                     overwrote += 1
         lines = []
         if renamed:
-            lines.append(f"{plural(renamed, 'output')} renamed to avoid a collision")
+            lines.append(english(M.RENAMED_COUNT, n=renamed))
         if overwrote:
-            lines.append(f"{plural(overwrote, 'existing file')} overwritten")
+            lines.append(english(M.OVERWRITTEN_COUNT, n=overwrote))
         return lines
 
     def dry_run(self, entries: Sequence[FileEntry | SkippedEntry], options: Any) -> list[DryRunRow]:
@@ -180,9 +179,10 @@ class OutputOperation(Operation):
         rows: list[DryRunRow] = []
         for i, e in enumerate(entries):
             if isinstance(e, SkippedEntry):
-                rows.append((e.path, None, f"{'failed' if e.error else 'skip'}: {e.reason}"))
+                said = M.NOTE_FAILED if e.error else M.NOTE_SKIP
+                rows.append((e.path, None, english(said, reason=e.reason)))
             elif i in refused:
-                rows.append((e.path, None, f"skip: {refused[i]}"))
+                rows.append((e.path, None, english(M.NOTE_SKIP, reason=refused[i])))
             else:
                 p = next(planned)
                 rows.append((p.source, p.output, p.note))
@@ -198,9 +198,9 @@ def plan_notes(planned: Sequence[PlannedOutput]) -> list[str]:
         counts[p.action] += 1
     notes = []
     if counts[Action.SKIP]:
-        notes.append(f"{plural(counts[Action.SKIP], 'input')} skipped: output name taken")
+        notes.append(english(M.SKIPPED_TAKEN, n=counts[Action.SKIP]))
     if counts[Action.REFUSE]:
-        notes.append(f"{plural(counts[Action.REFUSE], 'input')} refused: would overwrite a source")
+        notes.append(english(M.REFUSED_SOURCES, n=counts[Action.REFUSE]))
     return notes
 
 
@@ -212,7 +212,7 @@ def _same_file(a: str, b: str) -> bool:
 def refuse_source(output: str, source: str) -> None:
     """Raise if ``output`` is the source itself (through any symbolic link)."""
     if os.path.lexists(output) and _same_file(output, source):
-        raise FileError("refused: the output would overwrite the source file", Kind.REFUSED)
+        raise FileError(M.OVERWRITES_SOURCE, Kind.REFUSED)
 
 
 def commit_output(
@@ -299,28 +299,30 @@ def add_output_arguments(
     """The output flags every writing operation shares: --output-dir, --name, --mirror-tree,
     --on-collision. ``name_default``: the default name depends on other flags (the operation
     fills it in when ``args.name`` is None); this text says what it is in the help."""
-    o = parser.add_argument_group("outputs (planned before the run)")
-    o.add_argument("--output-dir", metavar="DIR", help="output folder (default: beside each input)")
+    o = parser.add_argument_group(_("outputs (planned before the run)"))
+    o.add_argument(
+        "--output-dir", metavar="DIR", help=_("output folder (default: beside each input)")
+    )
     o.add_argument(
         "--name", type=_template, default=None if name_default else default.template,
         metavar="TEMPLATE",
-        help=f"output name without extension; fields {fields}, e.g. {example} "
-        f"(default: {name_default or '%(default)s'})",
+        help=_("output name without extension; fields {fields}, e.g. {example} (default: "
+        "{default})").format(fields=fields, example=example, default=name_default or "%(default)s"),
     )  # fmt: skip
     o.add_argument(
         "--mirror-tree", action="store_true",
-        help="recreate the inputs' folders (below their common folder) in the output folder",
+        help=_("recreate the inputs' folders (below their common folder) in the output folder"),
     )  # fmt: skip
     o.add_argument(
         "--on-collision", choices=[c.value for c in Collision], default=default.collision.value,
-        help="when an output name is taken (default: %(default)s: add ' (1)', ' (2)'...)",
+        help=_("when an output name is taken (default: %(default)s: add ' (1)', ' (2)'...)"),
     )  # fmt: skip
 
 
 def naming_from_args(args: argparse.Namespace) -> NamingRule:
     """Raises ValueError with a sentence for the user (--mirror-tree without --output-dir)."""
     if args.mirror_tree and not args.output_dir:
-        raise ValueError("--mirror-tree needs --output-dir")
+        raise ValueError(M.MIRROR_NEEDS_DIR)
     return NamingRule(
         output_dir=os.path.abspath(args.output_dir) if args.output_dir else None,
         template=args.name,

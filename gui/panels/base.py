@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.wording import plural
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 
-CONTINUE = "Continue"
+CONTINUE = QT_TRANSLATE_NOOP("Panels", "Continue")
 
 
 @dataclass
@@ -42,7 +42,8 @@ class OperationPanel(QWidget):
     """Base of options panels.
 
     Subclasses set ``operation`` (the core operation's registry name) and ``title`` (what the
-    operation selector shows), and implement :meth:`options`.
+    operation selector shows, marked with ``QT_TRANSLATE_NOOP("Panels", ...)``; the window
+    shows :meth:`display_title`), and implement :meth:`options`.
 
     Signals:
         changed: the user changed an option (the window re-validates and remembers settings).
@@ -52,10 +53,22 @@ class OperationPanel(QWidget):
     title: ClassVar[str] = ""
     needs_inputs: ClassVar[bool] = True  # False: the job's rows come from elsewhere (verify)
     cpu_bound: ClassVar[bool] = False  # True: more workers than CPU cores only slow it down
-    cancel_note: ClassVar[str] = "Files already processed keep their results."
-    """What a cancel keeps, as the quit question says it."""
+    cancel_note: ClassVar[str] = QT_TRANSLATE_NOOP(
+        "Panels", "Files already processed keep their results."
+    )
+    """What a cancel keeps, as the quit question says it (see :meth:`cancel_text`)."""
 
     changed = Signal()
+
+    @classmethod
+    def display_title(cls) -> str:
+        """``title`` in the window's language (a plugin's title as it is, if not translated)."""
+        return translate("Panels", cls.title)
+
+    @classmethod
+    def cancel_text(cls) -> str:
+        """``cancel_note`` in the window's language."""
+        return translate("Panels", cls.cancel_note)
 
     def options(self) -> Any:
         """The operation's options dataclass for a job over the current inputs.
@@ -88,7 +101,8 @@ class OperationPanel(QWidget):
         """What to ask before the job starts (default: :meth:`confirmation`, answered with
         Continue); None: start without asking."""
         text = self.confirmation(options, files)
-        return None if text is None else Question(text, [(CONTINUE, options)])
+        answer = translate("Panels", CONTINUE)
+        return None if text is None else Question(text, [(answer, options)])
 
     def leave_out(self, options: Any) -> Callable[[str], str | None] | None:
         """A test run on each listed path as the job is planned: the reason it is left out
@@ -147,8 +161,9 @@ class PathField(QWidget):
         self.edit = QLineEdit(self)
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName(caption)
-        self.button = QPushButton("Browse…", self)
-        self.button.setAccessibleName(f"Browse for {caption.lower()}")
+        self.start_hint = ""  # where Browse starts while the field is empty (set_placeholder)
+        self.button = QPushButton(translate("Panels", "Browse…"), self)
+        self.button.setAccessibleName(translate("Panels", "Browse for {what}").format(what=caption))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
@@ -162,11 +177,13 @@ class PathField(QWidget):
     def set_text(self, text: str) -> None:
         self.edit.setText(text)
 
-    def set_placeholder(self, text: str) -> None:
+    def set_placeholder(self, text: str, start: str = "") -> None:
+        """Show ``text`` while the field is empty; Browse then starts at ``start``."""
         self.edit.setPlaceholderText(text)
+        self.start_hint = start
 
     def browse(self) -> None:
-        start = self.text() or self.edit.placeholderText().removeprefix("Automatic: ")
+        start = self.text() or self.start_hint
         if self.mode == "folder":
             path = QFileDialog.getExistingDirectory(self, self.caption, start)
         elif self.mode == "save":
@@ -182,11 +199,15 @@ class DeleteSources(QCheckBox):
     and a job that deletes asks once before it starts (:meth:`question`)."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__("Delete sources after success", parent)
-        self.setAccessibleName("Delete sources after success")
+        super().__init__(translate("Panels", "Delete sources after success"), parent)
+        self.setAccessibleName(translate("Panels", "Delete sources after success"))
         self.setToolTip(
-            "Delete each source file once its output was written, read back and checked to give "
-            "the same bytes (SHA-256). Failed, skipped or cancelled files keep their sources."
+            translate(
+                "Panels",
+                "Delete each source file once its output was written, read back and checked to "
+                "give the same bytes (SHA-256). Failed, skipped or cancelled files keep their "
+                "sources.",
+            )
         )
 
     @staticmethod
@@ -194,5 +215,10 @@ class DeleteSources(QCheckBox):
         """The question Start asks when ``options`` delete sources, else None."""
         if not getattr(options, "delete_sources", False):
             return None
-        their = "its output is" if files == 1 else "their outputs are"
-        return f"{plural(files, 'source file')} will be deleted after {their} verified. Continue?"
+        return translate(
+            "Panels",
+            "%Ln source file(s) will be deleted after [its output is|their outputs are] verified. "
+            "Continue?",
+            "",
+            files,
+        )

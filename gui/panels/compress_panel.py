@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QSizePolicy, QS
 
 from core import operations
 from core.operations.compress import FORMATS, CompressOperation, CompressOptions
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.panels.base import DeleteSources
 from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_int, read_str
@@ -27,18 +28,18 @@ class CompressPanel(OutputPanel):
     and a preview of names."""
 
     operation = "compress"
-    title = "Compress files"
+    title = QT_TRANSLATE_NOOP("Panels", "Compress files")
     cpu_bound = True
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.format = QComboBox(self)
-        self.format.setAccessibleName("Compression format")
+        self.format.setAccessibleName(translate("CompressPanel", "Compression format"))
         for name in FORMATS:
             self.format.addItem(_LABELS.get(name, name), name)
         self.format.setCurrentIndex(self.format.findData(_DEFAULTS.format))
         self.level = QSpinBox(self)
-        self.level.setAccessibleName("Compression level")
+        self.level.setAccessibleName(translate("CompressPanel", "Compression level"))
         self.level.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.delete = DeleteSources(self)
         op = operations.get(self.operation)
@@ -48,13 +49,13 @@ class CompressPanel(OutputPanel):
             self.options,
             default=_DEFAULTS.naming,
             fields=("name", "ext", "parent", "counter"),
-            hint="Add files to preview their compressed names.",
+            hint=translate("CompressPanel", "Add files to preview their compressed names."),
             parent=self,
         )
-        box = QGroupBox("Compression", self)
+        box = QGroupBox(translate("CompressPanel", "Compression"), self)
         form = QFormLayout(box)
-        form.addRow("Fo&rmat:", self.format)
-        form.addRow("&Compression level:", self.level)
+        form.addRow(translate("CompressPanel", "Fo&rmat:"), self.format)
+        form.addRow(translate("CompressPanel", "&Compression level:"), self.level)
         form.addRow("", self.delete)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,7 +82,10 @@ class CompressPanel(OutputPanel):
         self.level.setValue(fmt.default_level)
         self.level.blockSignals(False)
         self.level.setToolTip(
-            f"{fmt.name}: {low} (fastest) to {high} (smallest); {fmt.default_level} is its default"
+            translate(
+                "CompressPanel",
+                "{format}: {low} (fastest) to {high} (smallest); {default} is its default",
+            ).format(format=fmt.name, low=low, high=high, default=fmt.default_level)
         )
 
     def options(self) -> CompressOptions:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QSizePolicy, QSpinBox, QVB
 
 from core import operations
 from core.operations.compress import DecompressOperation, DecompressOptions
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.panels.base import DeleteSources
 from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_int
@@ -25,20 +26,23 @@ class DecompressPanel(OutputPanel):
     a preview of names."""
 
     operation = "decompress"
-    title = "Decompress files"
+    title = QT_TRANSLATE_NOOP("Panels", "Decompress files")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.max_ratio = QSpinBox(self)
-        self.max_ratio.setAccessibleName("Ratio limit")
+        self.max_ratio.setAccessibleName(translate("DecompressPanel", "Ratio limit"))
         self.max_ratio.setRange(1, 1_000_000)
         self.max_ratio.setValue(_DEFAULTS.max_ratio)
-        self.max_ratio.setSuffix(" : 1")
+        self.max_ratio.setSuffix(translate("DecompressPanel", " : 1"))
         self.max_ratio.setGroupSeparatorShown(True)
         self.max_ratio.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.max_ratio.setToolTip(
-            "A file whose output grows past this many times its own size is stopped as a "
-            "probable decompression bomb, and nothing is written for it"
+            translate(
+                "DecompressPanel",
+                "A file whose output grows past this many times its own size is stopped as a "
+                "probable decompression bomb, and nothing is written for it",
+            )
         )
         self.delete = DeleteSources(self)
         op = operations.get(self.operation)
@@ -48,12 +52,14 @@ class DecompressPanel(OutputPanel):
             self.options,
             default=_DEFAULTS.naming,
             fields=("name", "ext", "parent", "counter"),
-            hint="Add .zst, .gz, .xz or .bz2 files to preview their output names.",
+            hint=translate(
+                "DecompressPanel", "Add .zst, .gz, .xz or .bz2 files to preview their output names."
+            ),
             parent=self,
         )
-        box = QGroupBox("Decompression", self)
+        box = QGroupBox(translate("DecompressPanel", "Decompression"), self)
         form = QFormLayout(box)
-        form.addRow("&Ratio limit:", self.max_ratio)
+        form.addRow(translate("DecompressPanel", "&Ratio limit:"), self.max_ratio)
         form.addRow("", self.delete)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -24,10 +24,11 @@ from core.operations.encode import (
     default_template,
 )
 from core.operations.encode_detect import canonical
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_bool, read_str
 
-DETECT = "Detect"
+DETECT = QT_TRANSLATE_NOOP("EncodePanel", "Detect")
 COMMON = (
     "utf-8",
     "utf-8-sig",
@@ -50,14 +51,22 @@ COMMON = (
     "cp949",
     "ascii",
 )
-BOMS = (("Keep as it is", "keep"), ("Add", "add"), ("Remove", "remove"))
-NEWLINES = (("Keep as they are", "keep"), ("LF (Unix, macOS)", "lf"), ("CRLF (Windows)", "crlf"))
+BOMS = (
+    (QT_TRANSLATE_NOOP("EncodePanel", "Keep as it is"), "keep"),
+    (QT_TRANSLATE_NOOP("EncodePanel", "Add"), "add"),
+    (QT_TRANSLATE_NOOP("EncodePanel", "Remove"), "remove"),
+)
+NEWLINES = (
+    (QT_TRANSLATE_NOOP("EncodePanel", "Keep as they are"), "keep"),
+    (QT_TRANSLATE_NOOP("EncodePanel", "LF (Unix, macOS)"), "lf"),
+    (QT_TRANSLATE_NOOP("EncodePanel", "CRLF (Windows)"), "crlf"),
+)
 _DEFAULTS = EncodeOptions()
 
 
 def _choices(box: QComboBox, items: Sequence[tuple[str, str]], current: str) -> None:
     for label, value in items:
-        box.addItem(label, value)
+        box.addItem(translate("EncodePanel", label), value)
     box.setCurrentIndex(box.findData(current))
 
 
@@ -65,38 +74,49 @@ class EncodePanel(OutputPanel):
     """Source (Detect or named) and target encodings, BOM, line endings, replace, outputs."""
 
     operation = "encode"
-    title = "Convert text encodings"
+    title = QT_TRANSLATE_NOOP("Panels", "Convert text encodings")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.source = QComboBox(self)
         self.source.setEditable(True)
-        self.source.addItems([DETECT, *COMMON])
-        self.source.setAccessibleName("Source encoding")
+        self.source.addItems([translate("EncodePanel", DETECT), *COMMON])
+        self.source.setAccessibleName(translate("EncodePanel", "Source encoding"))
         self.source.setToolTip(
-            "Detect: each file's encoding is found from its first MiB (a doubtful guess is "
-            "said in its result); or name the encoding every input is in"
+            translate(
+                "EncodePanel",
+                "Detect: each file's encoding is found from its first MiB (a doubtful guess is "
+                "said in its result); or name the encoding every input is in",
+            )
         )
         self.target = QComboBox(self)
         self.target.setEditable(True)
         self.target.addItems(COMMON)
         self.target.setCurrentText(_DEFAULTS.target)
-        self.target.setAccessibleName("Target encoding")
+        self.target.setAccessibleName(translate("EncodePanel", "Target encoding"))
         self.target.setToolTip(
-            "The outputs' encoding; utf-16 and utf-32 without -le/-be are written "
-            "little-endian with a byte order mark"
+            translate(
+                "EncodePanel",
+                "The outputs' encoding; utf-16 and utf-32 without -le/-be are written "
+                "little-endian with a byte order mark",
+            )
         )
         self.bom = QComboBox(self)
-        self.bom.setAccessibleName("Byte order mark")
+        self.bom.setAccessibleName(translate("EncodePanel", "Byte order mark"))
         _choices(self.bom, BOMS, _DEFAULTS.bom)
         self.newline = QComboBox(self)
-        self.newline.setAccessibleName("Line endings")
+        self.newline.setAccessibleName(translate("EncodePanel", "Line endings"))
         _choices(self.newline, NEWLINES, _DEFAULTS.newline)
-        self.replace = QCheckBox("Re&place what cannot be converted", self)
-        self.replace.setAccessibleName("Replace undecodable bytes")
+        self.replace = QCheckBox(
+            translate("EncodePanel", "Re&place what cannot be converted"), self
+        )
+        self.replace.setAccessibleName(translate("EncodePanel", "Replace undecodable bytes"))
         self.replace.setToolTip(
-            "Write U+FFFD for bytes that do not decode (and ? for characters the target lacks) "
-            "instead of failing the file; the summary counts them"
+            translate(
+                "EncodePanel",
+                "Write U+FFFD for bytes that do not decode (and ? for characters the target "
+                "lacks) instead of failing the file; the summary counts them",
+            )
         )
         op = operations.get(self.operation)
         assert isinstance(op, EncodeOperation)
@@ -105,17 +125,17 @@ class EncodePanel(OutputPanel):
             self.options,
             default=NamingRule(template=DEFAULT_TEMPLATE),
             fields=("name", "ext", "parent", "counter"),
-            hint="Add text files to preview their output names.",
+            hint=translate("EncodePanel", "Add text files to preview their output names."),
             parent=self,
         )
         self.outputs_group.template.setText("")  # empty: the default follows the target
         self.outputs_group.template.setPlaceholderText(DEFAULT_TEMPLATE)
-        box = QGroupBox("Encodings", self)
+        box = QGroupBox(translate("EncodePanel", "Encodings"), self)
         form = QFormLayout(box)
-        form.addRow("&Source:", self.source)
-        form.addRow("Tar&get:", self.target)
-        form.addRow("&Byte order mark:", self.bom)
-        form.addRow("Line en&dings:", self.newline)
+        form.addRow(translate("EncodePanel", "&Source:"), self.source)
+        form.addRow(translate("EncodePanel", "Tar&get:"), self.target)
+        form.addRow(translate("EncodePanel", "&Byte order mark:"), self.bom)
+        form.addRow(translate("EncodePanel", "Line en&dings:"), self.newline)
         form.addRow("", self.replace)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -134,7 +154,7 @@ class EncodePanel(OutputPanel):
 
     def _source(self) -> str | None:
         text = self.source.currentText().strip()
-        return None if text in ("", DETECT) else text
+        return None if text in ("", DETECT, translate("EncodePanel", DETECT)) else text
 
     def _target(self) -> str:
         return self.target.currentText().strip() or _DEFAULTS.target
@@ -178,7 +198,8 @@ class EncodePanel(OutputPanel):
         self.outputs_group.save_settings(settings, self.key)
 
     def load_settings(self, settings: QSettings) -> None:
-        self.source.setCurrentText(read_str(settings, self.key("source")) or DETECT)
+        detect = translate("EncodePanel", DETECT)
+        self.source.setCurrentText(read_str(settings, self.key("source")) or detect)
         self.target.setCurrentText(read_str(settings, self.key("target"), self._target()))
         for combo, name in ((self.bom, "bom"), (self.newline, "newline")):
             i = combo.findData(read_str(settings, self.key(name), str(combo.currentData())))

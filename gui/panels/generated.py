@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import translate
 from gui.panels.base import OperationPanel, PathField
 from gui.settings import read_bool, read_str
 
@@ -155,7 +156,9 @@ def make_field(name: str, tp: Any, default: Any, parent: QWidget) -> Field | Non
         if is_path or name.lower().endswith(PATH_SUFFIXES):
             lowered = name.lower()
             mode = "folder" if lowered.endswith("dir") else "save" if "out" in lowered else "open"
-            path_field = PathField(mode, label, "All files (*)", parent)
+            path_field = PathField(
+                mode, label, translate("GeneratedPanel", "All files (*)"), parent
+            )
             widget: QWidget = path_field
             edit = path_field.edit
         else:
@@ -223,7 +226,8 @@ class GeneratedPanel(OperationPanel):
             if row is None:
                 continue  # kept at its default
             self.fields[f.name] = row
-            form.addRow(f"{row.label}:" if row.label else "", row.widget)
+            label = translate("GeneratedPanel", "{label}:").format(label=row.label)
+            form.addRow(label if row.label else "", row.widget)
             _changed_signal(row.widget).connect(self.changed)
 
     def options(self) -> Any:

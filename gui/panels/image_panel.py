@@ -30,12 +30,20 @@ from core import operations
 from core.operations import image_formats as formats
 from core.operations.image import ImageOperation, ImageOptions
 from core.operations.image_cli import parse_colour
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.panels.outputs import OutputPanel, OutputsGroup
 from gui.settings import read_bool, read_int, read_str
 
 _FORMAT_LABELS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "TIFF": "TIFF", "BMP": "BMP"}
-_RESIZE = (("Keep size", "none"), ("Fit within a box", "fit"), ("Scale by percent", "scale"))
-_FRAMES = (("Keep all frames (GIF, WebP)", "all"), ("First frame only", "first"))
+_RESIZE = (
+    (QT_TRANSLATE_NOOP("ImagePanel", "Keep size"), "none"),
+    (QT_TRANSLATE_NOOP("ImagePanel", "Fit within a box"), "fit"),
+    (QT_TRANSLATE_NOOP("ImagePanel", "Scale by percent"), "scale"),
+)
+_FRAMES = (
+    (QT_TRANSLATE_NOOP("ImagePanel", "Keep all frames (GIF, WebP)"), "all"),
+    (QT_TRANSLATE_NOOP("ImagePanel", "First frame only"), "first"),
+)
 _DEFAULTS = ImageOptions()
 
 
@@ -43,7 +51,7 @@ def _combo(parent: QWidget, name: str, items: Sequence[tuple[str, Any]]) -> QCom
     box = QComboBox(parent)
     box.setAccessibleName(name)
     for label, data in items:
-        box.addItem(label, data)
+        box.addItem(translate("ImagePanel", label), data)
     return box
 
 
@@ -66,49 +74,72 @@ class ImagePanel(OutputPanel):
     """Conversion settings, output folder/name/collision policy, and a preview of names."""
 
     operation = "image"
-    title = "Convert / resize images"
+    title = QT_TRANSLATE_NOOP("Panels", "Convert / resize images")
     cpu_bound = True
-    cancel_note = "Images already converted are kept; no partial output is left behind."
+    cancel_note = QT_TRANSLATE_NOOP(
+        "Panels", "Images already converted are kept; no partial output is left behind."
+    )
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         d = _DEFAULTS
         writable = [f for f in formats.FORMATS if f in formats.available()]
-        fmt_items = [("Same as input", formats.SAME)]
+        fmt_items = [(QT_TRANSLATE_NOOP("ImagePanel", "Same as input"), formats.SAME)]
         fmt_items += [(_FORMAT_LABELS.get(f, f), f) for f in writable]
-        self.format = _combo(self, "Output format", fmt_items)
-        self.resize_mode = _combo(self, "Resize", _RESIZE)
-        self.max_width = _spin(self, "Maximum width", 0, 100_000, 1024, " px")
-        self.max_height = _spin(self, "Maximum height", 0, 100_000, 1024, " px")
+        self.format = _combo(self, translate("ImagePanel", "Output format"), fmt_items)
+        self.resize_mode = _combo(self, translate("ImagePanel", "Resize"), _RESIZE)
+        self.max_width = _spin(
+            self, translate("ImagePanel", "Maximum width"), 0, 100_000, 1024, " px"
+        )
+        self.max_height = _spin(
+            self, translate("ImagePanel", "Maximum height"), 0, 100_000, 1024, " px"
+        )
         for spin in (self.max_width, self.max_height):
-            spin.setSpecialValueText("any")
-        self.enlarge = QCheckBox("Enlarge smaller images to the box", self)
+            spin.setSpecialValueText(translate("ImagePanel", "any"))
+        self.enlarge = QCheckBox(translate("ImagePanel", "Enlarge smaller images to the box"), self)
         self.scale = QDoubleSpinBox(self)
-        self.scale.setAccessibleName("Scale")
+        self.scale.setAccessibleName(translate("ImagePanel", "Scale"))
         self.scale.setRange(0.1, 10_000)
         self.scale.setValue(50)
         self.scale.setSuffix(" %")
         _compact(self.scale)
-        self.quality = _spin(self, "Quality", 0, 100, d.quality)
-        self.png_level = _spin(self, "PNG compression level", 0, 9, d.png_level)
-        self.progressive = QCheckBox("Progressive JPEG", self)
-        self.keep_metadata = QCheckBox("Keep EXIF and colour profile", self)
+        self.quality = _spin(self, translate("ImagePanel", "Quality"), 0, 100, d.quality)
+        self.png_level = _spin(
+            self, translate("ImagePanel", "PNG compression level"), 0, 9, d.png_level
+        )
+        self.progressive = QCheckBox(translate("ImagePanel", "Progressive JPEG"), self)
+        self.keep_metadata = QCheckBox(
+            translate("ImagePanel", "Keep EXIF and colour profile"), self
+        )
         self.keep_metadata.setChecked(d.keep_metadata)
         self.background = QLineEdit("white", self)
-        self.background.setAccessibleName("Background colour for transparency")
-        self.background.setPlaceholderText("white, #rrggbb or r,g,b")
-        self.frames = _combo(self, "Animated images", _FRAMES)
-        self.max_pixels = _spin(self, "Pixel limit", 0, 2_000_000_000, 0, " px")
-        self.max_pixels.setSpecialValueText("Pillow's (89 Mpx)")
-        self.max_pixels.setToolTip(
-            "Images with more pixels are refused (decompression-bomb guard); by default "
-            "Pillow's limit, about 89 million pixels"
+        self.background.setAccessibleName(
+            translate("ImagePanel", "Background colour for transparency")
         )
-        self.any_file = QCheckBox("Accept an&y file, not just images", self)
-        self.any_file.setAccessibleName("Any file")
+        self.background.setPlaceholderText(translate("ImagePanel", "white, #rrggbb or r,g,b"))
+        self.frames = _combo(self, translate("ImagePanel", "Animated images"), _FRAMES)
+        self.max_pixels = _spin(
+            self, translate("ImagePanel", "Pixel limit"), 0, 2_000_000_000, 0, " px"
+        )
+        self.max_pixels.setSpecialValueText(translate("ImagePanel", "Pillow's (89 Mpx)"))
+        self.max_pixels.setToolTip(
+            translate(
+                "ImagePanel",
+                "Images with more pixels are refused (decompression-bomb guard); by default "
+                "Pillow's limit, about 89 million pixels",
+            )
+        )
+        self.any_file = QCheckBox(
+            translate("ImagePanel", "Accept an&y file, not just images"), self
+        )
+        self.any_file.setAccessibleName(translate("ImagePanel", "Any file"))
         self.any_file.setToolTip(
-            "Off: files that are not images (by name, or by their first bytes where unsure) are "
-            "listed as skipped. On: every file is tried, and those that are not images fail"
+            translate(
+                "ImagePanel",
+                "Off: files that are not images (by name, or by their first bytes where unsure) "
+                "are listed as skipped. On: every file is tried, and those that are not images "
+                "fail",
+            )
         )
         self.any_file.setChecked(d.any_file)
         op = operations.get(self.operation)
@@ -117,7 +148,7 @@ class ImagePanel(OutputPanel):
             op,
             self.options,
             default=d.naming,
-            hint="Add images to preview their output names.",
+            hint=translate("ImagePanel", "Add images to preview their output names."),
             default_folder="converted",
             parent=self,
         )
@@ -138,21 +169,21 @@ class ImagePanel(OutputPanel):
         self._refresh()
 
     def _build_layout(self) -> None:
-        conv = QGroupBox("Conversion", self)
+        conv = QGroupBox(translate("ImagePanel", "Conversion"), self)
         f = self._conv_form = QFormLayout(conv)
-        f.addRow("Fo&rmat:", self.format)
-        f.addRow("Resi&ze:", self.resize_mode)
-        f.addRow("Max wi&dth:", self.max_width)
-        f.addRow("Max hei&ght:", self.max_height)
+        f.addRow(translate("ImagePanel", "Fo&rmat:"), self.format)
+        f.addRow(translate("ImagePanel", "Resi&ze:"), self.resize_mode)
+        f.addRow(translate("ImagePanel", "Max wi&dth:"), self.max_width)
+        f.addRow(translate("ImagePanel", "Max hei&ght:"), self.max_height)
         f.addRow("", self.enlarge)
-        f.addRow("Sc&ale:", self.scale)
-        f.addRow("&Quality:", self.quality)
-        f.addRow("&PNG level:", self.png_level)
+        f.addRow(translate("ImagePanel", "Sc&ale:"), self.scale)
+        f.addRow(translate("ImagePanel", "&Quality:"), self.quality)
+        f.addRow(translate("ImagePanel", "&PNG level:"), self.png_level)
         f.addRow("", self.progressive)
         f.addRow("", self.keep_metadata)
-        f.addRow("&Background:", self.background)
-        f.addRow("Ani&mation:", self.frames)
-        f.addRow("Pixel limi&t:", self.max_pixels)
+        f.addRow(translate("ImagePanel", "&Background:"), self.background)
+        f.addRow(translate("ImagePanel", "Ani&mation:"), self.frames)
+        f.addRow(translate("ImagePanel", "Pixel limi&t:"), self.max_pixels)
         f.addRow("", self.any_file)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -182,7 +213,11 @@ class ImagePanel(OutputPanel):
         width = self.max_width.value() if mode == "fit" else 0
         height = self.max_height.value() if mode == "fit" else 0
         if mode == "fit" and not (width or height):
-            raise ValueError("Give a maximum width or height to fit within, or keep the size.")
+            raise ValueError(
+                translate(
+                    "ImagePanel", "Give a maximum width or height to fit within, or keep the size."
+                )
+            )
         rule = self.outputs_group.naming()
         return ImageOptions(
             format=str(self.format.currentData()),

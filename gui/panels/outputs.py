@@ -17,17 +17,19 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
+from core.i18n import message_for_people
 from core.naming import FIELDS, SIZE_FIELDS, Collision, NamingRule, Template
 from core.operations.writing import OutputOperation
 from core.records import FileError
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.panels.base import OperationPanel, PathField, common_folder
 from gui.settings import read_bool, read_str
 
 PREVIEW_COUNT = 4
 COLLISIONS = (
-    ("Rename: add (1), (2)…", Collision.RENAME),
-    ("Skip the input", Collision.SKIP),
-    ("Overwrite the existing file", Collision.OVERWRITE),
+    (QT_TRANSLATE_NOOP("OutputsGroup", "Rename: add (1), (2)…"), Collision.RENAME),
+    (QT_TRANSLATE_NOOP("OutputsGroup", "Skip the input"), Collision.SKIP),
+    (QT_TRANSLATE_NOOP("OutputsGroup", "Overwrite the existing file"), Collision.OVERWRITE),
 )
 
 
@@ -52,14 +54,14 @@ class OutputsGroup(QGroupBox):
         *,
         default: NamingRule | None = None,
         fields: Sequence[str] | None = None,
-        hint: str = "Add files to preview their output names.",
+        hint: str = "",
         default_folder: str | None = None,
         parent: Any = None,
     ) -> None:
-        super().__init__("Outputs", parent)
+        super().__init__(translate("OutputsGroup", "Outputs"), parent)
         self.operation = operation
         self._options = options
-        self.hint = hint
+        self.hint = hint or translate("OutputsGroup", "Add files to preview their output names.")
         # With no output folder given: this folder in the inputs' common folder, the inputs'
         # tree mirrored in it (None: beside each input). A folder of its own keeps outputs from
         # being taken for inputs when the folder is added again.
@@ -69,37 +71,46 @@ class OutputsGroup(QGroupBox):
         self._root: str | None = None
         d = default or NamingRule()
         fields = fields if fields is not None else FIELDS
-        self.output_dir = PathField("folder", "Output folder", parent=self)
+        self.output_dir = PathField(
+            "folder", translate("OutputsGroup", "Output folder"), parent=self
+        )
         self.output_dir.set_placeholder(
-            f"Automatic: a {default_folder} folder beside the inputs"
+            translate("OutputsGroup", "Automatic: a {folder} folder beside the inputs").format(
+                folder=default_folder
+            )
             if default_folder
-            else "Beside each input"
+            else translate("OutputsGroup", "Beside each input")
         )
         self.template = QLineEdit(d.template, self)
-        self.template.setAccessibleName("Output name template")
+        self.template.setAccessibleName(translate("OutputsGroup", "Output name template"))
         shown = " ".join("{" + f + "}" for f in fields)
         self.template.setToolTip(
-            f"Output name without extension. Fields: {shown}; '/' makes subfolders"
+            translate(
+                "OutputsGroup",
+                "Output name without extension. Fields: {fields}; '/' makes subfolders",
+            ).format(fields=shown)
         )
-        self.mirror = QCheckBox("Recreate the folder tree", self)
-        self.mirror.setToolTip("Recreate the inputs' folder tree in the output folder")
+        self.mirror = QCheckBox(translate("OutputsGroup", "Recreate the folder tree"), self)
+        self.mirror.setToolTip(
+            translate("OutputsGroup", "Recreate the inputs' folder tree in the output folder")
+        )
         self.mirror.setChecked(d.mirror_tree)
         self.collision = QComboBox(self)
-        self.collision.setAccessibleName("When an output name is taken")
+        self.collision.setAccessibleName(translate("OutputsGroup", "When an output name is taken"))
         for label, policy in COLLISIONS:
-            self.collision.addItem(label, policy.value)
+            self.collision.addItem(translate("OutputsGroup", label), policy.value)
         self.collision.setCurrentIndex(self.collision.findData(d.collision.value))
         self.preview = QLabel(self)
-        self.preview.setAccessibleName("Output name preview")
+        self.preview.setAccessibleName(translate("OutputsGroup", "Output name preview"))
         self.preview.setWordWrap(True)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         form = QFormLayout(self)
-        form.addRow("O&utput folder:", self.output_dir)
-        form.addRow("&Name:", self.template)
+        form.addRow(translate("OutputsGroup", "O&utput folder:"), self.output_dir)
+        form.addRow(translate("OutputsGroup", "&Name:"), self.template)
         form.addRow("", self.mirror)
-        form.addRow("If ta&ken:", self.collision)
-        form.addRow("Preview:", self.preview)
+        form.addRow(translate("OutputsGroup", "If ta&ken:"), self.collision)
+        form.addRow(translate("OutputsGroup", "Preview:"), self.preview)
         self.output_dir.changed.connect(self.changed)
         self.template.textChanged.connect(self.changed)
         self.mirror.toggled.connect(self.changed)
@@ -110,7 +121,12 @@ class OutputsGroup(QGroupBox):
         """The naming rule of the fields. Raises ValueError with a sentence for the user."""
         template = self.template.text() or "{name}"
         if not self._deferred_ok and Template(template).deferred:
-            raise ValueError("{width} and {height} are known only for images; use other fields")
+            raise ValueError(
+                translate(
+                    "OutputsGroup",
+                    "{width} and {height} are known only for images; use other fields",
+                )
+            )
         out = self.output_dir.text()
         out_dir = os.path.abspath(os.path.expanduser(out)) if out else None
         mirror = self.mirror.isChecked() and out_dir is not None
@@ -138,7 +154,9 @@ class OutputsGroup(QGroupBox):
         self._root = common_folder(paths)
         automatic = self.automatic_folder()
         if automatic is not None:
-            self.output_dir.set_placeholder(f"Automatic: {automatic}")
+            self.output_dir.set_placeholder(
+                translate("OutputsGroup", "Automatic: {folder}").format(folder=automatic), automatic
+            )
         self.refresh()
 
     def refresh(self) -> None:
@@ -159,18 +177,23 @@ class OutputsGroup(QGroupBox):
             taken = [p for p in self._first if why[p] is None]
             planned = iter(self.operation.plan_names(taken, options, root=self._root))
         except (ValueError, FileError) as e:
-            return f"⚠ {e}"
+            return f"⚠ {message_for_people(str(e))}"
         lines = []
         for source in self._first:
             if why[source] is not None:
-                lines.append(f"{os.path.basename(source)}: skipped ({why[source]})")
+                reason = message_for_people(why[source] or "")
+                lines.append(
+                    translate("OutputsGroup", "{name}: skipped ({reason})").format(
+                        name=os.path.basename(source), reason=reason
+                    )
+                )
                 continue
             p = next(planned)
             base = options.naming.output_dir or os.path.dirname(p.source)
             shown = "—" if p.output is None else os.path.relpath(p.output, base)
             if p.deferred:  # show the pattern as the user wrote it
                 shown = shown.replace("{{", "{").replace("}}", "}")
-            note = f"  ({p.note})" if p.note and not p.deferred else ""
+            note = f"  ({message_for_people(p.note)})" if p.note and not p.deferred else ""
             lines.append(f"{os.path.basename(p.source)} → {shown}{note}")
         return "\n".join(lines)
 

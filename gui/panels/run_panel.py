@@ -23,19 +23,22 @@ from PySide6.QtWidgets import (
 )
 
 from core import operations
+from core.i18n import message_for_people
 from core.operations import command_template as tpl
 from core.operations.command import RunOperation, RunOptions
 from core.records import FileEntry, FileError
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.panels.base import OperationPanel
 from gui.panels.outputs import OutputsGroup
 from gui.settings import read_bool, read_str
 
 PREVIEW_COMMANDS = 3
-HELP = (
+HELP = QT_TRANSLATE_NOOP(
+    "RunPanel",
     "Replacement strings, as in GNU parallel: {} the file, {.} without extension, {/} its "
     "name, {//} its folder, {/.} its name without extension, {#} its number, {out} the output "
     "planned below (written to a temporary beside it, moved into place on success). Without "
-    "any, the file is added at the end. No shell: each replacement is one argument."
+    "any, the file is added at the end. No shell: each replacement is one argument.",
 )
 
 
@@ -44,27 +47,39 @@ class RunPanel(OperationPanel):
     outputs group."""
 
     operation = "run"
-    title = "Run a command"
-    cancel_note = "Files already processed keep their results; running commands are stopped."
+    title = QT_TRANSLATE_NOOP("Panels", "Run a command")
+    cancel_note = QT_TRANSLATE_NOOP(
+        "Panels", "Files already processed keep their results; running commands are stopped."
+    )
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._first: list[str] = []
         self.command = QLineEdit(self)
-        self.command.setAccessibleName("Command template")
-        self.command.setPlaceholderText("e.g. ffmpeg -nostdin -i {} -c:v libx264 {out}")
-        self.command.setToolTip(HELP)
-        self.shell = QCheckBox("Run through the shell (pipes, redirections)", self)
-        self.shell.setToolTip("sh -c LINE; each replacement is quoted: do not quote them yourself")
+        self.command.setAccessibleName(translate("RunPanel", "Command template"))
+        self.command.setPlaceholderText(
+            translate("RunPanel", "e.g. ffmpeg -nostdin -i {} -c:v libx264 {out}")
+        )
+        self.command.setToolTip(translate("RunPanel", HELP))
+        self.shell = QCheckBox(
+            translate("RunPanel", "Run through the shell (pipes, redirections)"), self
+        )
+        self.shell.setToolTip(
+            translate(
+                "RunPanel", "sh -c LINE; each replacement is quoted: do not quote them yourself"
+            )
+        )
         self.timeout = QDoubleSpinBox(self)
-        self.timeout.setAccessibleName("Time limit per file")
+        self.timeout.setAccessibleName(translate("RunPanel", "Time limit per file"))
         self.timeout.setRange(0, 7 * 24 * 3600)
         self.timeout.setDecimals(1)
-        self.timeout.setSuffix(" s")
-        self.timeout.setSpecialValueText("No limit")
-        self.timeout.setToolTip("Stop a command (and everything it started) after this long")
+        self.timeout.setSuffix(translate("RunPanel", " s"))
+        self.timeout.setSpecialValueText(translate("RunPanel", "No limit"))
+        self.timeout.setToolTip(
+            translate("RunPanel", "Stop a command (and everything it started) after this long")
+        )
         self.preview = QLabel(self)
-        self.preview.setAccessibleName("Command preview")
+        self.preview.setAccessibleName(translate("RunPanel", "Command preview"))
         self.preview.setWordWrap(True)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -75,15 +90,15 @@ class RunPanel(OperationPanel):
             op,
             self._naming_options,
             fields=("name", "ext", "parent", "counter"),
-            hint="Add files to preview the names {out} stands for.",
+            hint=translate("RunPanel", "Add files to preview the names {out} stands for."),
             parent=self,
         )
-        box = QGroupBox("Command", self)
+        box = QGroupBox(translate("RunPanel", "Command"), self)
         form = QFormLayout(box)
-        form.addRow("Co&mmand:", self.command)
+        form.addRow(translate("RunPanel", "Co&mmand:"), self.command)
         form.addRow("", self.shell)
-        form.addRow("&Time limit:", self.timeout)
-        form.addRow("Runs:", self.preview)
+        form.addRow(translate("RunPanel", "&Time limit:"), self.timeout)
+        form.addRow(translate("RunPanel", "Runs:"), self.preview)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(box)
@@ -98,7 +113,11 @@ class RunPanel(OperationPanel):
     def options(self) -> RunOptions:
         text = self.command.text().strip()
         if not text:
-            raise ValueError("Type the command to run on each file ({} stands for the file).")
+            raise ValueError(
+                translate(
+                    "RunPanel", "Type the command to run on each file ({} stands for the file)."
+                )
+            )
         seconds = self.timeout.value()
         return RunOptions(
             command=text,
@@ -135,7 +154,7 @@ class RunPanel(OperationPanel):
     def command_preview(self) -> str:
         """The first inputs' commands as they will run (or what is wrong with the options)."""
         if not self.command.text().strip():
-            return "Type a command; the first ones are shown here."
+            return translate("RunPanel", "Type a command; the first ones are shown here.")
         try:
             options = self.options()
             if not self._first:
@@ -144,7 +163,7 @@ class RunPanel(OperationPanel):
             entries = [FileEntry(p, 0, 0.0) for p in self._first]
             return "\n".join(self.op.dry_run_lines(entries, options))
         except (ValueError, FileError) as e:
-            return f"⚠ {e}"
+            return f"⚠ {message_for_people(str(e))}"
 
     def preview_text(self) -> str:
         return self.command_preview()

@@ -15,12 +15,14 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout
 
 from core import manifest
 from core.operations.verify import VerifyOptions
+from gui.i18n import QT_TRANSLATE_NOOP, translate
 from gui.panels.base import OperationPanel, PathField
 from gui.settings import read_bool
 
-_NAME_FILTER = (
+_NAME_FILTER = QT_TRANSLATE_NOOP(
+    "VerifyPanel",
     "Checksum manifests (*SUMS *.sha256 *.sha512 *.sha1 *.md5 *.b2 *.b3 *.blake3 *.xxh128);;"
-    "All files (*)"
+    "All files (*)",
 )
 
 
@@ -28,26 +30,41 @@ class VerifyPanel(OperationPanel):
     """Manifest path, algorithm (detected by default) and the "list unlisted files" switch."""
 
     operation = "verify"
-    title = "Verify checksums"
+    title = QT_TRANSLATE_NOOP("Panels", "Verify checksums")
     needs_inputs = False
-    cancel_note = "Nothing is written; the files checked so far keep their results in the list."
+    cancel_note = QT_TRANSLATE_NOOP(
+        "Panels", "Nothing is written; the files checked so far keep their results in the list."
+    )
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.manifest = PathField("open", "Manifest to verify", _NAME_FILTER, self)
-        self.manifest.set_placeholder("SHA256SUMS, *.sha256, *.md5… (or add one to the list)")
+        self.manifest = PathField(
+            "open",
+            translate("VerifyPanel", "Manifest to verify"),
+            translate("VerifyPanel", _NAME_FILTER),
+            self,
+        )
+        self.manifest.set_placeholder(
+            translate("VerifyPanel", "SHA256SUMS, *.sha256, *.md5… (or add one to the list)")
+        )
         self.algorithm = QComboBox(self)
-        self.algorithm.setAccessibleName("Checksum algorithm of the manifest")
-        self.algorithm.addItem("Detect from the manifest", None)
+        self.algorithm.setAccessibleName(
+            translate("VerifyPanel", "Checksum algorithm of the manifest")
+        )
+        self.algorithm.addItem(translate("VerifyPanel", "Detect from the manifest"), None)
         for name in manifest.ALGORITHMS:
             self.algorithm.addItem(name, name)
-        self.unlisted = QCheckBox("Also report files the manifest does not list", self)
-        self.unlisted.setAccessibleName("Report unlisted files")
-        self.unlisted.setToolTip("Files in the manifest's folder (and below) that it lacks")
+        self.unlisted = QCheckBox(
+            translate("VerifyPanel", "Also report files the manifest does not list"), self
+        )
+        self.unlisted.setAccessibleName(translate("VerifyPanel", "Report unlisted files"))
+        self.unlisted.setToolTip(
+            translate("VerifyPanel", "Files in the manifest's folder (and below) that it lacks")
+        )
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("&Manifest:", self.manifest)
-        form.addRow("&Algorithm:", self.algorithm)
+        form.addRow(translate("VerifyPanel", "&Manifest:"), self.manifest)
+        form.addRow(translate("VerifyPanel", "&Algorithm:"), self.algorithm)
         form.addRow("", self.unlisted)
         self.manifest.changed.connect(self.changed)
         self.algorithm.currentIndexChanged.connect(self.changed)
@@ -65,10 +82,18 @@ class VerifyPanel(OperationPanel):
     def options(self) -> VerifyOptions:
         path = self.manifest.text()
         if not path:
-            raise ValueError("Choose the checksum manifest to verify (SHA256SUMS, *.sha256…).")
+            raise ValueError(
+                translate(
+                    "VerifyPanel", "Choose the checksum manifest to verify (SHA256SUMS, *.sha256…)."
+                )
+            )
         path = os.path.abspath(os.path.expanduser(path))
         if not os.path.isfile(path):
-            raise ValueError(f"The manifest {path} does not exist or is not a file.")
+            raise ValueError(
+                translate(
+                    "VerifyPanel", "The manifest {path} does not exist or is not a file."
+                ).format(path=path)
+            )
         algorithm = self.algorithm.currentData()
         return VerifyOptions(
             manifest=path,

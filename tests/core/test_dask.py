@@ -6,6 +6,7 @@ Skipped where Dask is not installed, except in CI (which installs the ``dask`` e
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -15,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,7 +35,7 @@ from tests.core.test_engine import (
     sha,
     start,
 )
-from tests.support import in_ci, wait_for_exit, wait_until
+from tests.support import in_ci, needs_tool, wait_for_exit, wait_until
 
 HAVE_DASK = importlib.util.find_spec("distributed") is not None
 if not HAVE_DASK and in_ci():
@@ -42,6 +44,7 @@ needs_dask = pytest.mark.skipif(not HAVE_DASK, reason="dask[distributed] is not 
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+DASK = str(Path(sys.executable).with_name("dask"))
 
 
 def descendants() -> set[int]:
@@ -379,3 +382,208 @@ def test_without_a_cluster_nothing_imports_dask(tmp_path: Path) -> None:
         [sys.executable, "-c", code], env=ENV, capture_output=True, timeout=60, check=True
     )
     assert r.stdout.strip() == b"False"
+
+
+# --- --path-map --------------------------------------------------------------------------------
+
+
+def test_a_path_map_turns_paths_both_ways() -> None:
+    from core.executor.pathmap import build
+
+    m = build(["/mnt/data=/shared/data", "/mnt/data/deep=/other", "rel=/r"])
+    assert m.to_remote("/mnt/data/a/b.bin") == "/shared/data/a/b.bin"
+    assert m.to_remote("/mnt/data") == "/shared/data"
+    assert m.to_remote("/mnt/data/deep/x") == "/other/x"  # the deepest folder wins
+    assert m.to_remote("/mnt/database/x") == "/mnt/database/x"  # not a folder under it
+    assert m.to_remote(os.path.abspath("rel/y")) == "/r/y"  # LOCAL is this folder's
+    assert m.to_local("/other/x") == "/mnt/data/deep/x"
+    assert m.to_local("/shared/data/a/b.bin") == "/mnt/data/a/b.bin"
+    text = "cannot read /shared/data/a.bin: gone; '/shared/database' and /other kept"
+    assert m.local_text(text) == (
+        "cannot read /mnt/data/a.bin: gone; '/shared/database' and /mnt/data/deep kept"
+    )
+    assert not build([]) and build([]).to_remote("/x") == "/x"
+
+
+def test_path_map_usage_errors_exit_2(tmp_path: Path) -> None:
+    cases = [
+        (("checksum", "--path-map", "/a=/b", "."), b"give --cluster ADDRESS too"),
+        (("jobs", "resume", "last", "--path-map", "/a=/b"), b"give --cluster ADDRESS too"),
+        (("checksum", "--cluster", "local:1", "--path-map", "nothing", "."), b"not LOCAL=REMOTE"),
+        (("checksum", "--cluster", "local:1", "--path-map", "/a=", "."), b"not LOCAL=REMOTE"),
+        (("checksum", "--cluster", "local:1", "--path-map", "/a=b", "."), b"must be an absolute"),
+        (
+            ("checksum", "--cluster", "local:1", "--path-map", "/a=/b", "--path-map", "/a/=/c"),
+            b"gives /a twice, as /b and as /c",
+        ),
+    ]
+    for args, said in cases:
+        r = cli(tmp_path, *args, "--no-journal")
+        assert r.returncode == 2 and said in r.stderr, (args, r.stderr)
+        assert b"Traceback" not in r.stderr
+
+
+@contextlib.contextmanager
+def scheduler(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
+    """A real ``dask scheduler`` on a loopback port: (its address, the processes to end after:
+    add workers to it). Every process is SIGKILLed, with its session, at the end."""
+    info = tmp_path / "scheduler.json"
+    procs = [
+        subprocess.Popen(
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0",
+             "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(info)],
+            env=ENV, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    ]  # fmt: skip
+    try:
+        wait_until(
+            lambda: info.exists() and bool(info.read_text().strip()),
+            30,
+            lambda: "the scheduler to write its address",
+            procs[0].pid,
+        )
+        yield json.loads(info.read_text())["address"], procs
+    finally:
+        for p in reversed(procs):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
+            p.wait(10)
+
+
+# The worker's own view of the files, as on another machine that mounts the same share elsewhere:
+# in a mount namespace of its own, the folder $1 is bound at $2, then hidden under an empty tmpfs.
+HIDE_AND_MOUNT = (
+    'mount --bind "$1" "$2" && mount -t tmpfs -o size=1m tmpfs "$1" && exec "$3" worker "$4" '
+    "--nthreads 1 --host 127.0.0.1 --no-dashboard --nworkers 1"
+)
+
+
+def worker_elsewhere(address: str, here: Path, there: Path) -> subprocess.Popen[bytes]:
+    """A ``dask worker`` that sees the folder ``here`` only as ``there`` (which this process
+    sees as an empty folder), and ``here`` empty."""
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        message = "unshare -m is not allowed here (the test needs root, as in CI)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    there.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", HIDE_AND_MOUNT, "sh",
+         str(here), str(there), DASK, address],
+        env=ENV, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for_workers(address: str, n: int) -> None:
+    client = distributed_module().Client(address, timeout=10, set_as_default=False)
+    try:
+        client.wait_for_workers(n, timeout=30)  # Dask's own wait, on the scheduler's news
+    finally:
+        client.close()
+
+
+def distributed_module() -> Any:
+    import distributed
+
+    return distributed
+
+
+@needs_dask
+@needs_tool("unshare")
+def test_path_map_runs_a_job_whose_inputs_the_workers_see_elsewhere(tmp_path: Path) -> None:
+    """The workers cannot see ``app`` (the user's path) but see the same folder as ``remote``:
+    without --path-map the job does not start; with it the manifest and the outputs are the local
+    Pool's, and every path shown, written or journalled is this computer's."""
+    from tests.core.test_image_op import photo
+
+    app, remote = tmp_path / "app", tmp_path / "remote"
+    make_files(app / "in", 40)
+    (app / "photos").mkdir()
+    for i in range(4):
+        photo(200 + i, 150).save(app / "photos" / f"p{i}.jpg", quality=90)
+    journal = str(tmp_path / "journal.sqlite")
+    mapping = f"{app}={remote}"
+    with scheduler(tmp_path) as (address, procs):
+        procs.append(worker_elsewhere(address, app, remote))
+        wait_for_workers(address, 1)
+        assert not any(remote.iterdir())  # this computer sees nothing there
+        plain = cli(tmp_path, "checksum", "--journal", journal, "--cluster", address,
+                    "-o", "app/SUMS", "app/in")  # fmt: skip
+        assert plain.returncode == 2, plain.stderr
+        err = plain.stderr.decode()
+        assert f"cannot see {app}/in" in err and "--path-map LOCAL=REMOTE" in err
+        assert not (app / "SUMS").exists()
+        wrong = cli(tmp_path, "checksum", "--no-journal", "--cluster", address, "--path-map",
+                    f"{app}={tmp_path}/elsewhere", "-o", "app/SUMS", "app/in")  # fmt: skip
+        assert wrong.returncode == 2 and b"does not lead the workers" in wrong.stderr
+        mapped = cli(tmp_path, "checksum", "--journal", journal, "--cluster", address,
+                     "--path-map", mapping, "-o", "app/SUMS", "app/in")  # fmt: skip
+        assert mapped.returncode == 0, mapped.stderr
+        image = cli(tmp_path, "image", "--no-journal", "--json", "--cluster", address,
+                    "--path-map", mapping, "--max-width", "100", "--output-dir", "app/out",
+                    "app/photos")  # fmt: skip
+        assert image.returncode == 0, image.stderr
+    pool = cli(tmp_path, "checksum", "--no-journal", "-w", "2", "-o", "app/REF", "app/in")
+    assert pool.returncode == 0, pool.stderr
+    assert (app / "SUMS").read_bytes() == (app / "REF").read_bytes()
+    shown = json.loads(cli(tmp_path, "jobs", "show", "last", "--json", "--journal", journal).stdout)
+    assert shown["job"]["done"] == 40
+    assert all(r["path"].startswith(f"{app}/in/") for r in shown["results"])
+    records = [json.loads(line) for line in image.stdout.splitlines()][:-1]
+    assert [r["status"] for r in records] == ["done"] * 4
+    assert all(r["output"].startswith(f"{app}/out/") for r in records)  # not the workers' path
+    local = cli(tmp_path, "image", "--no-journal", "-w", "2", "--max-width", "100",
+                "--output-dir", "pool-out", "app/photos")  # fmt: skip
+    assert local.returncode == 0, local.stderr
+    for r in records:
+        name = Path(r["output"]).name
+        assert Path(r["output"]).read_bytes() == (tmp_path / "pool-out" / name).read_bytes()
+
+
+# --- jobs resume and retry on a cluster --------------------------------------------------------
+
+
+@needs_dask
+def test_a_job_that_failed_here_is_retried_and_resumed_on_a_cluster(tmp_path: Path) -> None:
+    """A checksum job on this computer where one file times out (a TiB of holes, hours of
+    reading), then the file is made small: ``jobs retry`` and ``jobs resume`` with ``--cluster``
+    run there (a path map the workers cannot follow stops them) and write the manifest an
+    uninterrupted run writes, taking the other files over from the journal."""
+    data = tmp_path / "data"
+    make_files(data, 30)
+    slow = data / "f100-slow.bin"
+    with open(slow, "wb") as f:
+        f.truncate(1 << 40)
+    journal = str(tmp_path / "journal.sqlite")
+    first = cli(tmp_path, "checksum", "--journal", journal, "-w", "2", "--timeout", "1", "-q",
+                "-o", "SUMS", "data")  # fmt: skip
+    assert first.returncode == 1, first.stderr
+    assert b"f100-slow.bin" in first.stderr
+    slow.write_bytes(b"a small file now")
+    ref = cli(tmp_path, "checksum", "--no-journal", "-w", "2", "-o", "REF", "data")
+    assert ref.returncode == 0, ref.stderr
+    assert (tmp_path / "SUMS").read_bytes() != (tmp_path / "REF").read_bytes()
+
+    def jobs() -> list[dict[str, Any]]:
+        r = cli(tmp_path, "jobs", "list", "--json", "--journal", journal)
+        return json.loads(r.stdout)  # type: ignore[no-any-return]
+
+    for verb in ("retry", "resume"):
+        away = cli(tmp_path, "jobs", verb, "1", "--journal", journal, "--cluster", "local:1",
+                   "--path-map", f"{data}=/nonexistent/data")  # fmt: skip
+        assert away.returncode == 2 and b"cannot see /nonexistent/data" in away.stderr, away
+        before = len(jobs())
+        (tmp_path / "SUMS").unlink()
+        r = cli(tmp_path, "jobs", verb, "1", "--journal", journal, "--cluster", "local:1", "-q")
+        assert r.returncode == 0, r.stderr
+        assert (tmp_path / "SUMS").read_bytes() == (tmp_path / "REF").read_bytes(), verb
+        listed = jobs()
+        assert len(listed) == before + 1
+        last = listed[-1]
+        assert (last["how"], last["origin"], last["done"], last["failed"]) == (verb, 1, 31, 0)
+        shown = json.loads(cli(tmp_path, "jobs", "show", "last", "--json", "--journal",
+                               journal).stdout)  # fmt: skip
+        redone = [Path(r["path"]).name for r in shown["results"] if r["carried_from"] is None]
+        assert redone == ["f100-slow.bin"], verb  # the 30 others were taken from job 1

@@ -185,10 +185,13 @@ def test_cancel_with_a_stopped_worker_is_quick(engine: Engine, tmp_path: Path) -
     assert kinds and kinds <= {Kind.CANCELLED_RUNNING, Kind.CANCELLED_BEFORE_START}
 
 
-def test_file_that_grows_while_read_fails_as_changed(engine: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [300_000, 1000])  # several blocks; one short read
+def test_file_that_grows_while_read_fails_as_changed(
+    engine: Engine, tmp_path: Path, size: int
+) -> None:
     folder = tmp_path / "in"
-    keep = make_files(folder, 3, size=300_000)
-    (folder / "log_GROW.txt").write_bytes(os.urandom(300_000))
+    keep = make_files(folder, 3, size=size)
+    (folder / "log_GROW.txt").write_bytes(os.urandom(size))
     job, _ = run_job(engine, GROW, None, plan_for(GROW, folder))
     by_name = {Path(t.path).name: job.tracker.results[t.index] for t in job.tasks}
     grew = by_name["log_GROW.txt"]

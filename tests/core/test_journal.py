@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-import time
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 

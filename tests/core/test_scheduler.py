@@ -191,16 +191,16 @@ def test_paused_time_does_not_count_for_the_watchdog(tmp_path: Path) -> None:
 
 def test_cancel_ends_every_row_and_keeps_finished_results(tmp_path: Path) -> None:
     ex = FakeExecutor(script=lambda spec: "hold" if spec.chunk_id >= 3 else None)
-    sched, store, _, paths = make(tmp_path, 60, ex)
+    sched, store, _, paths = make(tmp_path, 120, ex)
     sched.step(streaming=False)
-    sched.step(streaming=False)  # chunks 1-2 came back; 3-6 (rows 16-47) are running
+    sched.step(streaming=False)  # chunks 1-2 came back; 3-10 (rows 16-79) are running
     sched.cancel()
     assert ex.cancelled_job == 1
     assert {reason for _, reason in ex.kills} == {"cancel"}
-    statuses = [store[i].status for i in range(60)]  # type: ignore[union-attr]
+    statuses = [store[i].status for i in range(120)]  # type: ignore[union-attr]
     assert statuses[:16] == [Status.DONE] * 16
     assert all(s == Status.CANCELLED for s in statuses[16:])
     assert store[16].message == "cancelled while running"  # type: ignore[union-attr]
-    assert store[59].message == "cancelled before it started"  # type: ignore[union-attr]
+    assert store[119].message == "cancelled before it started"  # type: ignore[union-attr]
     assert store[0].value == digest(paths[0])  # type: ignore[union-attr]
     assert sched.idle and sched.remaining == 0
