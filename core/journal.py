@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -53,6 +52,17 @@ def default_path() -> str:
     import platformdirs
 
     return os.path.join(platformdirs.user_data_dir("parabatch", appauthor=False), FILE_NAME)
+
+
+def host_name() -> str:
+    """This computer's name, as jobs record it (``socket.gethostname``, without importing
+    socket at every start where the system can tell)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket
+
+    return socket.gethostname()
 
 
 def default_keep() -> int:
@@ -200,6 +210,9 @@ def _chunks_v3(con: sqlite3.Connection) -> None:
 
 MIGRATE_CHUNK = 5000
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), check_circular=False)
+# Rows (or list items) JSON-encoded at a time: the C encoder holds the GIL for a whole call, and a
+# window's GUI thread must not wait for a million rows (a few ms a piece).
+ENCODE_PIECE = 2000
 
 
 def _encode(rows: Sequence[Sequence[Any]], text: bool = False) -> str:
@@ -208,7 +221,26 @@ def _encode(rows: Sequence[Sequence[Any]], text: bool = False) -> str:
     ``text`` says there is none, bytes."""
     if not text and any(type(r[1]) is bytes or type(r[7]) is bytes for r in rows):
         rows = [_as_text(r) for r in rows]
-    return _ENCODER.encode(rows)
+    if len(rows) <= ENCODE_PIECE:
+        return _ENCODER.encode(rows)
+    encode = _ENCODER.encode
+    pieces = [encode(rows[k : k + ENCODE_PIECE])[1:-1] for k in range(0, len(rows), ENCODE_PIECE)]
+    return "[" + ",".join(pieces) + "]"
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value, sort_keys=True)``, but a long list in it (a job's million input paths)
+    encoded a piece at a time, as :func:`_encode` does (the same text)."""
+    if isinstance(value, dict) and all(type(k) is str for k in value):
+        items = sorted(value.items(), key=lambda kv: kv[0])
+        return "{" + ", ".join(f"{json.dumps(k)}: {dumps(v)}" for k, v in items) + "}"
+    if isinstance(value, list) and len(value) > ENCODE_PIECE:
+        pieces = [
+            json.dumps(value[k : k + ENCODE_PIECE], sort_keys=True)[1:-1]
+            for k in range(0, len(value), ENCODE_PIECE)
+        ]
+        return "[" + ", ".join(pieces) + "]"
+    return json.dumps(value, sort_keys=True)
 
 
 def _as_text(r: Sequence[Any]) -> tuple[Any, ...]:
@@ -422,7 +454,7 @@ class Journal:
 
     def sweep(self) -> list[int]:
         """Mark interrupted the jobs of this host whose process is gone; returns their numbers."""
-        host = socket.gethostname()
+        host = host_name()
         rows = self.con.execute(
             "SELECT id, pid, pid_start FROM jobs WHERE ending IS NULL AND host = ?", (host,)
         ).fetchall()

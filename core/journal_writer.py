@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import json
 import os
-import socket
 import sqlite3
 import threading
 import time
@@ -27,9 +26,11 @@ from core.journal import (
     JournalError,
     default_keep,
     default_keep_days,
+    host_name,
     process_start,
     reason,
 )
+from core.journal import dumps as journal_dumps
 from core.options import canonical, options_key
 from core.records import Kind, Status
 
@@ -90,11 +91,11 @@ class Recorder:
             "operation": session.op_name,
             "options": canonical(session.options),
             "options_key": options_key(session.op_name, session.options),
-            "inputs": json.dumps(self.inputs, sort_keys=True),
+            "inputs": journal_dumps(self.inputs),  # a million paths, a piece at a time
             "started": time.time(),
             "notes": json.dumps(list(job.notes)),
             "version": __version__,
-            "host": socket.gethostname(),
+            "host": host_name(),
             "pid": os.getpid(),
             "pid_start": process_start(os.getpid()),
             "origin": self.origin,

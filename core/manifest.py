@@ -23,6 +23,7 @@ No hashing of files happens here and nothing here imports Qt.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import os
 import re
@@ -196,6 +197,20 @@ def format_manifest(entries: Iterable[tuple[str, str]], base_dir: str | os.PathL
 
 
 WRITE_BATCH = 4096  # lines formatted and written at a time
+SORT_PIECE = 16384  # names sorted at a time (see _byte_order)
+
+
+def _byte_order(n: int, key: Callable[[int], str | bytes]) -> list[int]:
+    """``sorted(range(n), key=key)``, sorted a piece at a time: one sort of a million names
+    holds the GIL for a fifth of a second, and a window whose job writes the manifest froze
+    that long. Sorted pieces that follow each other (files listed in name order, the usual case)
+    are joined; others merged (in Python, so other threads run meanwhile)."""
+    if n <= SORT_PIECE:
+        return sorted(range(n), key=key)
+    runs = [sorted(range(k, min(n, k + SORT_PIECE)), key=key) for k in range(0, n, SORT_PIECE)]
+    if all(key(a[-1]) <= key(b[0]) for a, b in itertools.pairwise(runs)):
+        return list(itertools.chain.from_iterable(runs))
+    return list(heapq.merge(*runs, key=key))
 
 
 def write_manifest(
@@ -222,13 +237,14 @@ def write_manifest(
     cut = len(prefix)
     enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
     raw: list[bytes] | None = None
-    if os.sep == "/" and all(p.startswith(prefix) for p in paths) and all(map(str.isascii, paths)):
+    all_ascii = all(all(map(str.isascii, paths[k : k + SORT_PIECE])) for k in range(0, n, SORT_PIECE))
+    if os.sep == "/" and all(p.startswith(prefix) for p in paths) and all_ascii:
         # The usual case. ASCII code points sort as their bytes do, and every path shares the
         # prefix, so the paths themselves give the order: no copy of the names is kept.
-        order = sorted(range(n), key=paths.__getitem__)
+        order = _byte_order(n, paths.__getitem__)
     else:  # names outside the folder, or not ASCII: sort by the names' real bytes
         raw = [n_.encode(enc, errors) for n_ in _names(paths, base, prefix)]
-        order = sorted(range(n), key=raw.__getitem__)
+        order = _byte_order(n, raw.__getitem__)
     unreadable: list[bytes] = []
     for k in range(0, n, WRITE_BATCH):
         idx = order[k : k + WRITE_BATCH]

@@ -78,6 +78,7 @@ class FileListController(QObject):
         self.settings = settings
         self.dialog_parent = window
         self.inputs_timer = timers(self, INPUTS_SETTLE_MS, self.inputs_changed, single_shot=True)
+        self.offered_generation = -1  # the model's generation the panels last saw
         self.clear_box: QMessageBox | None = None  # "Clear the list?" while it is open
         self.clear_button: object = None  # its "Clear the list" button
         # Where jobs wrote their outputs (remembered across runs, the latest few).
@@ -283,8 +284,12 @@ class FileListController(QObject):
         self.inputs_timer.stop()  # called directly (scan end, Start): no second pass later
         if not self.scans.scanning and not self.jobs.running:
             self.ui.message_bar.dismiss_hint()  # it was about the list as it was
-            for panel in self.ui.panels.values():
-                panel.set_inputs(self.model.paths)
+            # Only for rows the panels have not seen: at the end of a job whose rows are the
+            # list, a million paths looked at again by every panel froze the window.
+            if self.model.generation != self.offered_generation:
+                self.offered_generation = self.model.generation
+                for panel in self.ui.panels.values():
+                    panel.set_inputs(self.model.paths)
         self.update_count()
         self.state_changed.emit()
 

@@ -413,7 +413,7 @@ def test_path_map_usage_errors_exit_2(tmp_path: Path) -> None:
         (("checksum", "--cluster", "local:1", "--path-map", "/a=", "."), b"not LOCAL=REMOTE"),
         (("checksum", "--cluster", "local:1", "--path-map", "/a=b", "."), b"must be an absolute"),
         (
-            ("checksum", "--cluster", "local:1", "--path-map", "/a=/b", "--path-map", "/a/=/c"),
+            ("checksum", "--cluster", "local:1", "--path-map", "/a=/b", "--path-map=/a/=/c", "."),
             b"gives /a twice, as /b and as /c",
         ),
     ]
