@@ -226,8 +226,9 @@ def run_stall(folder: Path, settings: Path, journal: bool, journal_path: Path) -
         env=dict(env(), PARABATCH_JOURNAL=str(journal_path)),
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode:
+        raise SystemExit(f"the job's process failed ({out.returncode}):\n{out.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 

@@ -20,6 +20,7 @@ from typing import IO, Any
 from core import __version__, cluster_cli, journal_cli, operations, stopsignals
 from core.discover import Filters, Scanner
 from core.engine import DEFAULT_WATCHDOG, Engine, Job, JobReport, run_session
+from core.help_format import HelpFormatter
 from core.i18n import _, ngettext, use_language
 from core.i18n import message_for_people as for_people
 from core.journal_writer import Recorder
@@ -27,7 +28,7 @@ from core.operations.base import ChunkLimits
 from core.progress import format_bytes, format_duration
 from core.records import FileEntry, FileError, FileResult, SkippedEntry, Status, Task
 from core.session import Carry, Found, Inputs, Session
-from core.wording import clip, columns, pad, printable, wrap
+from core.wording import clip, columns, pad, printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCAN_BATCH = 1000  # entries found per batch; the first chunks start after the first batch
@@ -97,26 +98,11 @@ def _seconds(text: str) -> float:
     return value
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's help, with translated text wrapped by terminal columns (a CJK character
-    takes two, and CJK text breaks between characters, not only at spaces)."""
-
-    def _split_lines(self, text: str, width: int) -> list[str]:
-        if text.isascii():
-            return super()._split_lines(text, width)
-        return wrap(text, width)
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        if text.isascii():
-            return super()._fill_text(text, width, indent)
-        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
-
-
 class _Parser(argparse.ArgumentParser):
     """The command line's parser (its subcommands' parsers are of the same class)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
 

@@ -247,6 +247,11 @@ def _translate(message: str) -> str:
     exact = _(message)
     if exact != message:
         return exact
+    if message[:1].islower():  # a title in a sentence's field, in lower case ("{operation}")
+        titled = message[:1].upper() + message[1:]
+        exact = _(titled)
+        if exact != titled:
+            return exact
     candidates = _by_lead.get(message.split(" ", 1)[0], ())
     for pattern in (*candidates, *_open):
         m = pattern.regex.fullmatch(message)

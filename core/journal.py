@@ -32,6 +32,7 @@ APPLICATION_ID = 0x50424A4C  # "PBJL": tells a journal from another program's da
 SCHEMA_VERSION = 3
 DEFAULT_KEEP = 200  # jobs kept; older ones are forgotten when a job ends
 DEFAULT_KEEP_DAYS = 0.0  # and jobs older than this many days (0: whatever their age)
+AUTOCHECKPOINT_PAGES = 256  # (SQLite's default: 1000)
 BUSY_TIMEOUT = 3.0  # seconds a statement waits for another instance's transaction
 
 ENDINGS = ("finished", "cancelled", "failed", "interrupted")
@@ -230,17 +231,27 @@ def _encode(rows: Sequence[Sequence[Any]], text: bool = False) -> str:
 
 def dumps(value: Any) -> str:
     """``json.dumps(value, sort_keys=True)``, but a long list in it (a job's million input paths)
-    encoded a piece at a time, as :func:`_encode` does (the same text)."""
+    encoded a piece at a time, as :func:`_encode` does (the same text), and joined once."""
+    parts: list[str] = []
+    _dump_parts(value, parts)
+    return "".join(parts)
+
+
+def _dump_parts(value: Any, out: list[str]) -> None:
     if isinstance(value, dict) and all(type(k) is str for k in value):
-        items = sorted(value.items(), key=lambda kv: kv[0])
-        return "{" + ", ".join(f"{json.dumps(k)}: {dumps(v)}" for k, v in items) + "}"
-    if isinstance(value, list) and len(value) > ENCODE_PIECE:
-        pieces = [
-            json.dumps(value[k : k + ENCODE_PIECE], sort_keys=True)[1:-1]
-            for k in range(0, len(value), ENCODE_PIECE)
-        ]
-        return "[" + ", ".join(pieces) + "]"
-    return json.dumps(value, sort_keys=True)
+        out.append("{")
+        for n, (k, v) in enumerate(sorted(value.items(), key=lambda kv: kv[0])):
+            out.append(f"{', ' if n else ''}{json.dumps(k)}: ")
+            _dump_parts(v, out)
+        out.append("}")
+    elif isinstance(value, list) and len(value) > ENCODE_PIECE:
+        out.append("[")
+        for k in range(0, len(value), ENCODE_PIECE):
+            piece = json.dumps(value[k : k + ENCODE_PIECE], sort_keys=True)
+            out.append(f"{', ' if k else ''}{piece[1:-1]}")
+        out.append("]")
+    else:
+        out.append(json.dumps(value, sort_keys=True))
 
 
 def _as_text(r: Sequence[Any]) -> tuple[Any, ...]:
@@ -625,6 +636,10 @@ def _connect(path: str) -> sqlite3.Connection:
             if app != APPLICATION_ID and (app != 0 or version != 0 or _has_tables(con)):
                 raise _Unusable(M.JOURNAL_FOREIGN)
             con.execute("PRAGMA synchronous = NORMAL")
+            # Copy the log into the file every MiB or so, as the job goes: the checkpoint that
+            # closing the connection makes at the job's end (while the command line waits) then
+            # has little left to do.
+            con.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
             con.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 _migrate(con)

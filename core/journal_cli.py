@@ -280,14 +280,20 @@ def _show(args: argparse.Namespace, journal: Journal, job: JobRow) -> int:
         path = printable(os.fsdecode(rec["path"]))
         out.write(f"{rec['status']:9} {path}{why}{carried}\n")
     if quarantined:
-        out.write(
-            f"quarantined ({len(quarantined)}: crashed a worker twice, timed out or hung; "
-            f"'jobs retry {job.id} --quarantined' runs them again, each on its own):\n"
+        n = len(quarantined)
+        head = ngettext(
+            "quarantined ({n}: crashed a worker twice, timed out or hung; 'jobs retry {job} "
+            "--quarantined' runs it again, on its own):",
+            "quarantined ({n}: crashed a worker twice, timed out or hung; 'jobs retry {job} "
+            "--quarantined' runs them again, each on its own):",
+            n,
         )
+        out.write(head.format(n=n, job=job.id) + "\n")
         for r in quarantined:
             out.write(f"  {printable(os.fsdecode(r[1]))}  [{r[5]}]\n")
     if job.failed and job.ending:
-        out.write(f"retry the failed files with: parabatch-cli jobs retry {job.id}\n")
+        retry = _("retry the failed files with: parabatch-cli jobs retry {job}")
+        out.write(retry.format(job=job.id) + "\n")
     return EXIT_OK
 
 

@@ -39,7 +39,10 @@ if TYPE_CHECKING:
     from core.records import FileResult
     from core.session import Session
 
-BATCH_GAP = 0.1  # seconds the writer gathers results before the next transaction
+# Seconds the writer gathers results before the next transaction: a transaction costs a
+# fraction of a millisecond, and what is still queued when the job ends is written while the
+# command line waits to exit.
+BATCH_GAP = 0.03
 STATUS_TEXT = {s: s.name.lower() for s in Status}
 KIND_TEXT: dict[Kind, str | None] = {k: (k.slug if k else None) for k in Kind}
 
@@ -77,7 +80,9 @@ class Recorder:
         self._job: Job | None = None
         self._thread: threading.Thread | None = None
         self.opened = threading.Event()  # the job's row is in (or the journal failed)
-        self._written: set[int] = set()  # rows whose result is in the journal
+        # Rows whose result is in the journal, a byte each (a set of a million rows rehashed
+        # everything in one go as it grew, holding the GIL: a window froze meanwhile).
+        self._written = bytearray()
         self._counts = dict.fromkeys(STATUS_TEXT.values(), 0)  # of those, by status
 
     # --- the session's side (core.session.Recorder) --------------------------------------------
@@ -184,11 +189,13 @@ class Recorder:
         while queue:
             at, results = queue.popleft()
             last = at
+            if len(written) < len(paths):  # rows planned since (a job that streams)
+                written.extend(bytes(len(paths) - len(written)))
             for r in results:
                 i = r.index
-                if i in written:
+                if written[i]:
                     continue
-                written.add(i)
+                written[i] = 1
                 status = status_text[r.status]
                 counts[status] += 1
                 append(

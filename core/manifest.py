@@ -30,9 +30,11 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
+from core import messages as M
 from core.errors import file_kind as _kind
+from core.i18n import english
 from core.records import FileError, Record
 
 
@@ -133,7 +135,7 @@ def get_algorithm(name: str) -> Algorithm:
         return ALGORITHMS[name.lower()]
     except KeyError:
         raise ValueError(
-            f"unknown algorithm {name!r}; choose one of {', '.join(ALGORITHMS)}"
+            english(M.UNKNOWN_ALGORITHM, name=repr(name), choices=", ".join(ALGORITHMS))
         ) from None
 
 
@@ -200,7 +202,7 @@ WRITE_BATCH = 4096  # lines formatted and written at a time
 SORT_PIECE = 16384  # names sorted at a time (see _byte_order)
 
 
-def _byte_order(n: int, key: Callable[[int], str | bytes]) -> list[int]:
+def _byte_order(n: int, key: Callable[[int], Any]) -> list[int]:
     """``sorted(range(n), key=key)``, sorted a piece at a time: one sort of a million names
     holds the GIL for a fifth of a second, and a window whose job writes the manifest froze
     that long. Sorted pieces that follow each other (files listed in name order, the usual case)
@@ -237,7 +239,8 @@ def write_manifest(
     cut = len(prefix)
     enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
     raw: list[bytes] | None = None
-    all_ascii = all(all(map(str.isascii, paths[k : k + SORT_PIECE])) for k in range(0, n, SORT_PIECE))
+    pieces = range(0, n, SORT_PIECE)  # a million names checked at once would hold the GIL
+    all_ascii = all(all(map(str.isascii, paths[k : k + SORT_PIECE])) for k in pieces)
     if os.sep == "/" and all(p.startswith(prefix) for p in paths) and all_ascii:
         # The usual case. ASCII code points sort as their bytes do, and every path shares the
         # prefix, so the paths themselves give the order: no copy of the names is kept.
@@ -354,8 +357,7 @@ _BSD = re.compile(rb"([A-Z][A-Za-z0-9-]*) ?\((.+)\) ?= ?([0-9A-Fa-f]+)")
 _GNU = re.compile(rb"([0-9A-Fa-f]+)[ \t]([ *]?)(.+)")
 _ESCAPE = re.compile(rb"\\(.?)")
 _UNESCAPED = {b"\\": b"\\", b"n": b"\n", b"r": b"\r"}
-_TOO_LONG = f"it is longer than {MAX_LINE // 1024} KiB, so it is not a checksum line"
-_CHOOSE = "choose the algorithm with --algorithm"
+_TOO_LONG = english(M.LINE_TOO_LONG, size=MAX_LINE // 1024)
 
 
 def _unescape(name: bytes) -> bytes | None:
@@ -387,24 +389,20 @@ def _split_line(line: bytes) -> tuple[str | None, bytes, str] | _Unusable:
         tags = ", ".join(_BY_TAG)
         name = m.group(2)
         return _Unusable(
-            f"the algorithm {m.group(1).decode()!r} is not supported (known: {tags})",
+            english(M.UNKNOWN_TAG, name=repr(m.group(1).decode()), known=tags),
             None if escaped or b"\0" in name else name,
         )
     else:
-        return _Unusable(
-            "it is not a checksum line (expected 'HEX  NAME' or 'SHA256 (NAME) = HEX')"
-        )
+        return _Unusable(M.NOT_A_CHECKSUM_LINE)
     if escaped:
         unescaped = _unescape(name)
         if unescaped is None:
-            return _Unusable("its name has a backslash escape other than \\\\, \\n or \\r")
+            return _Unusable(M.BAD_ESCAPE)
         name = unescaped
     if b"\0" in name:
-        return _Unusable("its name holds a NUL byte, which no file name can hold")
+        return _Unusable(M.NUL_IN_NAME)
     if len(digest) not in _BY_LENGTH:
-        return _Unusable(
-            f"its digest has {len(digest)} hex digits, which fits no supported algorithm", name
-        )
+        return _Unusable(english(M.DIGITS_FIT_NONE, n=len(digest)), name)
     return tag, name, digest.decode("ascii").lower()
 
 
@@ -440,15 +438,10 @@ class _Reader:
         bad = self.bad
         bad.append((number, reason, advice, name))
         if len(bad) >= PROBE_LINES and not self.parsed:
-            raise ManifestError(
-                f"{self.source}: none of its first {PROBE_LINES} lines is a checksum line; is "
-                "this a checksum manifest (lines like 'HEX  NAME' as written by sha256sum)?"
-            )
+            raise ManifestError(english(M.NOT_A_MANIFEST, path=self.source, n=PROBE_LINES))
         if len(bad) > MAX_BAD_LINES:
-            raise ManifestError(
-                f"{self.source}: more than {MAX_BAD_LINES:,} of its lines are improperly "
-                "formatted; is this a checksum manifest? Fix or remove those lines"
-            )
+            count = f"{MAX_BAD_LINES:,}"
+            raise ManifestError(english(M.TOO_MANY_BAD, path=self.source, count=count))
 
     def rows(self, base_dir: str | os.PathLike[str]) -> Iterator[ManifestEntry | BadLine]:
         """Second pass: each line's entry, or its bad line, in line order. Each parsed line is
@@ -472,33 +465,28 @@ class _Reader:
             guessed = alg is None
             alg = alg or ALGORITHMS[_BY_LENGTH[len(digest)]]
             if explicit and tag and tag != explicit.tag:
-                reason = f"it is tagged {tag} but the algorithm {explicit.name} was chosen"
-                advice = f"choose {_BY_TAG[tag].name} with --algorithm, or leave --algorithm out"
+                reason = english(M.TAGGED_OTHER, tag=tag, name=explicit.name)
+                advice = english(M.ADVICE_TAGGED, name=_BY_TAG[tag].name)
                 yield self._bad_row(base, number, reason, advice, raw_name)
             elif len(digest) != alg.hex_len:
-                reason = f"its digest has {len(digest)} hex digits, {alg.name} has {alg.hex_len}"
-                advice = ""  # a tagged line contradicts itself: only fixing it helps
+                # A tagged line contradicts itself: only fixing it helps (no advice).
+                template, advice = M.DIGITS_TAGGED, ""
                 if not tag:
-                    origin = (
-                        "was chosen with --algorithm"
+                    template = (
+                        M.DIGITS_CHOSEN
                         if explicit
-                        else "is implied by the manifest's name"
+                        else M.DIGITS_BY_NAME
                         if alg is by_name
-                        else "is the tag of the manifest's other lines"
+                        else M.DIGITS_BY_TAG
                     )
-                    reason += f" ({alg.name} {origin})"
-                    advice = (
-                        "choose the right algorithm with --algorithm, or leave it out"
-                        if explicit
-                        else _CHOOSE
-                    )
+                    advice = M.ADVICE_RIGHT_ALGORITHM if explicit else M.ADVICE_ALGORITHM
+                reason = english(template, n=len(digest), name=alg.name, length=alg.hex_len)
                 yield self._bad_row(base, number, reason, advice, raw_name)
             else:
                 try:
                     name = os.fsdecode(raw_name)
                 except UnicodeDecodeError:
-                    reason = "its file name cannot be decoded on this system"
-                    yield self._bad_row(base, number, reason, "", None)
+                    yield self._bad_row(base, number, M.UNDECODABLE_NAME, "", None)
                     continue
                 self.entries += 1
                 if guessed:
@@ -521,22 +509,11 @@ class _Reader:
         bad = self.bad_lines
         if not self.entries:
             if bad:
-                raise ManifestError(
-                    _bad_lines_message(self.source, bad)
-                    + ". It holds no line that can be checked: fix or remove these lines"
-                    + _advice(bad)
-                )
-            raise ManifestError(
-                f"{self.source}: no checksum lines found; is this a checksum manifest "
-                "(lines like 'HEX  NAME' as written by sha256sum)?"
-            )
+                plain, advised = M.NO_CHECKABLE_LINE, M.NO_CHECKABLE_LINE_OR
+                raise ManifestError(_bad_lines_message(self.source, bad, plain, advised))
+            raise ManifestError(english(M.NO_CHECKSUM_LINES, path=self.source))
         if strict and bad:
-            raise ManifestError(
-                _bad_lines_message(self.source, bad)
-                + ". Fix or remove these lines"
-                + _advice(bad)
-                + " (without --strict, the other lines are checked and these are reported)"
-            )
+            raise ManifestError(_bad_lines_message(self.source, bad, M.STRICT_BAD, M.STRICT_BAD_OR))
 
     def result(self, base_dir: str | os.PathLike[str], strict: bool) -> Manifest:
         """The entries and bad lines; raises ManifestError as :func:`parse_manifest` says."""
@@ -584,18 +561,26 @@ def _bad_line(base: str, number: int, reason: str, advice: str, raw: bytes | Non
     return BadLine(number, reason, advice, name, os.path.join(base, name))
 
 
-def _bad_lines_message(source: str, bad: Sequence[BadLine]) -> str:
+def _bad_lines_message(source: str, bad: Sequence[BadLine], plain: str, advised: str) -> str:
+    """The first bad line (and how many more), in ``plain``; in ``advised`` with the advice of
+    the first bad line that has some."""
     first = bad[0]
-    text = f"{source}: line {first.line}: {first.reason}"
     if len(bad) > 1:
         more = ", ".join(str(b.line) for b in bad[1:6]) + (", ..." if len(bad) > 6 else "")
-        text += f"; {len(bad) - 1} more bad line(s): {more}"
-    return text
-
-
-def _advice(bad: Sequence[BadLine]) -> str:
-    """``", or ADVICE"`` for the first bad line that has advice, else ``""``."""
-    return next((f", or {b.advice}" for b in bad if b.advice), "")
+        lines = english(
+            M.BAD_LINES_AT,
+            path=source,
+            line=first.line,
+            reason=first.reason,
+            count=len(bad) - 1,
+            lines=more,
+        )
+    else:
+        lines = english(M.BAD_LINE_AT, path=source, line=first.line, reason=first.reason)
+    advice = next((b.advice for b in bad if b.advice), "")
+    if advice:
+        return english(advised, bad=lines, advice=advice)
+    return english(plain, bad=lines)
 
 
 def parse_manifest(
@@ -659,11 +644,13 @@ def _read_lines(f: IO[bytes]) -> Iterator[bytes | None]:
 
 def _not_regular(path: str, mode: int) -> ManifestError:
     if stat.S_ISDIR(mode):
-        return ManifestError(f"{path}: is a folder; choose the checksum file inside it")
-    link = f" (it links to {os.path.realpath(path)})" if os.path.islink(path) else ""
-    return ManifestError(
-        f"{path}: is {_kind(mode)}{link}, not a regular file; choose the checksum file itself"
-    )
+        return ManifestError(english(M.MANIFEST_IS_FOLDER, path=path))
+    if os.path.islink(path):
+        real = os.path.realpath(path)
+        return ManifestError(
+            english(M.MANIFEST_LINK_NOT_REGULAR, path=path, kind=_kind(mode), real=real)
+        )
+    return ManifestError(english(M.MANIFEST_NOT_REGULAR, path=path, kind=_kind(mode)))
 
 
 _OPEN_FLAGS = (
@@ -693,9 +680,9 @@ def _feed_file(path: str, algorithm: str | None) -> _Reader:
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
-        raise ManifestError(f"{path}: no such manifest; check the path and try again") from None
+        raise ManifestError(english(M.NO_SUCH_MANIFEST, path=path)) from None
     except IsADirectoryError:
-        raise ManifestError(f"{path}: is a folder; choose the checksum file inside it") from None
+        raise ManifestError(english(M.MANIFEST_IS_FOLDER, path=path)) from None
     except OSError as e:
         try:  # a socket cannot be opened at all (ENXIO): say what it is
             mode = os.stat(path).st_mode
@@ -703,7 +690,8 @@ def _feed_file(path: str, algorithm: str | None) -> _Reader:
             mode = stat.S_IFREG
         if not stat.S_ISREG(mode):
             raise _not_regular(path, mode) from None
-        raise ManifestError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
+        why = english(M.CANNOT_READ_MANIFEST, path=path, reason=e.strerror or e)
+        raise ManifestError(why) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -721,7 +709,8 @@ def _feed_file(path: str, algorithm: str | None) -> _Reader:
             for number, line in enumerate(_read_lines(f), 1):
                 reader.feed(number, line)
     except OSError as e:
-        raise ManifestError(f"{path}: cannot read the manifest ({e.strerror or e})") from None
+        why = english(M.CANNOT_READ_MANIFEST, path=path, reason=e.strerror or e)
+        raise ManifestError(why) from None
     return reader
 
 

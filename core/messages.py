@@ -20,6 +20,7 @@ RAW = frozenset(
         *("at", "ratio", "codec", "char", "code", "bytes", "mib", "confidence", "newline"),
         *("ext", "pixels", "limit", "width", "height", "frames", "mode", "format"),
         *("aside", "ref", "version", "known", "choices", "low", "high"),
+        *("length", "tag", "lines", "pattern", "field", "percent"),
     }
 )
 
@@ -220,6 +221,69 @@ UNLISTED_COUNT = N_plural(
     "{n} files under {folder} not listed in the manifest",
 )
 
+# --- reading manifests (core.manifest) -----------------------------------------------------
+UNKNOWN_ALGORITHM = N_("unknown algorithm {name}; choose one of {choices}")
+# Why a line cannot be checked (the {reason} of IMPROPER_LINE), and what else could help.
+LINE_TOO_LONG = N_("it is longer than {size} KiB, so it is not a checksum line")
+UNKNOWN_TAG = N_("the algorithm {name} is not supported (known: {known})")
+NOT_A_CHECKSUM_LINE = N_(
+    "it is not a checksum line (expected 'HEX  NAME' or 'SHA256 (NAME) = HEX')"
+)
+BAD_ESCAPE = N_("its name has a backslash escape other than \\\\, \\n or \\r")
+NUL_IN_NAME = N_("its name holds a NUL byte, which no file name can hold")
+DIGITS_FIT_NONE = N_("its digest has {n} hex digits, which fits no supported algorithm")
+TAGGED_OTHER = N_("it is tagged {tag} but the algorithm {name} was chosen")
+DIGITS_CHOSEN = N_(
+    "its digest has {n} hex digits, {name} has {length} ({name} was chosen with --algorithm)"
+)
+DIGITS_BY_NAME = N_(
+    "its digest has {n} hex digits, {name} has {length} ({name} is implied by the manifest's name)"
+)
+DIGITS_BY_TAG = N_(
+    "its digest has {n} hex digits, {name} has {length} ({name} is the tag of the manifest's "
+    "other lines)"
+)
+DIGITS_TAGGED = N_("its digest has {n} hex digits, {name} has {length}")
+UNDECODABLE_NAME = N_("its file name cannot be decoded on this system")
+ADVICE_TAGGED = N_("choose {name} with --algorithm, or leave --algorithm out")
+ADVICE_RIGHT_ALGORITHM = N_("choose the right algorithm with --algorithm, or leave it out")
+ADVICE_ALGORITHM = N_("choose the algorithm with --algorithm")
+# A manifest that cannot be used at all (listed before BAD_LINE*, whose {reason} would take
+# the rest of these sentences in).
+NO_CHECKABLE_LINE_OR = N_(
+    "{bad}. It holds no line that can be checked: fix or remove these lines, or {advice}"
+)
+NO_CHECKABLE_LINE = N_("{bad}. It holds no line that can be checked: fix or remove these lines")
+STRICT_BAD_OR = N_(
+    "{bad}. Fix or remove these lines, or {advice} (without --strict, the other lines are "
+    "checked and these are reported)"
+)
+STRICT_BAD = N_(
+    "{bad}. Fix or remove these lines (without --strict, the other lines are checked and these "
+    "are reported)"
+)
+BAD_LINES_AT = N_("{path}: line {line}: {reason}; {count} more bad line(s): {lines}")
+BAD_LINE_AT = N_("{path}: line {line}: {reason}")
+NOT_A_MANIFEST = N_(
+    "{path}: none of its first {n} lines is a checksum line; is this a checksum manifest (lines "
+    "like 'HEX  NAME' as written by sha256sum)?"
+)
+TOO_MANY_BAD = N_(
+    "{path}: more than {count} of its lines are improperly formatted; is this a checksum "
+    "manifest? Fix or remove those lines"
+)
+NO_CHECKSUM_LINES = N_(
+    "{path}: no checksum lines found; is this a checksum manifest (lines like 'HEX  NAME' as "
+    "written by sha256sum)?"
+)
+NO_SUCH_MANIFEST = N_("{path}: no such manifest; check the path and try again")
+MANIFEST_IS_FOLDER = N_("{path}: is a folder; choose the checksum file inside it")
+MANIFEST_LINK_NOT_REGULAR = N_(
+    "{path}: is {kind} (it links to {real}), not a regular file; choose the checksum file itself"
+)
+MANIFEST_NOT_REGULAR = N_("{path}: is {kind}, not a regular file; choose the checksum file itself")
+CANNOT_READ_MANIFEST = N_("{path}: cannot read the manifest ({reason})")
+
 # --- outputs (core.naming, core.operations.writing) ----------------------------------------
 WHY_EXISTS = N_("exists")
 WHY_SAME_OUTPUT = N_("same output as {name}")
@@ -234,6 +298,47 @@ NOTE_REFUSED_SOURCE = N_(
 )
 OVERWRITES_SOURCE = N_("refused: the output would overwrite the source file")
 OUTPUT_DIR_IS_FILE = N_("the output folder {folder} is a file; choose a folder")
+OUTPUT_DIR_MISSING = N_("the output folder {folder} does not exist; create it or choose another")
+OUTPUT_DIR_BLOCKED = N_(
+    "cannot create the output folder {folder}: {path} is a file, not a folder; choose another "
+    "output folder"
+)
+OUTPUT_DIR_READ_ONLY = N_(
+    "cannot write into the output folder {folder}: it is on a read-only disk; choose another "
+    "output folder"
+)
+OUTPUT_DIR_IN_READ_ONLY = N_(
+    "cannot create the output folder {folder} in {path}: it is on a read-only disk; choose "
+    "another output folder"
+)
+OUTPUT_DIR_DENIED = N_(
+    "cannot write into the output folder {folder}: permission denied; choose another output "
+    "folder or change its permissions"
+)
+OUTPUT_DIR_IN_DENIED = N_(
+    "cannot create the output folder {folder} in {path}: permission denied; choose another "
+    "output folder or change the permissions of {path}"
+)
+MIRROR_NEEDS_FOLDER = N_("mirroring the folder tree needs an output folder")
+# A bad name template ({detail}: Python's own words on a format string, kept as they are).
+TEMPLATE_SYNTAX = N_("name template {pattern}: {detail} (write {{{{ and }}}} for braces)")
+TEMPLATE_UNKNOWN_FIELD = N_("name template: unknown field {{{field}}}; use {known}")
+TEMPLATE_FIELD_SYNTAX = N_("name template: unsupported field syntax in {pattern}")
+TEMPLATE_ERROR = N_("name template {pattern}: {detail}")
+TEMPLATE_EMPTY = N_("name template: the file name is empty")
+TEMPLATE_ABSOLUTE = N_("name template: must be relative to the output folder")
+TEMPLATE_CLIMBS = N_("name template: '..' may not climb out of the output folder")
+# Made with width="{width}", height="{height}": the sentence names the fields as typed.
+TEMPLATE_SIZE_IN_FOLDER = N_("name template: {width} and {height} may only be in the file name")
+SIZE_NAME_CLASH = N_(
+    "refused: its size-dependent name could replace the source {name}; choose another folder, "
+    "name template or collision policy"
+)
+SIZE_NAMED = N_("name set by the output size; collisions resolved when written")
+SIZE_FIELDS_UNKNOWN = N_(
+    "the name template {pattern} uses {{width}} or {{height}}, which only image conversion "
+    "knows; {operation} cannot fill them in"
+)
 CANNOT_HANDLE = N_plural(
     "{n} file skipped: {operation} cannot handle them (the per-file reason says why)",
     "{n} files skipped: {operation} cannot handle them (the per-file reason says why)",
@@ -351,6 +456,33 @@ ALREADY_IN = N_plural(
 BINARY_COUNT = N_plural(
     "{n} file refused: binary data, not text", "{n} files refused: binary data, not text"
 )
+ALREADY_TARGET = N_("already {codec} ({how}): nothing to change, not rewritten")
+ALREADY_CODEC = N_("already {codec} ({how})")
+HOW_ASCII = N_("plain ASCII")
+HOW_NAMED = N_("as named")
+HOW_DETECTED = N_("detected, {percent}")
+UNKNOWN_ENCODING = N_("unknown encoding {name} (try utf-8, gb18030, shift_jis, cp1252...)")
+NOT_A_TEXT_ENCODING = N_("{name} is not a text encoding")
+NEWLINE_CHOICES = N_("line endings must be one of {choices}")
+# What a binary file is, by its first bytes (the {what} of THIS_IS).
+SIG_PNG = N_("a PNG image")
+SIG_JPEG = N_("a JPEG image")
+SIG_GIF = N_("a GIF image")
+SIG_TIFF = N_("a TIFF image")
+SIG_PDF = N_("a PDF document")
+SIG_ZIP = N_("a ZIP archive (or a document in one: docx, xlsx, odt, jar...)")
+SIG_EMPTY_ZIP = N_("an empty ZIP archive")
+SIG_GZIP = N_("gzip data")
+SIG_ZSTD = N_("zstd data")
+SIG_XZ = N_("xz data")
+SIG_BZIP2 = N_("bzip2 data")
+SIG_7Z = N_("a 7-Zip archive")
+SIG_RAR = N_("a RAR archive")
+SIG_ELF = N_("a program (ELF)")
+SIG_SQLITE = N_("an SQLite database")
+SIG_OLE = N_("an old Office document (OLE)")
+SIG_OGG = N_("Ogg media")
+SIG_FLAC = N_("FLAC audio")
 
 # --- running a command (core.operations.command) -------------------------------------------
 PROGRAM_MISSING = N_("the program {path} does not exist")

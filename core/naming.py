@@ -41,8 +41,6 @@ _SAMPLE: dict[str, object] = {
 }
 _FOLD_CASE = sys.platform in ("darwin", "win32")  # case-insensitive file systems by default
 _DIGITS = re.compile(r"\d+")
-_ADVICE = "choose another folder, name template or collision policy"
-_OTHER = "choose another output folder"
 
 
 class Collision(enum.StrEnum):
@@ -78,7 +76,7 @@ class NamingRule:
         object.__setattr__(self, "collision", Collision(self.collision))
         Template(self.template)
         if self.mirror_tree and not self.output_dir:
-            raise ValueError("mirroring the folder tree needs an output folder")
+            raise ValueError(M.MIRROR_NEEDS_FOLDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,27 +115,29 @@ class Template:
         try:
             parsed = list(string.Formatter().parse(text))
         except ValueError as e:
-            raise ValueError(f"name template {text!r}: {e} (write {{{{ and }}}} for braces)") from e
+            detail = str(e)  # Python's own words
+            raise ValueError(english(M.TEMPLATE_SYNTAX, pattern=repr(text), detail=detail)) from e
         for literal, field, spec, conversion in parsed:
             if field is not None and field not in FIELDS:
                 known = ", ".join("{" + f + "}" for f in FIELDS)
-                raise ValueError(f"name template: unknown field {{{field}}}; use {known}")
+                raise ValueError(english(M.TEMPLATE_UNKNOWN_FIELD, field=field, known=known))
             if conversion or (spec and "{" in spec):
-                raise ValueError(f"name template: unsupported field syntax in {text!r}")
+                raise ValueError(english(M.TEMPLATE_FIELD_SYNTAX, pattern=repr(text)))
             self._items.append((literal, field, spec or ""))
         self.deferred = any(f in SIZE_FIELDS for _, f, _ in self._items)
         try:
             raw = self._raw(_SAMPLE)
         except (ValueError, TypeError) as e:
-            raise ValueError(f"name template {text!r}: {e}") from e
+            raise ValueError(english(M.TEMPLATE_ERROR, pattern=repr(text), detail=e)) from e
         if not _split(raw)[-1].strip():
-            raise ValueError("name template: the file name is empty")
+            raise ValueError(M.TEMPLATE_EMPTY)
         if raw.startswith(("/", "\\")) or os.path.isabs(raw) or os.path.splitdrive(raw)[0]:
-            raise ValueError("name template: must be relative to the output folder")
+            raise ValueError(M.TEMPLATE_ABSOLUTE)
         if ".." in _split(self._literal_only()):
-            raise ValueError("name template: '..' may not climb out of the output folder")
+            raise ValueError(M.TEMPLATE_CLIMBS)
         if self._size_in_folder():
-            raise ValueError("name template: {width} and {height} may only be in the file name")
+            fields = {"width": "{width}", "height": "{height}"}  # named as the user types them
+            raise ValueError(english(M.TEMPLATE_SIZE_IN_FOLDER, **fields))
 
     def _literal_only(self) -> str:
         return "".join(lit + ("\0" if f else "") for lit, f, _ in self._items)
@@ -300,13 +300,11 @@ class _Planner:
         if deferred and self.rule.collision is Collision.OVERWRITE:
             clash = self._source_like(key, out)
             if clash:
-                note = (
-                    f"refused: its size-dependent name could replace the source {clash}; {_ADVICE}"
-                )
+                note = english(M.SIZE_NAME_CLASH, name=clash)
                 return PlannedOutput(source, None, Action.REFUSE, note, deferred)
         self._claims[key] = source
         if deferred and not note:
-            note = "name set by the output size; collisions resolved when written"
+            note = M.SIZE_NAMED
         return PlannedOutput(source, out, action, note, deferred)
 
     def _source_like(self, key: tuple[str, str], pattern: str) -> str:
@@ -348,23 +346,17 @@ def _folder_problem(folder: str, probe: str) -> str:
     exists = probe == folder
     if not os.path.isdir(probe):
         if not os.path.lexists(probe):
-            return f"the output folder {folder} does not exist; create it or choose another"
+            return english(M.OUTPUT_DIR_MISSING, folder=folder)
         if exists:
-            return f"the output folder {folder} is a file; choose a folder"
-        return (
-            f"cannot create the output folder {folder}: {probe} is a file, not a folder; {_OTHER}"
-        )
+            return english(M.OUTPUT_DIR_IS_FILE, folder=folder)
+        return english(M.OUTPUT_DIR_BLOCKED, folder=folder, path=probe)
     if os.access(probe, os.W_OK | os.X_OK):
         return ""
-    head = (
-        f"cannot write into the output folder {folder}"
-        if exists
-        else f"cannot create the output folder {folder} in {probe}"
-    )
     if _read_only(probe):
-        return f"{head}: it is on a read-only disk; {_OTHER}"
-    fix = "its permissions" if exists else f"the permissions of {probe}"
-    return f"{head}: permission denied; {_OTHER} or change {fix}"
+        template = M.OUTPUT_DIR_READ_ONLY if exists else M.OUTPUT_DIR_IN_READ_ONLY
+    else:
+        template = M.OUTPUT_DIR_DENIED if exists else M.OUTPUT_DIR_IN_DENIED
+    return english(template, folder=folder, path=probe)
 
 
 def check_folders(folders: Iterable[str], *, creates: bool = True) -> None:

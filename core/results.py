@@ -253,6 +253,8 @@ class ResultStore:
 
     def packed_values(self, rows: Iterable[int]) -> list[str | bytes]:
         """The values of these rows as stored (hex digests as bytes): no new string each."""
+        if type(rows) is range and rows.step == 1:  # every row (see indices): a copy in C
+            return self.values[rows.start : rows.stop]
         return list(map(self.values.__getitem__, rows))
 
     def values_of(self, rows: Iterable[int]) -> list[str]:
@@ -267,12 +269,13 @@ class ResultStore:
         """The rows that have a final result, as a sequence that can be iterated many times."""
         return FinalResults(self)
 
-    def indices(self, status: Status) -> list[int]:
-        """Rows whose final status is ``status``, in row order."""
+    def indices(self, status: Status) -> Sequence[int]:
+        """Rows whose final status is ``status``, in row order (a ``range`` when that is every
+        row: no list of a million numbers made while holding the GIL)."""
         code = int(status)
         st = self.status
         if st.count(code) == len(st):
-            return list(range(len(st)))
+            return range(len(st))
         return [i for i, s in enumerate(st) if s == code]
 
 

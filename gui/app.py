@@ -4,6 +4,8 @@
 in every worker), then the command line; ``--self-test`` and ``--install-desktop-entry`` /
 ``--uninstall-desktop-entry`` (gui/desktop_entry.py) run before any QApplication exists (the
 self-test first checks that the window's translation catalogues load: gui/i18n.py).
+Its ``--help`` is translated by gettext like ``parabatch-cli``'s (core.i18n; the catalogue's
+strings are extracted from core/ and this file by resources/build_catalogue.py).
 """
 
 from __future__ import annotations
@@ -14,32 +16,42 @@ import sys
 from collections.abc import Sequence
 
 from core import APP_ID, APP_NAME, __version__
+from core.help_format import HelpFormatter
+from core.i18n import _
 
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
-    """Our options; unknown ones (Qt's own, like ``-platform``) are returned for Qt."""
+    """Our options; unknown ones (Qt's own, like ``-platform``) are returned for Qt. The help
+    is in the language of core's gettext catalogue in use (:func:`main` sets it first)."""
     parser = argparse.ArgumentParser(
-        prog="parabatch", description="Process batches of files in parallel."
+        prog="parabatch",
+        description=_("Process batches of files in parallel."),
+        formatter_class=HelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to add")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help=_("files or folders to add"))
     parser.add_argument(
-        "--self-test", action="store_true", help="run a small parallel job and exit"
+        "--self-test", action="store_true", help=_("run a small parallel job and exit")
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help=_("show the program's version and exit"),
+    )
     entry = parser.add_mutually_exclusive_group()
     entry.add_argument(
         "--install-desktop-entry",
         action="store_const",
         const="install",
         dest="desktop_entry",
-        help="add Parabatch to the applications menu and Open with (for this user) and exit",
+        help=_("add Parabatch to the applications menu and Open with (for this user) and exit"),
     )
     entry.add_argument(
         "--uninstall-desktop-entry",
         action="store_const",
         const="uninstall",
         dest="desktop_entry",
-        help="remove what --install-desktop-entry installed and exit",
+        help=_("remove what --install-desktop-entry installed and exit"),
     )
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
     return parser.parse_known_args(list(argv))
@@ -48,7 +60,12 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; returns the process exit code."""
     multiprocessing.freeze_support()
+    from core.i18n import use_language
     from core.logsetup import configure_logging, ensure_std_streams
+
+    # --help and usage errors follow the locale variables, as parabatch-cli's do (the window's
+    # own language setting is read later, once Qt is up: run_window).
+    use_language(None)
 
     ensure_std_streams()  # a windowed app on Windows has no stdout/stderr
     raw = sys.argv[1:] if argv is None else list(argv)

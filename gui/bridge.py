@@ -103,6 +103,10 @@ class JobBridge(ThreadWorker):
             with self._pause_lock:  # a pause asked for while planning applies from the start
                 if self._paused:
                     job.pause()
+            # The job's per-row columns exist now (paths, results, the journal's list of inputs):
+            # park them outside the collector too, or each full collection walks a million
+            # items of each while holding the GIL (see JobRunner.start).
+            gc.freeze()
             self.planned.emit(job, session.same_rows)
             try:
                 session.run()

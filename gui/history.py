@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import operations
 from core.i18n import message_for_people
 from core.journal import JobRow, Journal
 from core.journal_cli import _export
@@ -380,7 +381,7 @@ class HistoryWindow(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             translate("History", DELETE_LABEL),
-            question.format(job=job.id, operation=job.operation),
+            question.format(job=job.id, operation=operations.title(job.operation)),
             QMessageBox.StandardButton.NoButton,
             self,
         )

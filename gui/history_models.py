@@ -20,8 +20,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from core import operations
 from core.i18n import message_for_people
 from core.journal import JobRow, Journal
+from core.kind_names import kind_name
 from core.progress import format_duration
 from core.wording import printable
 from gui.i18n import QT_TRANSLATE_NOOP, translate
@@ -134,8 +136,11 @@ class JobsModel(QAbstractTableModel):
         j = self.jobs[index.row()]
         if col == 0:
             return str(j.id)
-        if col == 1:
-            return j.operation
+        if col == 1:  # the operation's title, in the window's language (exports keep the name)
+            title = operations.title(j.operation)
+            if role == Qt.ItemDataRole.ToolTipRole and title != j.operation:
+                return f"{title} ({j.operation})"
+            return title
         if col == 2:
             return when(j.started)
         if col == 3:
@@ -196,6 +201,8 @@ class ResultsModel(QAbstractTableModel):
         if c == 1:  # "done" as the journal stores it -> the status as the window names it
             status = self.statuses[r]
             return translate("History", _STATUSES[status]) if status in _STATUSES else status
+        if c == 2:  # "crashed-worker" as the journal stores it -> the kind's name for people
+            return kind_name(self.kinds[r])
         if c == 3:  # core's sentence, in the window's language (an export stays English)
             return message_for_people(self.texts[r])
         return (self.paths, self.statuses, self.kinds, self.texts)[c][r]

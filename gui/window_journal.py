@@ -214,34 +214,19 @@ class JournalController(QObject):
             return
         self.offered = job
         n, done = listed_files(job), job.done
-        an = job.operation[:1].lower() in "aeiou"  # English: "An encode job", "A checksum job"
         if n > job.files:  # the window records how many files were listed
-            text = (
-                translate(
-                    "Journal",
-                    "An {operation} job of %Ln file(s) was interrupted: {done} done.",
-                    "",
-                    n,
-                )
-                if an
-                else translate(
-                    "Journal",
-                    "A {operation} job of %Ln file(s) was interrupted: {done} done.",
-                    "",
-                    n,
-                )
+            text = translate(
+                "Journal",
+                "The job “{operation}” was interrupted: {done} of %Ln file(s) done.",
+                "",
+                n,
             )
         else:
-            text = (
-                translate(
-                    "Journal", "An {operation} job was interrupted: %Ln file(s) done.", "", done
-                )
-                if an
-                else translate(
-                    "Journal", "A {operation} job was interrupted: %Ln file(s) done.", "", done
-                )
+            text = translate(
+                "Journal", "The job “{operation}” was interrupted: %Ln file(s) done.", "", done
             )
-        headline = text.format(operation=job.operation, done=f"{done:,}")
+        # The operation's title in the window's language ("Create checksums"), not its name.
+        headline = text.format(operation=operations.title(job.operation), done=f"{done:,}")
         lines = [
             translate(
                 "Journal",

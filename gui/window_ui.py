@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -248,6 +249,15 @@ def _labelled(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
+def fit_placeholder(field: QLineEdit) -> None:
+    """Keep ``field`` at least as wide as its placeholder text, in any language (Qt's line edit
+    keeps 2 px each side of its text, inside its frame and text margins)."""
+    frame = field.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, field)
+    margins = field.textMargins()
+    text = field.fontMetrics().horizontalAdvance(field.placeholderText())
+    field.setMinimumWidth(text + 2 * frame + margins.left() + margins.right() + 4 + 2)
+
+
 class WindowUI:
     """Every widget and action of the main window, created in ``__init__`` and laid out in
     ``window`` (its central widget, menus, toolbar and status bar)."""
@@ -292,6 +302,7 @@ class WindowUI:
         self.run_on.addItem(translate("WindowUI", "Dask cluster"), "dask")
         self.cluster_address = QLineEdit()
         self.cluster_address.setPlaceholderText(translate("WindowUI", "local:2 or tcp://host:8786"))
+        fit_placeholder(self.cluster_address)
         self.cluster_address.setAccessibleName(translate("WindowUI", "Cluster address"))
         self.cluster_address.setToolTip(
             translate(
@@ -465,10 +476,13 @@ class WindowUI:
         top = QFormLayout()
         top.addRow(_labelled(translate("WindowUI", "&Operation:"), self.op_combo), self.op_combo)
         top.addRow(_labelled(translate("WindowUI", "Run on:"), self.run_on), self.run_on)
+        # The address spans the form's two columns, so that its placeholder fits beside Test
+        # without widening the sidebar (see fit_cluster_address).
         cluster_row = QHBoxLayout()
+        cluster_row.addWidget(_labelled(translate("WindowUI", "Cluster:"), self.cluster_address))
         cluster_row.addWidget(self.cluster_address, 1)
         cluster_row.addWidget(self.cluster_test)
-        top.addRow(_labelled(translate("WindowUI", "Cluster:"), self.cluster_address), cluster_row)
+        top.addRow(cluster_row)
         top.addRow(self.cluster_info)
         top.addRow(_labelled(translate("WindowUI", "&Workers:"), self.workers), workers_row)
         limit_row = QHBoxLayout()  # as compact as the worker count, not the sidebar's width

@@ -5,8 +5,9 @@
 
 ``--update`` needs GNU gettext (``xgettext``, ``msgcat``, ``msgmerge``: ``apt-get install
 gettext``). It extracts every ``_()``, ``N_()``, ``ngettext()`` and ``N_plural()`` string of
-``core/`` and argparse's own strings (argparse translates ``usage:``, ``options``... through
-the same catalogue) into ``core/locale/parabatch.pot``, then merges it into each
+``core/`` and of ``gui/app.py`` (the window's ``--help``), and argparse's own strings
+(argparse translates ``usage:``, ``options``... through the same catalogue) into
+``core/locale/parabatch.pot``, then merges it into each
 ``core/locale/<lang>/LC_MESSAGES/parabatch.po`` (new strings come in untranslated; translate
 them, then compile). Compiling needs nothing but Python: the ``.mo`` writer below follows the
 GNU format (magic, revision 0, sorted original and translation tables, no hash table) and is
@@ -136,9 +137,15 @@ def po_files() -> list[Path]:
     return sorted(LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
+# The window's own command line (``parabatch --help``) speaks through the same catalogue.
+GUI_SOURCES = ("gui/app.py",)
+
+
 def sources() -> list[Path]:
-    """The Python files strings are extracted from (core's, in a stable order)."""
-    return sorted(p for p in (ROOT / "core").rglob("*.py") if "__pycache__" not in p.parts)
+    """The Python files strings are extracted from (core's, then the window's command line, in
+    a stable order)."""
+    core = sorted(p for p in (ROOT / "core").rglob("*.py") if "__pycache__" not in p.parts)
+    return [*core, *(ROOT / name for name in GUI_SOURCES)]
 
 
 def extract(pot: Path) -> None:

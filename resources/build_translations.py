@@ -64,19 +64,45 @@ def is_numerus(source: str) -> bool:
     return bool(_COUNT.search(source))
 
 
-def mark_numerus(ts: Path) -> None:
+def finished_plurals(ts: Path) -> dict[tuple[str, str], list[str]]:
+    """The finished plural translations of ``ts``: (context, source) -> its forms."""
+    if not ts.exists():
+        return {}
+    found = {}
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if message.get("numerus") != "yes" or translation is None or translation.get("type"):
+                continue
+            forms = [f.text or "" for f in translation.iter("numerusform")]
+            found[(name, message.findtext("source") or "")] = forms
+    return found
+
+
+def mark_numerus(ts: Path, finished: dict[tuple[str, str], list[str]] | None = None) -> None:
     """Mark the messages with a count (``%n``/``%Ln``) as plural ones: lupdate's Python parser
     sees the count argument of ``translate(context, text, "", n)`` only when it is a literal,
-    and Qt picks the plural form at run time only from messages marked so."""
+    and Qt picks the plural form at run time only from messages marked so. lupdate then takes
+    such a message for changed and marks its translation unfinished: ``finished`` (what
+    :func:`finished_plurals` found before lupdate ran) puts back those whose source and forms
+    are unchanged."""
     tree = ET.parse(ts)
-    for message in tree.iter("message"):
-        translation = message.find("translation")
-        if translation is None or not is_numerus(message.findtext("source") or ""):
-            continue
-        if message.get("numerus") != "yes":
-            message.set("numerus", "yes")
-            text, translation.text = translation.text or "", None
-            ET.SubElement(translation, "numerusform").text = text
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            source = message.findtext("source") or ""
+            if translation is None or not is_numerus(source):
+                continue
+            if message.get("numerus") != "yes":
+                message.set("numerus", "yes")
+                text, translation.text = translation.text or "", None
+                ET.SubElement(translation, "numerusform").text = text
+            forms = [f.text or "" for f in translation.iter("numerusform")]
+            unchanged = (finished or {}).get((name, source)) == forms
+            if translation.get("type") == "unfinished" and unchanged:
+                del translation.attrib["type"]
     write_ts(tree, ts)
 
 
@@ -113,8 +139,9 @@ def update() -> None:
     TS_DIR.mkdir(parents=True, exist_ok=True)
     for lang in LANGUAGES:
         ts = TS_DIR / f"parabatch_{lang}.ts"
+        finished = finished_plurals(ts)
         print(lupdate(ts, "-target-language", lang), end="")
-        mark_numerus(ts)
+        mark_numerus(ts, finished)
     write_english(TS_DIR / f"parabatch_{LANGUAGES[0]}.ts", TS_DIR / "parabatch_en.ts")
 
 

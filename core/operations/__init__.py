@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 from core import plugins
+from core.i18n import _
 from core.operations.base import Operation
 
 REGISTRY: dict[str, str] = {
@@ -38,6 +39,17 @@ def get(name: str) -> Operation:
         op = getattr(importlib.import_module(module), cls)()
         _cache[name] = op
     return op
+
+
+def title(name: str) -> str:
+    """The title people read for the operation ``name`` ("Create checksums"), in the language
+    in use (core's catalogue; a plugin's own title as it gives it); ``name`` itself when the
+    operation has no title or is not known here (a plugin since removed, or broken)."""
+    try:
+        text = get(name).title
+    except (KeyError, ImportError, AttributeError, TypeError):
+        return name
+    return _(text) if text else name
 
 
 def names() -> list[str]:

@@ -117,7 +117,7 @@ def _place(tmp: str, final: str) -> bool:
 MAX_SIBLINGS = 999
 
 
-def _rows(tasks: Sequence[Task], results: Collection[FileResult], status: Status) -> list[int]:
+def _rows(tasks: Sequence[Task], results: Collection[FileResult], status: Status) -> Sequence[int]:
     """Rows with this final status: straight from a job's status column when it has one."""
     store = getattr(results, "store", None)
     if isinstance(store, ResultStore):

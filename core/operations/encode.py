@@ -91,7 +91,7 @@ class EncodeOptions:
         if self.bom not in BOMS:
             raise ValueError(f"the BOM choice must be one of {', '.join(BOMS)}")
         if self.newline not in NEWLINES:
-            raise ValueError(f"line endings must be one of {', '.join(NEWLINES)}")
+            raise ValueError(english(M.NEWLINE_CHOICES, choices=", ".join(NEWLINES)))
         if self.bom == "add" and codec not in BOM_OF:
             raise ValueError(f"{codec} has no byte order mark (only UTF-8, UTF-16 and UTF-32 do)")
 
@@ -257,8 +257,7 @@ class EncodeOperation(OutputOperation):
             target = codec + ("+BOM" if want_bom else "")
             same = det.codec == codec and want_bom == bool(det.bom)
             skip = FileSkipped(
-                f"already {target} ({det.how}): nothing to change, not rewritten",
-                Kind.ALREADY_IN_TARGET,
+                english(M.ALREADY_TARGET, codec=target, how=det.how), Kind.ALREADY_IN_TARGET
             )
             if same and options.newline == "keep":
                 try:  # only read: nothing can change unless a byte does not decode
@@ -327,15 +326,16 @@ class EncodeOperation(OutputOperation):
             except OSError as e:
                 from core.errors import describe_error
 
-                rows.append((src, None, f"failed: {describe_error(e)}"))
+                rows.append((src, None, english(M.NOTE_FAILED, reason=describe_error(e))))
                 continue
             want_bom = {"add": True, "remove": False}.get(options.bom, bool(det.bom) or bare)
             if det.codec == codec and want_bom == bool(det.bom) and options.newline == "keep":
-                rows.append((src, None, f"skip: already {codec} ({det.how})"))
+                already = english(M.ALREADY_CODEC, codec=codec, how=det.how)
+                rows.append((src, None, english(M.NOTE_SKIP, reason=already)))
                 continue
             parts = [format_value(det, codec + ("+BOM" if want_bom else ""), 0)]
             if det.doubt:
-                parts.append(f"low confidence: check it ({det.doubt})")
+                parts.append(english(M.LOW_CONFIDENCE_NOTE, reason=det.doubt))
             rows.append((src, dst, "; ".join(parts + ([note] if note else []))))
         return rows
 

@@ -57,8 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser,
         NamingRule(template=DEFAULT_TEMPLATE),
         example="'{name}_utf8'",
-        name_default=f"'{DEFAULT_TEMPLATE}' beside the input, the tag following --to; "
-        "'{name}' in an --output-dir",
+        name_default=_(
+            "{beside} beside the input, the tag following --to; {plain} in an --output-dir"
+        ).format(beside=f"'{DEFAULT_TEMPLATE}'", plain="'{name}'"),
     )
 
 

@@ -45,26 +45,26 @@ _PREFERRED = (
 )  # fmt: skip
 
 _HIGH = bytes(range(0x80, 0x100))
-_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or a document in one: docx, xlsx, odt, jar...)"),
-    (b"PK\x05\x06", "an empty ZIP archive"),
-    (b"\x1f\x8b\x08", "gzip data"),
-    (b"\x28\xb5\x2f\xfd", "zstd data"),
-    (b"\xfd7zXZ\x00", "xz data"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x7fELF", "a program (ELF)"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (OLE)"),
-    (b"OggS\x00", "Ogg media"),
-    (b"fLaC", "FLAC audio"),
+_SIGNATURES = (  # first bytes -> what the file is (a template of core.messages, for THIS_IS)
+    (b"\x89PNG\r\n\x1a\n", M.SIG_PNG),
+    (b"\xff\xd8\xff", M.SIG_JPEG),
+    (b"GIF87a", M.SIG_GIF),
+    (b"GIF89a", M.SIG_GIF),
+    (b"II*\x00", M.SIG_TIFF),
+    (b"MM\x00*", M.SIG_TIFF),
+    (b"%PDF-", M.SIG_PDF),
+    (b"PK\x03\x04", M.SIG_ZIP),
+    (b"PK\x05\x06", M.SIG_EMPTY_ZIP),
+    (b"\x1f\x8b\x08", M.SIG_GZIP),
+    (b"\x28\xb5\x2f\xfd", M.SIG_ZSTD),
+    (b"\xfd7zXZ\x00", M.SIG_XZ),
+    (b"7z\xbc\xaf\x27\x1c", M.SIG_7Z),
+    (b"Rar!\x1a\x07", M.SIG_RAR),
+    (b"\x7fELF", M.SIG_ELF),
+    (b"SQLite format 3\x00", M.SIG_SQLITE),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", M.SIG_OLE),
+    (b"OggS\x00", M.SIG_OGG),
+    (b"fLaC", M.SIG_FLAC),
 )
 
 
@@ -88,8 +88,10 @@ class Detection(Record):
     def how(self) -> str:
         """``"plain ASCII"``, ``"as named"`` or ``"detected, 97%"``."""
         if self.label == "ascii":
-            return "plain ASCII"
-        return "as named" if self.confidence is None else f"detected, {self.confidence:.0%}"
+            return M.HOW_ASCII
+        if self.confidence is None:
+            return M.HOW_NAMED
+        return english(M.HOW_DETECTED, percent=f"{self.confidence:.0%}")
 
     @property
     def source_text(self) -> str:
@@ -104,11 +106,9 @@ def canonical(name: str) -> str:
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise ValueError(
-            f"unknown encoding {name!r} (try utf-8, gb18030, shift_jis, cp1252...)"
-        ) from None
+        raise ValueError(english(M.UNKNOWN_ENCODING, name=repr(name))) from None
     if not getattr(info, "_is_text_encoding", True):
-        raise ValueError(f"{name!r} is not a text encoding")
+        raise ValueError(english(M.NOT_A_TEXT_ENCODING, name=repr(name)))
     return info.name
 
 
@@ -122,7 +122,7 @@ def signature(head: bytes) -> str | None:
         if head.startswith(magic):
             return what
     if head.startswith(b"BZh") and head[4:10] == b"1AY&SY":
-        return "bzip2 data"
+        return M.SIG_BZIP2
     return None
 
 

@@ -112,8 +112,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     g.add_argument(
         "--max-pixels", type=_int_in(1), metavar="N",
-        help="decompression-bomb guard: refuse images with more pixels than N "
-        f"(default: {formats.DEFAULT_MAX_PIXELS:,}, Pillow's)",
+        help=_("decompression-bomb guard: refuse images with more pixels than N (default: "
+        "{pixels}, Pillow's)").format(pixels=f"{formats.DEFAULT_MAX_PIXELS:,}"),
     )  # fmt: skip
     g.add_argument(
         "--any-file", action="store_true",

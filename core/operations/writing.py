@@ -30,7 +30,7 @@ from typing import IO, Any, ClassVar
 
 from core import messages as M
 from core import naming
-from core.i18n import _, english
+from core.i18n import _, english, message_for_people
 from core.naming import Action, Collision, NamingRule, PlannedOutput
 from core.operations.base import Operation, Plan, WorkerContext
 from core.outputs import partial_path, remove_stale_partials
@@ -74,10 +74,9 @@ class OutputOperation(Operation):
         sentence for the user, before any file is read."""
         self.check_options(options)
         if not self.size_fields and naming.Template(options.naming.template).deferred:
-            raise FileError(
-                f"the name template {options.naming.template!r} uses {{width}} or {{height}}, "
-                f"which only image conversion knows; {self.title.lower()} cannot fill them in"
-            )
+            pattern = repr(options.naming.template)
+            operation = self.title.lower()
+            raise FileError(english(M.SIZE_FIELDS_UNKNOWN, pattern=pattern, operation=operation))
         out_dir = options.naming.output_dir
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
             raise FileError(english(M.OUTPUT_DIR_IS_FILE, folder=out_dir))
@@ -284,7 +283,7 @@ def _template(text: str) -> str:
     try:
         naming.Template(text)
     except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
+        raise argparse.ArgumentTypeError(message_for_people(str(e))) from None
     return text
 
 

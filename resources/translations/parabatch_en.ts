@@ -169,31 +169,17 @@
   <context>
     <name>Journal</name>
     <message numerus="yes">
-      <source>An {operation} job of %Ln file(s) was interrupted: {done} done.</source>
+      <source>The job “{operation}” was interrupted: {done} of %Ln file(s) done.</source>
       <translation>
-        <numerusform>An {operation} job of %Ln file was interrupted: {done} done.</numerusform>
-        <numerusform>An {operation} job of %Ln files was interrupted: {done} done.</numerusform>
+        <numerusform>The job “{operation}” was interrupted: {done} of %Ln file done.</numerusform>
+        <numerusform>The job “{operation}” was interrupted: {done} of %Ln files done.</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <source>A {operation} job of %Ln file(s) was interrupted: {done} done.</source>
+      <source>The job “{operation}” was interrupted: %Ln file(s) done.</source>
       <translation>
-        <numerusform>A {operation} job of %Ln file was interrupted: {done} done.</numerusform>
-        <numerusform>A {operation} job of %Ln files was interrupted: {done} done.</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
-      <source>An {operation} job was interrupted: %Ln file(s) done.</source>
-      <translation>
-        <numerusform>An {operation} job was interrupted: %Ln file done.</numerusform>
-        <numerusform>An {operation} job was interrupted: %Ln files done.</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
-      <source>A {operation} job was interrupted: %Ln file(s) done.</source>
-      <translation>
-        <numerusform>A {operation} job was interrupted: %Ln file done.</numerusform>
-        <numerusform>A {operation} job was interrupted: %Ln files done.</numerusform>
+        <numerusform>The job “{operation}” was interrupted: %Ln file done.</numerusform>
+        <numerusform>The job “{operation}” was interrupted: %Ln files done.</numerusform>
       </translation>
     </message>
     <message numerus="yes">

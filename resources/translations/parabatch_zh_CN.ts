@@ -1106,27 +1106,15 @@ or use Add files (Ctrl+O) and Add folder (Ctrl+Shift+O)</source>
       <translation>停止记录任务</translation>
     </message>
     <message numerus="yes">
-      <source>An {operation} job of %Ln file(s) was interrupted: {done} done.</source>
+      <source>The job “{operation}” was interrupted: {done} of %Ln file(s) done.</source>
       <translation>
-        <numerusform>一个包含 %Ln 个文件的 {operation} 任务被中断：已完成 {done} 个。</numerusform>
+        <numerusform>任务“{operation}”被中断：%Ln 个文件中已完成 {done} 个。</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <source>A {operation} job of %Ln file(s) was interrupted: {done} done.</source>
+      <source>The job “{operation}” was interrupted: %Ln file(s) done.</source>
       <translation>
-        <numerusform>一个包含 %Ln 个文件的 {operation} 任务被中断：已完成 {done} 个。</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
-      <source>An {operation} job was interrupted: %Ln file(s) done.</source>
-      <translation>
-        <numerusform>一个 {operation} 任务被中断：已完成 %Ln 个文件。</numerusform>
-      </translation>
-    </message>
-    <message numerus="yes">
-      <source>A {operation} job was interrupted: %Ln file(s) done.</source>
-      <translation>
-        <numerusform>一个 {operation} 任务被中断：已完成 %Ln 个文件。</numerusform>
+        <numerusform>任务“{operation}”被中断：已完成 %Ln 个文件。</numerusform>
       </translation>
     </message>
     <message>

@@ -91,14 +91,19 @@ def test_every_message_has_a_finished_translation() -> None:
 
 
 def test_translations_keep_every_placeholder() -> None:
-    """A %s, %(name)s or {name} lost in a translation is a crash or a wrong message."""
+    """A %s, %(name)s or {name} lost in a translation is a crash or a wrong message (an
+    escaped brace, ``{{``, is a literal one: not a placeholder)."""
+
+    def fields(text: str) -> set[str]:
+        return set(BRACE.findall(text.replace("{{", "").replace("}}", "")))
+
     wrong = []
     for e in _entries():
         wanted = set()
         for source in (e.msgid, e.msgid_plural or ""):
-            wanted |= set(PERCENT.findall(source)) | set(BRACE.findall(source))
+            wanted |= set(PERCENT.findall(source)) | fields(source)
         for text in e.msgstr:
-            found = set(PERCENT.findall(text)) | set(BRACE.findall(text))
+            found = set(PERCENT.findall(text)) | fields(text)
             if wanted - found:
                 wrong.append((e.msgid, sorted(wanted - found)))
     assert wrong == []
@@ -378,3 +383,121 @@ def test_wheel_and_frozen_app_carry_the_catalogue() -> None:
     assert any(fnmatch.fnmatch(relative, p) for p in patterns)
     spec = (REPO / "packaging" / "parabatch.spec").read_text()
     assert 'collect_data_files("core", includes=["locale/*/LC_MESSAGES/*.mo"])' in spec
+
+
+# --- reasons made from templates: manifests, name templates, output folders, binary files -------
+
+
+def _manifest(folder: Path, *lines: bytes) -> None:
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"hello\n")
+    good = b"5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03  a.txt"
+    (folder / "SUMS").write_bytes(b"\n".join([good, *lines]) + b"\n")
+
+
+def test_a_manifests_improper_lines_are_explained_in_chinese(tmp_path: Path) -> None:
+    _manifest(tmp_path / "d", b"garbage here", b"abc  b.txt")
+    zh = cli(tmp_path / "d", "zh_CN.UTF-8", "verify", "--no-journal", "--strict", "SUMS")
+    en = cli(tmp_path / "d", "C.UTF-8", "verify", "--no-journal", "--strict", "SUMS")
+    assert zh.returncode == en.returncode == 2
+    assert (
+        "SUMS: line 2: it is not a checksum line (expected 'HEX  NAME' or 'SHA256 (NAME) = HEX'); "
+        "1 more bad line(s): 3. Fix or remove these lines (without --strict"
+    ) in en.stderr.decode()
+    said = zh.stderr.decode()
+    assert "SUMS：第 2 行：这不是校验和行（应为“HEX  NAME”或“SHA256 (NAME) = HEX”的形式）" in said
+    assert "另有 1 行有问题（第 3 行）。请修正或删除这些行（不加 --strict 时" in said
+    assert not re.search(r"[a-z]{4,} [a-z]{4,}", said.replace("parabatch-cli", "")), said
+    # Without --strict the line is a failed row: its reason is shown translated where it is
+    # shown for people (the window's Result column), and the sha256sum-style lines stay English.
+    digits = english(messages.DIGITS_FIT_NONE, n=3)
+    row = english(messages.IMPROPER_LINE, line=3, name="SUMS", reason=digits)
+    i18n.use_language("zh_CN")
+    try:
+        assert message_for_people(row) == (
+            "SUMS 的第 3 行格式不正确：其摘要有 3 位十六进制数字，不符合任何支持的算法"
+        )
+    finally:
+        i18n.use_language("en")
+
+
+def test_a_manifest_with_no_usable_line_is_refused_in_chinese(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "SUMS").write_bytes(b"MD5 (a.txt) = " + b"0" * 64 + b"\n")
+    r = cli(folder, "zh_CN.UTF-8", "verify", "--no-journal", "SUMS")
+    assert r.returncode == 2
+    assert (
+        "SUMS：第 1 行：其摘要有 64 位十六进制数字，而 md5 的摘要是 32 位。清单中没有可以校验的行："
+        "请修正或删除这些行"
+    ) in r.stderr.decode()
+    r = cli(folder, "zh_CN.UTF-8", "verify", "--no-journal", "--algorithm", "sha256", "SUMS")
+    assert "该行标记为 MD5，但选择的算法是 sha256" in r.stderr.decode()
+    assert "或用 --algorithm 改选 md5，或去掉 --algorithm" in r.stderr.decode()
+    r = cli(folder, "zh_CN.UTF-8", "verify", "--no-journal", "nowhere")
+    assert "nowhere：没有这个清单文件；请检查路径后重试" in r.stderr.decode()
+
+
+def _png(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(path, "PNG")
+
+
+def test_an_encode_refusal_of_a_png_names_it_in_chinese(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _png(data / "red.png")
+    args = ("encode", "--no-journal", "--output-dir", str(tmp_path / "out"), "data")
+    zh, en = cli(tmp_path, "zh_CN.UTF-8", *args), cli(tmp_path, "C.UTF-8", *args)
+    assert zh.returncode == en.returncode == 1
+    assert "refused: this is a PNG image, not text; nothing was written" in en.stderr.decode()
+    assert "已拒绝：这是一张 PNG 图片，不是文本；未写入任何内容" in zh.stderr.decode()
+    as_json = [cli(tmp_path, lang, *args, "--json").stdout for lang in ("C.UTF-8", "zh_CN.UTF-8")]
+    records = [json.loads(out.decode().splitlines()[0]) for out in as_json]
+    assert records[0] == records[1]
+    assert records[0]["message"] == "refused: this is a PNG image, not text; nothing was written"
+
+
+def test_name_template_and_output_folder_errors_are_chinese(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.txt").write_bytes(b"hello\n")
+    (tmp_path / "plain-file").write_bytes(b"")
+    r = cli(tmp_path, "zh_CN.UTF-8", "encode", "--no-journal", "--name", "{foo}", "data")
+    assert r.returncode == 2
+    assert "命名模板：未知字段 {foo}；可用的字段有 {name}, {ext}" in r.stderr.decode()
+    r = cli(tmp_path, "zh_CN.UTF-8", "encode", "--no-journal", "--name", "{name", "data")
+    assert "命名模板 '{name'：" in r.stderr.decode() and "花括号本身请写成 {{ 和 }}" in (
+        r.stderr.decode()
+    )
+    folder = str(tmp_path / "plain-file" / "out")
+    args = ("encode", "--no-journal", "--to", "utf-16", "--output-dir", folder, "data")
+    zh, en = cli(tmp_path, "zh_CN.UTF-8", *args), cli(tmp_path, "C.UTF-8", *args)
+    assert zh.returncode == en.returncode == 2
+    plain = str(tmp_path / "plain-file")
+    assert f"cannot create the output folder {folder}: {plain} is a file" in en.stderr.decode()
+    assert f"无法创建输出文件夹 {folder}：{plain} 是文件而不是文件夹" in zh.stderr.decode()
+
+
+def test_every_kind_has_a_name_in_both_languages(chinese: None) -> None:
+    from core import operations
+    from core.kind_names import NAMES, kind_name
+    from core.records import Kind
+
+    assert set(NAMES) == {k.slug for k in Kind}
+    assert kind_name("crashed-worker") == "工作进程崩溃"
+    assert all(kind_name(slug) != NAMES[slug] for slug in NAMES)  # every one translated
+    assert kind_name("") == "" and kind_name("a-newer-kind") == "a-newer-kind"
+    assert operations.title("checksum") == "生成校验和"
+    assert operations.title("no-such-operation") == "no-such-operation"
+    i18n.use_language("en")
+    assert kind_name("crashed-worker") == "worker crashed"
+    assert operations.title("encode") == "Convert text encodings"
+
+
+def test_an_operation_title_inside_a_sentence_is_translated(chinese: None) -> None:
+    """Sentences name an operation by its title in lower case ("convert / resize images")."""
+    made = english(messages.CANNOT_HANDLE, n=3, operation="convert / resize images")
+    shown = "跳过了 3 个文件：“转换 / 缩放图片”无法处理它们（原因见各文件）"
+    assert message_for_people(made) == shown

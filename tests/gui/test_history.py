@@ -69,7 +69,7 @@ def test_lists_jobs_and_a_jobs_files(qtbot, window, journal, tmp_path) -> None:
     assert header[:5] == ["Job", "Operation", "Started", "Duration", "How it ended"]
     assert [cell(m, 0, c) for c in (0, 1, 4, 5, 6, 7)] == [
         "2",
-        "checksum",
+        "Create checksums",  # the operation's title (the journal and exports keep "checksum")
         "finished",
         "3",
         "2",
@@ -82,7 +82,8 @@ def test_lists_jobs_and_a_jobs_files(qtbot, window, journal, tmp_path) -> None:
     assert r.rowCount() == 3
     assert [cell(r, i, 0) for i in range(3)] == [str(f) for f in files]
     assert [cell(r, i, 1) for i in range(3)] == ["done", "failed", "done"]
-    assert cell(r, 1, 2) and cell(r, 1, 3)  # the kind, and the sentence for the user
+    assert cell(r, 1, 2) == "file missing"  # the kind's name ("missing" in the journal)
+    assert cell(r, 1, 3)  # the sentence for the user
     assert cell(r, 0, 3) == sha256_of(files[0])  # a done file's digest
     assert h.retry_button.isEnabled() and not h.resume_button.isEnabled()
     h.jobs_view.selectRow(1)
@@ -138,6 +139,53 @@ def test_resume_from_history(qtbot, settings, journal, tmp_path) -> None:
 
         stop_everything(qtbot, w)
         os.chdir(old_cwd)
+
+
+def test_operation_and_kind_are_shown_in_chinese_and_exported_in_english(
+    qtbot, window, journal, tmp_path
+) -> None:
+    """Under zh_CN the jobs table names the operation by its Chinese title and the results
+    table a kind by its Chinese name; the journal's export keeps the names programs read."""
+    from core import i18n as core_i18n
+    from gui import i18n
+
+    two_jobs(qtbot, window, tmp_path)
+    h = open_history(qtbot, window)
+    h.jobs_view.selectRow(0)
+    qtbot.waitUntil(lambda: not h.loading and h.results.rowCount() == 3, timeout=10_000)
+    try:
+        i18n.use("zh_CN")
+        assert cell(h.jobs, 0, 1) == "生成校验和"
+        tip = h.jobs.data(h.jobs.index(0, 1), m_tooltip())
+        assert tip == "生成校验和 (checksum)"
+        assert cell(h.results, 1, 2) == "文件缺失"
+        assert cell(h.results, 0, 2) == ""  # a done file has no kind
+        out = tmp_path / "export.csv"
+        h.export(h.selected_job(), str(out), "csv")
+        qtbot.waitUntil(lambda: not h.calls.busy, timeout=10_000)
+        with out.open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert [r["kind"] for r in rows] == ["", "missing", ""]
+        doc = json.loads(_export_json(qtbot, h, tmp_path))
+        assert doc["job"]["operation"] == "checksum"
+    finally:
+        i18n.use("en")
+        core_i18n.use_language("en")
+    assert cell(h.jobs, 0, 1) == "Create checksums"
+    assert cell(h.results, 1, 2) == "file missing"
+
+
+def _export_json(qtbot, h: HistoryWindow, tmp_path: Path) -> str:
+    out = tmp_path / "export.json"
+    h.export(h.selected_job(), str(out), "json")
+    qtbot.waitUntil(lambda: not h.calls.busy, timeout=10_000)
+    return out.read_text(encoding="utf-8")
+
+
+def m_tooltip():
+    from PySide6.QtCore import Qt
+
+    return Qt.ItemDataRole.ToolTipRole
 
 
 def test_export_in_each_format(qtbot, window, journal, tmp_path) -> None:

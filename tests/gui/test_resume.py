@@ -217,7 +217,9 @@ def test_an_interrupted_job_is_offered_on_start_and_resumes_to_the_full_manifest
         bar = w.journal.bar
         qtbot.waitUntil(bar.isVisible, timeout=10_000)
         ((number, done),) = query(journal, "SELECT id, done FROM jobs")
-        assert bar.headline.text() == f"A checksum job was interrupted: {done:,} files done."
+        assert bar.headline.text() == (
+            f"The job “Create checksums” was interrupted: {done:,} files done."
+        )
         assert done < n
         assert bar.button("Dismiss") is not None
         finished = run_and_wait(qtbot, w, bar.button("Resume").click)

@@ -284,3 +284,70 @@ def test_self_test_fails_without_the_catalogues(
     assert app.main(["--self-test"]) == 1
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "self-test FAILED" in out and "parabatch_en.qm" in out
+
+
+def window_help(lang: str, tmp_path: Path) -> str:
+    """``parabatch --help`` (the window's own command line) as a real process."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env.update(LANG=lang, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env["PARABATCH_SETTINGS"] = str(tmp_path / "settings.ini")
+    done = subprocess.run(
+        [sys.executable, "-m", "gui", "--help"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout.decode()
+
+
+def test_window_help_follows_the_locale(tmp_path: Path) -> None:
+    chinese = window_help("zh_CN.UTF-8", tmp_path)
+    assert chinese.startswith("用法：parabatch")
+    assert "并行批量处理文件。" in chinese
+    assert "要添加的文件或文件夹" in chinese  # PATH...
+    assert "运行一个小型并行任务，然后退出" in chinese  # --self-test
+    assert "把 Parabatch 添加到应用程序菜单" in chinese  # --install-desktop-entry
+    assert "移除 --install-desktop-entry 安装的内容，然后退出" in chinese
+    assert "显示此帮助信息并退出" in chinese and "选项" in chinese  # argparse's own
+    english = window_help("C.UTF-8", tmp_path)
+    assert english.startswith("usage: parabatch")
+    assert "files or folders to add" in english and "run a small parallel job and exit" in english
+    assert not re.search(r"[\u4e00-\u9fff]", english)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_cluster_address_placeholder_fits_at_1024_by_700(
+    qtbot, settings: QSettings, lang: str
+) -> None:
+    """The address field's hint ("local:2 or tcp://host:8786") is not cut off, in English or
+    Chinese, in a window of the smallest supported size, and the sidebar keeps its width."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    i18n.use(lang)
+    w = MainWindow(settings)
+    try:
+        w.resize(1024, 700)
+        w.show()
+        qtbot.waitExposed(w)
+        w.ui.run_on.setCurrentIndex(w.ui.run_on.findData("dask"))
+        field = w.ui.cluster_address
+        qtbot.waitUntil(field.isVisible, timeout=5000)
+        option = QStyleOptionFrame()
+        field.initStyleOption(option)
+        text_area = field.style().subElementRect(
+            QStyle.SubElement.SE_LineEditContents, option, field
+        )
+        margins = field.textMargins()
+        room = text_area.width() - margins.left() - margins.right() - 4  # Qt keeps 2 px a side
+        needed = field.fontMetrics().horizontalAdvance(field.placeholderText())
+        assert needed <= room, (lang, field.placeholderText(), needed, room)
+        assert w.width() == 1024 and w.ui.side_scroll.width() < 1024 // 2
+    finally:
+        close(qtbot, w)
+        i18n.use("en")
+        core_i18n.use_language("en")

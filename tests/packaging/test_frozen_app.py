@@ -114,7 +114,10 @@ def test_bundle_leaves_out_what_the_app_does_not_use(dist: Path) -> None:
     names = {p.name for p in internal.rglob("*")}
     for unwanted in ("Qt6Qml", "Qt6Quick", "Qt6Pdf", "Qt6Network", "Qt6VirtualKeyboard", "gtk"):
         assert not [n for n in names if unwanted in n], unwanted
-    assert not list(internal.rglob("*.qm"))  # Qt translations
+    # Of Qt's translations only qtbase's Chinese (standard buttons and dialogs), beside ours.
+    catalogues = sorted(p.name for p in internal.rglob("*.qm"))
+    assert catalogues == ["parabatch_en.qm", "parabatch_zh_CN.qm", "qtbase_zh_CN.qm"], catalogues
+    assert [p.name for p in internal.rglob("parabatch.mo")] == ["parabatch.mo"]  # the CLI's
     assert not (internal / "PySide6" / "Qt" / "qml").exists()
     dangling = [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
     assert dangling == []
