@@ -27,6 +27,7 @@ from core.kind_names import kind_name
 from core.progress import format_duration
 from core.wording import printable
 from gui.i18n import QT_TRANSLATE_NOOP, translate
+from gui.result_detail import detail_text
 
 Index = QModelIndex | QPersistentModelIndex
 RESULT_BATCH = 5000  # rows a loader hands over at a time
@@ -161,23 +162,27 @@ class ResultsModel(QAbstractTableModel):
         self.statuses: list[str] = []
         self.kinds: list[str] = []
         self.texts: list[str] = []
+        self.details: dict[int, str] = {}  # rows with more to show on hover (a command's output)
 
     def clear(self, job: int | None = None) -> None:
         self.beginResetModel()
         self.job = job
         self.paths, self.statuses, self.kinds, self.texts = [], [], [], []
+        self.details = {}
         self.endResetModel()
 
-    def append(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
+    def append(self, rows: Sequence[tuple[str, str, str, str, str]]) -> None:
         if not rows:
             return
         n = len(self.paths)
         self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
-        for path, status, kind, text in rows:
+        for i, (path, status, kind, text, detail) in enumerate(rows, n):
             self.paths.append(path)
             self.statuses.append(status)
             self.kinds.append(kind)
             self.texts.append(text)
+            if detail:
+                self.details[i] = detail
         self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -204,7 +209,9 @@ class ResultsModel(QAbstractTableModel):
         if c == 2:  # "crashed-worker" as the journal stores it -> the kind's name for people
             return kind_name(self.kinds[r])
         if c == 3:  # core's sentence, in the window's language (an export stays English)
-            return message_for_people(self.texts[r])
+            text = message_for_people(self.texts[r])
+            more = self.details.get(r) if role == Qt.ItemDataRole.ToolTipRole else None
+            return f"{text}\n\n{detail_text(more)}" if more and detail_text(more) else text
         return (self.paths, self.statuses, self.kinds, self.texts)[c][r]
 
 
@@ -213,15 +220,17 @@ def load_results(job: int, generation: int) -> Any:
     ``(generation, rows)`` out every :data:`RESULT_BATCH` rows; returns ``(generation, n)``."""
 
     def work(journal: Journal, call: Any) -> tuple[int, int]:
-        batch: list[tuple[str, str, str, str]] = []
+        batch: list[tuple[str, str, str, str, str]] = []
         n = 0
-        for _row, raw, _s, _m, status, kind, value, output, message, *_ in journal.results(job):
+        for row in journal.results(job):
+            _row, raw, _s, _m, status, kind, value, output, message = row[:9]
+            detail = row[13] or ""
             if call.stopped.is_set():
                 break
             text = message or value or ""
             if not text and output is not None:
                 text = printable(os.fsdecode(output))
-            batch.append((printable(os.fsdecode(raw)), status, kind or "", text))
+            batch.append((printable(os.fsdecode(raw)), status, kind or "", text, detail))
             if len(batch) >= RESULT_BATCH:
                 call.partial.emit((generation, batch))
                 n += len(batch)

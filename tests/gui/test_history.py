@@ -290,3 +290,31 @@ def test_retention_setting_forgets_jobs_past_it_when_the_next_job_ends(
     qtbot.waitUntil(lambda: written(window), timeout=10_000)
     with Journal.open(str(journal)) as j:
         assert [r.id for r in j.jobs()] == [3, 4]
+
+
+def test_hovering_a_failed_commands_row_shows_its_output(qtbot, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import Qt
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "f").write_text("x")
+    prog = tmp_path / "p.py"
+    prog.write_text("import sys; print('said'); sys.exit('went wrong')")
+    jpath = tmp_path / "journal.sqlite"
+    run = [sys.executable, "-m", "core", "run", "-q", "--journal", str(jpath), str(tmp_path / "in")]
+    p = subprocess.run([*run, "--", sys.executable, str(prog), "{}"], capture_output=True)
+    assert p.returncode == 1, p.stderr
+    h = HistoryWindow(str(jpath))
+    qtbot.addWidget(h)
+    h.show()
+    h.refresh()
+    qtbot.waitUntil(lambda: not h.calls.busy and h.jobs.rowCount() == 1, timeout=10_000)
+    h.jobs_view.selectRow(0)
+    qtbot.waitUntil(lambda: not h.loading and h.results.rowCount() == 1, timeout=10_000)
+    index = h.results.index(0, 3)
+    assert h.results.data(index) == "exit 1: went wrong"
+    tip = h.results.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert "exit 1: went wrong" in tip and "went wrong" in tip.split("\n\n", 1)[1]
+    assert "said" in tip  # the program's output, kept in the journal
