@@ -269,7 +269,7 @@ class HistoryWindow(QWidget):
         return self._loading is not None
 
     @Slot(object)
-    def _results_batch(self, piece: tuple[int, list[tuple[str, str, str, str]]]) -> None:
+    def _results_batch(self, piece: tuple[int, list[tuple[str, str, str, str, str]]]) -> None:
         generation, rows = piece
         if generation == self._generation:
             self.results.append(rows)
