@@ -29,7 +29,7 @@ ENV_KEEP = "PARABATCH_JOURNAL_KEEP"
 ENV_KEEP_DAYS = "PARABATCH_JOURNAL_KEEP_DAYS"
 FILE_NAME = "journal.sqlite"
 APPLICATION_ID = 0x50424A4C  # "PBJL": tells a journal from another program's database
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_KEEP = 200  # jobs kept; older ones are forgotten when a job ends
 DEFAULT_KEEP_DAYS = 0.0  # and jobs older than this many days (0: whatever their age)
 AUTOCHECKPOINT_PAGES = 256  # (SQLite's default: 1000)
@@ -263,7 +263,32 @@ def _as_text(r: Sequence[Any]) -> tuple[Any, ...]:
     return (r[0], path, *r[2:7], output, *r[8:])
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_v1, _detail_v2, _chunks_v3]
+def _paths_v4(con: sqlite3.Connection) -> None:
+    """Version 4: a job's many given paths (the window's listed files) in pieces of their own,
+    not inside ``jobs.inputs``: one text of a million paths (60 MB) held the GIL for 80 ms when
+    the job began, a stall of the window, and every ``jobs list`` read it."""
+    con.execute(
+        """
+        CREATE TABLE job_paths (
+            job INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            data TEXT NOT NULL,            -- JSON array of paths, in order
+            PRIMARY KEY (job, seq)
+        )
+        """
+    )
+
+
+PATHS_INLINE = 1000  # given paths kept in jobs.inputs; more go to job_paths (see _paths_v4)
+PATHS_PIECE = 2000  # paths per job_paths row
+PATHS_STORED = "paths_stored"  # the inputs' key that says how many paths job_paths holds
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _create_v1,
+    _detail_v2,
+    _chunks_v3,
+    _paths_v4,
+]
 """``MIGRATIONS[v]`` takes a journal from version ``v`` to ``v + 1`` (inside one transaction)."""
 
 
@@ -390,16 +415,37 @@ class Journal:
         self.close()
 
     # --- writing ---------------------------------------------------------------------------
-    def begin_job(self, fields: dict[str, Any]) -> int:
-        """A new job row; returns its number."""
+    def begin_job(self, fields: dict[str, Any], paths: Sequence[str] | None = None) -> int:
+        """A new job row, and (``paths``) the many paths its inputs name, in pieces (see
+        :data:`PATHS_STORED`), in one transaction; returns its number."""
         names = ", ".join(fields)
         marks = ", ".join("?" * len(fields))
         with self.transaction():
             cur = self.con.execute(
                 f"INSERT INTO jobs ({names}) VALUES ({marks})", tuple(fields.values())
             )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+            job = cur.lastrowid
+            assert job is not None
+            for seq, first in enumerate(range(0, len(paths or ()), PATHS_PIECE)):
+                piece = _ENCODER.encode(list(paths[first : first + PATHS_PIECE]))  # type: ignore[index]
+                self.con.execute(
+                    "INSERT INTO job_paths (job, seq, data) VALUES (?, ?, ?)", (job, seq, piece)
+                )
+        return job
+
+    def inputs(self, job: JobRow) -> dict[str, Any]:
+        """What job ``job`` was given (``JobRow.inputs``), with its paths whole again when they
+        were stored on their own."""
+        given: dict[str, Any] = json.loads(job.inputs)
+        if given.get(PATHS_STORED) is not None:
+            paths: list[str] = []
+            for (data,) in self.con.execute(
+                "SELECT data FROM job_paths WHERE job = ? ORDER BY seq", (job.id,)
+            ):
+                paths.extend(json.loads(data))
+            given["paths"] = paths
+            del given[PATHS_STORED]
+        return given
 
     def add_results(self, rows: Iterable[Sequence[Any]]) -> None:
         """Result rows in :data:`INSERT_RESULT` order (paths as bytes or ``str``), in one
@@ -486,6 +532,7 @@ class Journal:
             n = 0
             for job in ids:
                 self.con.execute("DELETE FROM chunks WHERE job = ?", (job,))
+                self.con.execute("DELETE FROM job_paths WHERE job = ?", (job,))
                 n += self.con.execute("DELETE FROM jobs WHERE id = ?", (job,)).rowcount
         return n
 

@@ -164,7 +164,12 @@ def _when(t: float | None) -> str:
 
 
 def _inputs_text(job: JobRow) -> str:
+    from core.journal import PATHS_STORED
+
     inputs = json.loads(job.inputs)
+    stored = inputs.get(PATHS_STORED)
+    if stored is not None:  # the window's list of many files, kept beside the job
+        return ngettext("{n} listed file", "{n} listed files", stored).format(n=f"{stored:,}")
     shown = inputs.get("paths") or [inputs.get("manifest") or ""]
     return " ".join(printable(p) for p in shown)
 
@@ -380,7 +385,7 @@ def _rerun(args: argparse.Namespace, journal: Journal, engine: Engine) -> int:
         unknown = _("job {job} ran the operation {operation}, which is not known here")
         return _error(unknown.format(job=job.id, operation=repr(job.operation)))
     options = from_canonical(op.options_type, job.options)
-    inputs = json.loads(job.inputs)
+    inputs = journal.inputs(job)
     cwd = inputs.get("cwd")
     if cwd:
         try:

@@ -22,6 +22,8 @@ from core import __version__
 from core import messages as M
 from core.i18n import english
 from core.journal import (
+    PATHS_INLINE,
+    PATHS_STORED,
     Journal,
     JournalError,
     default_keep,
@@ -82,6 +84,7 @@ class Recorder:
         self.opened = threading.Event()  # the job's row is in (or the journal failed)
         # Rows whose result is in the journal, a byte each (a set of a million rows rehashed
         # everything in one go as it grew, holding the GIL: a window froze meanwhile).
+        self._paths: list[str] | None = None  # given paths stored beside the job (see start)
         self._written = bytearray()
         self._counts = dict.fromkeys(STATUS_TEXT.values(), 0)  # of those, by status
 
@@ -92,11 +95,17 @@ class Recorder:
         carry = getattr(session, "carry", None)
         self.carried = getattr(carry, "rows", {}) if carry is not None else {}
         job.add_sink(self)
+        inputs = dict(self.inputs)
+        paths = inputs.get("paths")
+        if isinstance(paths, list) and len(paths) > PATHS_INLINE:  # stored in pieces of their own
+            del inputs["paths"]
+            inputs[PATHS_STORED] = len(paths)
+            self._paths = paths
         fields = {
             "operation": session.op_name,
             "options": canonical(session.options),
             "options_key": options_key(session.op_name, session.options),
-            "inputs": journal_dumps(self.inputs),  # a million paths, a piece at a time
+            "inputs": journal_dumps(inputs),
             "started": time.time(),
             "notes": json.dumps(list(job.notes)),
             "version": __version__,
@@ -141,12 +150,21 @@ class Recorder:
         return not thread.is_alive()
 
     # --- the writer thread ---------------------------------------------------------------------
+    def _given_paths(self, journal: Journal, fields: dict[str, Any]) -> list[str] | None:
+        """The paths stored beside the job's inputs: the job's own, or, for a rerun given the
+        inputs of the job it resumes as they are stored (paths elsewhere), that job's."""
+        if self._paths is not None:
+            return self._paths
+        if PATHS_STORED not in self.inputs or "paths" in self.inputs or self.origin is None:
+            return None
+        paths: list[str] = journal.inputs(journal.job(self.origin)).get("paths", [])
+        return paths
     def _run(self, fields: dict[str, Any]) -> None:
         journal: Journal | None = None
         try:
             journal = Journal.open(self.path)
             self.notes.extend(journal.notes)
-            self.job_number = journal.begin_job(fields)
+            self.job_number = journal.begin_job(fields, self._given_paths(journal, fields))
             self.opened.set()
             while True:
                 self._wake.wait()

@@ -207,6 +207,7 @@ class Rerun:
                 self.carried = Carried(journal, source, key, retry=self.retry)
                 if self.retry:
                     return list(retry_entries(journal, source))
+                self.given = journal.inputs(source)  # with its listed paths, wherever stored
         except JournalError as e:
             raise ValueError(str(e)) from None
         if operations.get(self.source.operation).input != "paths":

@@ -5,6 +5,7 @@ on real worker processes (bytes-exact names, a journal that cannot be written, q
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import sqlite3
@@ -368,3 +369,29 @@ def test_files_that_stopped_a_worker_are_quarantined(
         ("CRASH.bin", "crashed-worker")
     ]
     assert quarantined[0][9] == 2  # the second try, alone, crashed it too
+
+
+def test_many_given_paths_are_stored_beside_the_job_and_a_rerun_keeps_them(
+    engine: Engine, tmp_path: Path, jpath: str
+) -> None:
+    root = tmp_path / "data"
+    files(root, 3)
+    listed = [
+        str(root / f"listed {i:05d} \N{SNOWMAN}.bin") for i in range(2 * journal.PATHS_PIECE + 7)
+    ]
+    listed.append(os.fsdecode(b"/odd/caf\xe9"))  # not UTF-8: comes back exact
+    rec = Recorder(jpath, {"paths": listed, "cwd": "/"})
+    run_recorded(engine, "checksum", ChecksumOptions(), [str(root)], rec)
+    with Journal.open(jpath) as j:
+        first = j.job(rec.job_number or 0)
+        stored = json.loads(first.inputs)
+        assert "paths" not in stored and stored[journal.PATHS_STORED] == len(listed)
+        assert len(first.inputs) < 200  # the list is not in the job's row
+        assert j.inputs(first)["paths"] == listed and j.inputs(first)["cwd"] == "/"
+    # A rerun given the stored form (as the window passes it on) records the paths again.
+    again = Recorder(jpath, stored, origin=first.id, how="resume")
+    run_recorded(engine, "checksum", ChecksumOptions(), [str(root)], again)
+    with Journal.open(jpath) as j:
+        assert j.inputs(j.job(again.job_number or 0))["paths"] == listed
+        j.forget([first.id])
+        assert rows(jpath, "SELECT count(*) FROM job_paths WHERE job = ?", (first.id,)) == [(0,)]
