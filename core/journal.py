@@ -457,7 +457,11 @@ class Journal:
             packed.append((*r[:10], *r[11:]))
         with self.transaction():
             for job, (ats, packed) in by_job.items():
-                self._add_chunk(job, max(ats), len(packed), _encode(packed))
+                # Pieces of a bounded size: a reader decodes a chunk at a time, holding the GIL
+                # as long as one takes (a job's own writes are batches of 30 ms anyway).
+                for first in range(0, len(packed), ENCODE_PIECE):
+                    part = packed[first : first + ENCODE_PIECE]
+                    self._add_chunk(job, max(ats), len(part), _encode(part))
 
     def add_chunk(self, job: int, at: float, rows: Sequence[Sequence[Any]]) -> None:
         """Results of ``job`` that came in at ``at``, rows in :data:`_IN_CHUNK` order (paths as

@@ -159,6 +159,7 @@ class Recorder:
             return None
         paths: list[str] = journal.inputs(journal.job(self.origin)).get("paths", [])
         return paths
+
     def _run(self, fields: dict[str, Any]) -> None:
         journal: Journal | None = None
         try:
