@@ -1,7 +1,7 @@
 """The scheduler: which rows run where and what happens when something goes wrong.
 
-It keeps about two chunks per worker slot in flight on an :class:`core.executor.base.Executor`,
-and decides what each outcome means:
+It keeps about :data:`IN_FLIGHT` chunks per worker slot in flight on an
+:class:`core.executor.base.Executor`, and decides what each outcome means:
 - a lost worker fails only the file it was on (retried once alone, then failed), and its chunk's
   other files are resubmitted;
 - a worker silent for the watchdog's time, or past the per-file time limit, is killed, and that

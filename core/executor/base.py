@@ -89,7 +89,7 @@ class Executor(Protocol):
     from any thread."""
 
     def capacity(self) -> int:
-        """Worker slots (keep about twice as many chunks in flight)."""
+        """Worker slots (the scheduler keeps a few chunks in flight for each)."""
 
     def submit(self, spec: Any) -> None:
         """Run ``run_chunk(spec)``; its outcome comes out of :meth:`wait`."""
