@@ -109,6 +109,20 @@ class ProgressQueue(multiprocessing.queues.Queue):  # type: ignore[type-arg]
             self._wlock = _NoLock()
 
 
+def _lower_priority(pid: int | None) -> None:
+    """Give a worker that is starting its lower priority at once, not once it has imported
+    everything: booting workers then do not slow the app listing the files they will work on
+    (measured: a window's 20,000-file listing took 0.30 s beside them, 0.2 s alone)."""
+    set_priority = getattr(os, "setpriority", None)
+    if pid is None or set_priority is None:
+        return
+    from core.executor.table import WORKER_NICENESS
+
+    with contextlib.suppress(OSError):
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        set_priority(os.PRIO_PROCESS, pid, min(own + WORKER_NICENESS, 19))
+
+
 def ensure_resource_tracker() -> None:
     """Start multiprocessing's resource tracker (once) with SIGHUP blocked.
 
@@ -458,6 +472,7 @@ class ProcessPool:
                 proc.start()
             finally:
                 s.started.set()
+            _lower_priority(proc.pid)
             s.process, s.conn, s.kill_reason = proc, parent_conn, None
             s.pids.append(proc.pid or 0)
         child_conn.close()  # the worker holds the only other end: its death is our EOF

@@ -24,7 +24,7 @@ from core import messages as M
 from core import operations
 from core.errors import describe_error, error_kind
 from core.errors import file_kind as _kind
-from core.executor.table import CANCELLED_JOB, PAUSED, ROW_BEAT, ROW_POS
+from core.executor.table import CANCELLED_JOB, PAUSED, ROW_BEAT, ROW_POS, WORKER_NICENESS
 from core.i18n import english
 from core.logsetup import ensure_std_streams
 from core.outputs import atomic_write
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 BLOCK_SIZE = 128 * 1024
 CANCEL_EVERY = 8  # blocks
 REPORT_INTERVAL = 0.2  # seconds between progress messages from one worker
-WORKER_NICENESS = 10  # os.nice() increment of worker processes (POSIX)
 ANNOUNCE_SIZE = 4 * 1024 * 1024  # files this big announce themselves as soon as they start
 
 # The shared table's layout (one writer per word, no lock): see core/executor/table.py.
@@ -80,7 +79,10 @@ def init_worker(progress_queue: Any) -> None:
         # gets a core as soon as it needs one, and so do other programs; the workers still use
         # every idle cycle.
         with contextlib.suppress(OSError):
-            os.nice(WORKER_NICENESS)
+            # Absolute, not os.nice(): the pool may have lowered it already, as the process
+            # started (see core.procpool), and the worker must not go lower still.
+            target = min(os.getpriority(os.PRIO_PROCESS, os.getppid()) + WORKER_NICENESS, 19)
+            os.setpriority(os.PRIO_PROCESS, 0, max(target, os.getpriority(os.PRIO_PROCESS, 0)))
     import multiprocessing  # here: a job run in this process (core.executor.inline) skips it
 
     parent = multiprocessing.parent_process()

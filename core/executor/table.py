@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+WORKER_NICENESS = 10  # how much lower a worker process runs than the app (POSIX nice)
+
 HEADER_WORDS = 2
 CANCELLED_JOB, PAUSED = 0, 1
 ROW_WORDS = 3
