@@ -46,23 +46,10 @@ class Hasher(Protocol):
     def hexdigest(self) -> str: ...
 
 
-def _hashlib(name: str) -> Callable[[], Hasher]:
-    ctor: Callable[[], Hasher] | None = None
-
-    def new() -> Hasher:
-        nonlocal ctor
-        if ctor is None:  # hashlib's named constructor, found once: hashlib.new() costs more
-            import hashlib
-
-            ctor = getattr(hashlib, name)
-        return ctor()
-
-    return new
-
-
 def _imported(module: str, name: str) -> Callable[[], Hasher]:
-    """A constructor from an optional package, imported at the first file (an import statement
-    per file costs a small file's hashing a tenth of its time)."""
+    """A named constructor (hashlib's, or an optional package's), found at the first file:
+    hashlib.new() or an import statement per file costs a small file's hashing a tenth of its
+    time."""
     ctor: Callable[[], Hasher] | None = None
 
     def new() -> Hasher:
@@ -74,6 +61,10 @@ def _imported(module: str, name: str) -> Callable[[], Hasher]:
         return ctor()
 
     return new
+
+
+def _hashlib(name: str) -> Callable[[], Hasher]:
+    return _imported("hashlib", name)
 
 
 _blake3 = _imported("blake3", "blake3")

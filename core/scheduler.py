@@ -237,13 +237,9 @@ class Scheduler:
                 self.end(spec.tasks, Status.FAILED, message, Kind.INTERNAL)
 
     def _done(self, spec: ChunkSpec, result: Any) -> None:
-        statuses, values, messages, outputs, kinds, details, *more = result
-        durations: Any = None
-        worker = ""
-        if more:  # each file's running time, and who ran the chunk (see core.worker.ChunkResult)
-            durations = array.array("f")
-            durations.frombytes(more[0])
-            worker = more[1]
+        statuses, values, messages, outputs, kinds, details, times, worker = result
+        durations = array.array("f")  # each file's running time (see core.worker.ChunkResult)
+        durations.frombytes(times)
         final, fresh, attempt = self.results.status, [], spec.attempt
         for pos, t in enumerate(spec.tasks):
             i = t.index
@@ -258,7 +254,7 @@ class Scheduler:
                         KIND_BY_VALUE[kinds[pos]],
                         attempt,
                         details.get(pos, "") if details else "",
-                        durations[pos] if durations is not None else None,
+                        durations[pos],
                         worker,
                     )
                 )

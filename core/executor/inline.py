@@ -35,16 +35,6 @@ def fits_inline(files: int, total_bytes: int) -> bool:
     return files <= INLINE_MAX_FILES and total_bytes <= INLINE_MAX_BYTES
 
 
-class _Progress:
-    """What ``Context`` calls ``put`` on: the progress messages, kept for drain_progress."""
-
-    def __init__(self) -> None:
-        self.messages: queue.SimpleQueue[tuple[int, int, int, int]] = queue.SimpleQueue()
-
-    def put(self, message: tuple[int, int, int, int]) -> None:
-        self.messages.put(message)
-
-
 class InlineExecutor:
     """One slot, served by a thread of this process (see the module docstring)."""
 
@@ -54,7 +44,8 @@ class InlineExecutor:
 
     def __init__(self) -> None:
         self.table = SharedTable([0] * SharedTable.size(1))
-        self._progress = _Progress()
+        # What the Context puts its progress messages on, for drain_progress.
+        self._progress: queue.SimpleQueue[tuple[int, int, int, int]] = queue.SimpleQueue()
         self._outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._todo: collections.deque[Any] = collections.deque()
@@ -114,7 +105,7 @@ class InlineExecutor:
 
     def drain_progress(self, deadline: float) -> list[tuple[int, int, int]]:
         out: list[tuple[int, int, int]] = []
-        get = self._progress.messages.get_nowait
+        get = self._progress.get_nowait
         try:
             while True:
                 tag, job_id, row, done = get()

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from core import operations
 from core.executor.base import Busy, ChunkDone, ChunkError, ExecutorBroken, Outcome, WorkerLost
-from core.worker import ChunkSpec, Context, run_file
+from core.worker import ChunkSpec, Context, run_tasks
 
 
 class FakeClock:
@@ -123,36 +122,10 @@ class FakeExecutor:
 
 def run_here(spec: ChunkSpec) -> Outcome:
     """Run a chunk in this process with the real per-file code, as a worker would."""
-    op = operations.get(spec.op_name)
-    ctx = Context(spec.job_id, None)
-    statuses = bytearray()
-    kinds = bytearray()
-    values: list[str] = []
-    messages: dict[int, str] = {}
-    outputs: dict[int, str] = {}
-    details: dict[int, str] = {}
     try:
-        for pos, task in enumerate(spec.tasks):
-            status, value, message, output, kind, detail = run_file(op, task, spec.options, ctx)
-            statuses.append(status)
-            kinds.append(kind)
-            values.append(value)
-            if message:
-                messages[pos] = message
-            if output is not None:
-                outputs[pos] = output
-            if detail:
-                details[pos] = detail
+        result = run_tasks(spec, Context(spec.job_id, None), [0], 0)  # the workers' own loop
     except Exception as e:  # pragma: no cover - run_file catches per-file errors
         return ChunkError(spec.chunk_id, f"{type(e).__name__}: {e}")
-    result = (
-        bytes(statuses),
-        values,
-        messages or None,
-        outputs or None,
-        bytes(kinds),
-        details or None,
-    )
     return ChunkDone(spec.chunk_id, result)
 
 
