@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,19 @@ class ThreadWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        """Do the work, then hand the object back to the GUI thread and quit the thread."""
+        """Do the work, then quit the thread.
+
+        The object is not moved back to the GUI thread: ``moveToThread`` from here locks the
+        GUI thread's event queue while this thread holds the GIL, and a GUI thread that holds a
+        Qt lock and waits for the GIL (a Qt object calling a Python override) deadlocks with it.
+        Its owner drops it after :func:`retire_thread`, when its thread has ended and it can
+        receive no event, which makes deleting it from the GUI thread safe.
+        """
         try:
             self.work()
         except Exception:
             log.exception("%s failed", type(self).__name__)
         finally:
-            app = QCoreApplication.instance()
-            if app is not None:
-                self.moveToThread(app.thread())
             self.done.emit()
 
     def work(self) -> None:  # pragma: no cover - overridden
