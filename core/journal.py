@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from core import journal_chunks as chunks
 from core import messages as M
 from core.i18n import english
 
@@ -29,7 +30,7 @@ ENV_KEEP = "PARABATCH_JOURNAL_KEEP"
 ENV_KEEP_DAYS = "PARABATCH_JOURNAL_KEEP_DAYS"
 FILE_NAME = "journal.sqlite"
 APPLICATION_ID = 0x50424A4C  # "PBJL": tells a journal from another program's database
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_KEEP = 200  # jobs kept; older ones are forgotten when a job ends
 DEFAULT_KEEP_DAYS = 0.0  # and jobs older than this many days (0: whatever their age)
 AUTOCHECKPOINT_PAGES = 256  # (SQLite's default: 1000)
@@ -216,11 +217,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), check_circ
 ENCODE_PIECE = 2000
 
 
-def _encode(rows: Sequence[Sequence[Any]], text: bool = False) -> str:
-    """A chunk's JSON: rows in :data:`_IN_CHUNK` order, paths as ``str`` (``os.fsdecode``; a
-    name that is not UTF-8 travels as surrogate escapes, which JSON keeps exact) or, unless
-    ``text`` says there is none, bytes."""
-    if not text and any(type(r[1]) is bytes or type(r[7]) is bytes for r in rows):
+def _encode(rows: Sequence[Sequence[Any]]) -> str:
+    """A version 3 chunk's JSON: rows in :data:`_IN_CHUNK` order, paths as ``str``
+    (``os.fsdecode``; a name that is not UTF-8 travels as surrogate escapes, which JSON keeps
+    exact) or bytes."""
+    if any(type(r[1]) is bytes or type(r[7]) is bytes for r in rows):
         rows = [_as_text(r) for r in rows]
     if len(rows) <= ENCODE_PIECE:
         return _ENCODER.encode(rows)
@@ -279,6 +280,99 @@ def _paths_v4(con: sqlite3.Connection) -> None:
     )
 
 
+def _columns_v5(con: sqlite3.Connection) -> None:
+    """Version 5: a chunk's results as columns of bytes (see :mod:`core.journal_chunks`), not
+    a JSON array of rows: the writer's JSON encoding was most of the journal's cost."""
+    con.execute("DROP VIEW results")
+    _create_chunks(con, "chunks_v5")
+    old = con.execute("SELECT job, seq, at, data FROM chunks ORDER BY job, seq")
+    seq: dict[int, int] = {}
+    for job, _seq, at, data in old.fetchall():
+        rows = json.loads(data)
+        for first in range(0, len(rows), chunks.CHUNK_ROWS):
+            part = rows[first : first + chunks.CHUNK_ROWS]
+            n = seq[job] = seq.get(job, -1) + 1
+            _insert_chunk(con, "chunks_v5", job, n, at, len(part), chunks.pack_rows(part))
+    con.execute("DROP TABLE chunks")
+    con.execute("ALTER TABLE chunks_v5 RENAME TO chunks")
+    con.execute(chunks.view_sql())
+
+
+_CHUNK_TYPES = {  # column: (type, what it holds)
+    "statuses": ("BLOB NOT NULL", "a byte per row: core.records.Status value"),
+    "kinds": ("BLOB NOT NULL", "a byte per row: core.records.Kind value (0: none)"),
+    "path_ends": ("BLOB NOT NULL", "uint32 per row: where its path ends in paths"),
+    "value_ends": ("BLOB NOT NULL", "uint32 per row: where its value ends in vals"),
+    "sizes": ("BLOB NOT NULL", "int64 per row"),
+    "mtimes": ("BLOB NOT NULL", "int64 per row: mtime_ns (-1: not known)"),
+    "durations": ("BLOB NOT NULL", "int64 per row: microseconds (-1: not known)"),
+    "worker": ("TEXT", "who ran every row (NULL: extra.worker, or none)"),
+    "extra": ("TEXT", "JSON: lists of the rarely set fields, if any"),
+    "numbers": ("TEXT NOT NULL", "JSON array of the rows' numbers, in their order here"),
+    "paths": ("BLOB NOT NULL", "the paths' bytes, one after another"),
+    "vals": ("BLOB NOT NULL", "the values (UTF-8), one after another"),
+}
+
+
+def _create_chunks(con: sqlite3.Connection, name: str) -> None:
+    columns = "\n".join(
+        f"            {c} {_CHUNK_TYPES[c][0]},  -- {_CHUNK_TYPES[c][1]}" for c in chunks.COLUMNS
+    )
+    con.execute(
+        f"""
+        CREATE TABLE {name} (
+            job INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,          -- write order within the job
+            at REAL NOT NULL,              -- when its results came in (seconds since the epoch)
+            count INTEGER NOT NULL,        -- rows in it (little-endian arrays: core.journal_chunks)
+{columns}
+            PRIMARY KEY (job, seq)
+        )
+        """
+    )
+
+
+_CHUNK_INSERT = ", ".join(chunks.COLUMNS)
+_CHUNK_MARKS = ", ".join("?" * len(chunks.COLUMNS))
+
+
+def _insert_chunk(
+    con: sqlite3.Connection,
+    table: str,
+    job: int,
+    seq: int | None,
+    at: float,
+    count: int,
+    packed: chunks.Packed,
+) -> None:
+    number = (
+        "?" if seq is not None else f"(SELECT coalesce(max(seq) + 1, 0) FROM {table} WHERE job = ?)"
+    )
+    con.execute(
+        f"INSERT INTO {table} (job, seq, at, count, {_CHUNK_INSERT}) "
+        f"VALUES (?, {number}, ?, ?, {_CHUNK_MARKS})",
+        (job, seq if seq is not None else job, at, count, *packed),
+    )
+
+
+def _ensure_view(con: sqlite3.Connection) -> None:
+    """The ``results`` view as this version writes it (its kinds are this version's): made
+    again if another version made it differently. A read-only journal keeps the one it has."""
+    found = con.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'results'")
+    row = found.fetchone()
+    if row is not None and row[0] == chunks.view_sql():
+        return
+    with contextlib.suppress(sqlite3.OperationalError):
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("DROP VIEW IF EXISTS results")
+            con.execute(chunks.view_sql())
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+
 PATHS_INLINE = 1000  # given paths kept in jobs.inputs; more go to job_paths (see _paths_v4)
 PATHS_PIECE = 2000  # paths per job_paths row
 PATHS_STORED = "paths_stored"  # the inputs' key that says how many paths job_paths holds
@@ -288,6 +382,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _detail_v2,
     _chunks_v3,
     _paths_v4,
+    _columns_v5,
 ]
 """``MIGRATIONS[v]`` takes a journal from version ``v`` to ``v + 1`` (inside one transaction)."""
 
@@ -449,7 +544,7 @@ class Journal:
 
     def add_results(self, rows: Iterable[Sequence[Any]]) -> None:
         """Result rows in :data:`INSERT_RESULT` order (paths as bytes or ``str``), in one
-        transaction: a chunk per job. A row's first result wins (see :meth:`results`)."""
+        transaction: chunks per job. A row's first result wins (see :meth:`results`)."""
         by_job: dict[int, tuple[list[float], list[tuple[Any, ...]]]] = {}
         for job, *r in rows:
             ats, packed = by_job.setdefault(job, ([], []))
@@ -457,27 +552,21 @@ class Journal:
             packed.append((*r[:10], *r[11:]))
         with self.transaction():
             for job, (ats, packed) in by_job.items():
-                # Pieces of a bounded size: a reader decodes a chunk at a time, holding the GIL
-                # as long as one takes (a job's own writes are batches of 30 ms anyway).
-                for first in range(0, len(packed), ENCODE_PIECE):
-                    part = packed[first : first + ENCODE_PIECE]
-                    self._add_chunk(job, max(ats), len(part), _encode(part))
+                for first in range(0, len(packed), chunks.CHUNK_ROWS):
+                    part = packed[first : first + chunks.CHUNK_ROWS]
+                    at = max(ats[first : first + chunks.CHUNK_ROWS])
+                    self._add_chunk(job, at, len(part), chunks.pack_rows(part))
 
-    def add_chunk(self, job: int, at: float, rows: Sequence[Sequence[Any]]) -> None:
-        """Results of ``job`` that came in at ``at``, rows in :data:`_IN_CHUNK` order (paths as
-        ``str``), in one transaction: the writer thread's one statement per batch."""
-        data = _encode(rows, text=True)  # before the transaction: no lock held meanwhile
+    def add_chunks(self, job: int, at: float, parts: Sequence[tuple[int, chunks.Packed]]) -> None:
+        """Chunks of ``job``'s results that came in at ``at``, each ``(count, columns)`` (see
+        :func:`core.journal_chunks.pack`), in one transaction: the writer thread's batch."""
         with self.transaction():
-            self._add_chunk(job, at, len(rows), data)
+            for count, packed in parts:
+                self._add_chunk(job, at, count, packed)
 
-    def _add_chunk(self, job: int, at: float, count: int, data: str) -> None:
-        if not count:
-            return
-        self.con.execute(
-            "INSERT INTO chunks (job, seq, at, count, data) VALUES (?, (SELECT coalesce(max(seq)"
-            " + 1, 0) FROM chunks WHERE job = ?), ?, ?, ?)",
-            (job, job, at, count, data),
-        )
+    def _add_chunk(self, job: int, at: float, count: int, packed: chunks.Packed) -> None:
+        if count:
+            _insert_chunk(self.con, "chunks", job, None, at, count, packed)
 
     def end_job(
         self,
@@ -620,28 +709,11 @@ class Journal:
         the exact bytes), each row's first result only; ``statuses`` / ``kinds`` keep those
         rows only."""
         found: dict[int, tuple[Any, ...]] = {}
-        fsencode = os.fsencode
-        for at, data in self.con.execute(
-            "SELECT at, data FROM chunks WHERE job = ? ORDER BY seq", (job,)
-        ):
-            for r in json.loads(data):
-                row = r[0]
-                if row in found:
-                    continue
-                output = r[7]
-                found[row] = (
-                    row,
-                    fsencode(r[1]),
-                    *r[2:7],
-                    fsencode(output) if output is not None else None,
-                    r[8],
-                    r[9],
-                    at,
-                    r[10],
-                    r[11],
-                    r[12],
-                    r[13] if len(r) > 13 else None,  # (rows written before it was recorded)
-                )
+        query = f"SELECT at, {_CHUNK_INSERT} FROM chunks WHERE job = ? ORDER BY seq"
+        for at, *packed in self.con.execute(query, (job,)):
+            for r in chunks.decode(packed):
+                if r[0] not in found:
+                    found[r[0]] = (*r[:10], at, *r[10:])
         rows = [found[k] for k in sorted(found)]
         if statuses is not None:
             rows = [r for r in rows if r[4] in statuses]
@@ -694,6 +766,7 @@ def _connect(path: str) -> sqlite3.Connection:
             con.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 _migrate(con)
+            _ensure_view(con)
         except sqlite3.DatabaseError as e:
             if getattr(e, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
                 raise _Unusable(M.JOURNAL_DAMAGED) from None

@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from core import __version__
@@ -24,6 +25,7 @@ from core.i18n import english
 from core.journal import (
     PATHS_INLINE,
     PATHS_STORED,
+    STATUS_NAMES,
     Journal,
     JournalError,
     default_keep,
@@ -33,8 +35,8 @@ from core.journal import (
     reason,
 )
 from core.journal import dumps as journal_dumps
+from core.journal_chunks import CHUNK_ROWS, STATUS_CODE, Packed, pack
 from core.options import canonical, options_key
-from core.records import Kind, Status
 
 if TYPE_CHECKING:
     from core.job import Job
@@ -45,8 +47,6 @@ if TYPE_CHECKING:
 # fraction of a millisecond, and what is still queued when the job ends is written while the
 # command line waits to exit.
 BATCH_GAP = 0.03
-STATUS_TEXT = {s: s.name.lower() for s in Status}
-KIND_TEXT: dict[Kind, str | None] = {k: (k.slug if k else None) for k in Kind}
 
 
 class Recorder:
@@ -86,7 +86,7 @@ class Recorder:
         # everything in one go as it grew, holding the GIL: a window froze meanwhile).
         self._paths: list[str] | None = None  # given paths stored beside the job (see start)
         self._written = bytearray()
-        self._counts = dict.fromkeys(STATUS_TEXT.values(), 0)  # of those, by status
+        self._counts = dict.fromkeys(STATUS_NAMES, 0)  # of those, by status
 
     # --- the session's side (core.session.Recorder) --------------------------------------------
     def start(self, session: Session, job: Job) -> None:
@@ -193,47 +193,79 @@ class Recorder:
                 journal.close()
 
     def _write(self, journal: Journal) -> None:
-        """What came in since the last write, as one chunk (one statement: see
-        ``core.journal._chunks_v3``). A row already written is not written again."""
+        """What came in since the last write, as chunks of columns (see
+        :mod:`core.journal_chunks`), in one transaction. A row already written is not written
+        again."""
         job, number = self._job, self.job_number
         assert job is not None and number is not None
         queue = self._queue
         paths, sizes, mtimes = job.tasks.paths, job.tasks.sizes, job.tasks.mtimes
-        carried = self.carried
-        written, counts = self._written, self._counts
-        status_text, kind_text = STATUS_TEXT, KIND_TEXT  # per-row hot path: no enum lookups
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
+        written = self._written
+        parts: list[tuple[int, Packed]] = []
         last = 0.0
         while queue:
             at, results = queue.popleft()
             last = at
             if len(written) < len(paths):  # rows planned since (a job that streams)
                 written.extend(bytes(len(paths) - len(written)))
+            fresh: list[FileResult] = []
+            keep = fresh.append
             for r in results:
-                i = r.index
-                if written[i]:
-                    continue
-                written[i] = 1
-                status = status_text[r.status]
-                counts[status] += 1
-                append(
-                    (
-                        i,
-                        paths[i],
-                        sizes[i],
-                        mtimes[i],
-                        status,
-                        kind_text[r.kind],
-                        r.value or None,
-                        r.output,
-                        r.message or None,
-                        r.attempt,
-                        round(r.duration, 6) if r.duration is not None else None,
-                        carried.get(i) if carried else None,
-                        r.detail or None,
-                        r.worker or None,
-                    )
-                )
-        if rows:
-            journal.add_chunk(number, last, rows)
+                if not written[r.index]:
+                    written[r.index] = 1
+                    keep(r)
+            for first in range(0, len(fresh), CHUNK_ROWS):
+                part = fresh[first : first + CHUNK_ROWS]
+                parts.append((len(part), self._pack(part, paths, sizes, mtimes)))
+        if parts:
+            journal.add_chunks(number, last, parts)
+
+    def _pack(
+        self,
+        results: list[FileResult],
+        paths: Sequence[str],
+        sizes: Sequence[int],
+        mtimes: Sequence[int],
+    ) -> Packed:
+        """One chunk's columns, a C call or two per column (the per-file hot path)."""
+        rows = list(map(_INDEX, results))
+        statuses = bytes(map(_STATUS, results))
+        for code, name in _FINAL:
+            if code in statuses:
+                self._counts[name] += statuses.count(code)
+        extra: dict[str, list[Any]] = {}
+        outputs = list(map(_OUTPUT, results))
+        if any(outputs):
+            extra["output"] = [o or None for o in outputs]
+        messages = list(map(_MESSAGE, results))
+        if any(messages):
+            extra["message"] = [m or None for m in messages]
+        attempts = list(map(_ATTEMPT, results))
+        if max(attempts) != 1 or min(attempts) != 1:
+            extra["attempt"] = attempts
+        if self.carried:
+            carried = list(map(self.carried.get, rows))
+            if any(c is not None for c in carried):
+                extra["carried"] = carried
+        details = list(map(_DETAIL, results))
+        if any(details):
+            extra["detail"] = [d or None for d in details]
+        return pack(
+            rows,
+            list(map(paths.__getitem__, rows)),
+            list(map(sizes.__getitem__, rows)),
+            list(map(mtimes.__getitem__, rows)),
+            statuses,
+            bytes(map(_KIND, results)),
+            list(map(_VALUE, results)),
+            list(map(_DURATION, results)),
+            list(map(_WORKER, results)),
+            extra,
+        )
+
+
+_FINAL = [(STATUS_CODE[name], name) for name in STATUS_NAMES]
+_INDEX, _STATUS, _KIND = attrgetter("index"), attrgetter("status"), attrgetter("kind")
+_VALUE, _OUTPUT, _MESSAGE = attrgetter("value"), attrgetter("output"), attrgetter("message")
+_ATTEMPT, _DETAIL = attrgetter("attempt"), attrgetter("detail")
+_DURATION, _WORKER = attrgetter("duration"), attrgetter("worker")

@@ -179,6 +179,123 @@ def test_rows_of_an_old_journal_move_into_chunks_exact_and_the_view_shows_them(
     assert view == [(2, b"/d/z", "done", "ab")]
 
 
+VIEW_ROWS = (
+    "SELECT row, path, size, mtime_ns, status, kind, value, output, message, attempt, at, "
+    "duration, carried, detail, worker FROM results WHERE job = ? ORDER BY row"
+)
+
+
+def odd_rows(n: int) -> list[tuple[Any, ...]]:
+    """``n`` result rows in :data:`journal.RESULT_COLUMNS` order (paths and outputs as bytes)
+    with every field a journal must keep exact: names that are not UTF-8, sizes past 4 GiB,
+    negative and large times, outputs, messages, retries, carried rows, details, several
+    workers, durations not known."""
+    out = []
+    for i in range(n):
+        out.append((
+            i,
+            [b"/d/caf\xc3\xa9 %d" % i, b"/d/\xff\xfe name %d" % i, b"/d/z%d" % i][i % 3],
+            [0, 2**40 + i, 17][i % 3],
+            [-5, 1_700_000_000_123_456_789, i][i % 3],
+            ["done", "failed", "skipped", "cancelled"][i % 4],
+            [None, "unreadable", "output-exists", "cancelled-before-start", "mismatch"][i % 5],
+            ["ab" * 32, None][i % 2],
+            [None, b"/out/\xff%d.jpg" % i, b"/out/%d.png" % i][i % 3],
+            [None, "Permission denied", "d\u00e9j\u00e0 l\u00e0"][i % 3],
+            1 + i % 3,
+            1000.0 + i // 300,
+            [0.25, None, 1.5, 0.000125][i % 4],
+            [None, 7][i % 2],
+            [None, '{"exit": 2}'][i % 2],
+            [f"w{i % 3}", None][i % 7 == 0],
+        ))  # fmt: skip
+    return out
+
+
+def test_a_version_4_journal_moves_into_columns_exact_and_the_view_agrees(jpath: str) -> None:
+    os.makedirs(os.path.dirname(jpath))
+    con = sqlite3.connect(jpath, isolation_level=None)
+    for step in journal.MIGRATIONS[:4]:  # a journal as version 4 wrote it: JSON chunks
+        step(con)
+    con.execute(f"PRAGMA application_id = {journal.APPLICATION_ID}")
+    con.execute("PRAGMA user_version = 4")
+    for _ in range(2):
+        con.execute(
+            "INSERT INTO jobs (operation, options, options_key, inputs, started, version, host,"
+            " pid) VALUES ('checksum', '{}', 'k', '[]', 1.0, 'old', 'h', 1)"
+        )
+    want = odd_rows(700)  # more than a version 5 chunk holds: split
+    stored = [(*r[:10], *r[11:]) for r in want]  # a version 3 chunk's row: no ``at``
+    for seq, first in enumerate(range(0, 700, 300)):  # version 3's chunks: 300 rows at a time
+        part = stored[first : first + 300]
+        con.execute(
+            "INSERT INTO chunks (job, seq, at, count, data) VALUES (1, ?, ?, ?, ?)",
+            (seq, 1000.0 + seq, len(part), journal._encode(part)),
+        )
+    con.execute(  # a later result of row 5 that must not replace its first
+        "INSERT INTO chunks (job, seq, at, count, data) VALUES (1, 3, 9.0, 1, ?)",
+        (journal._encode([(5, "/d/x", 1, 1, "done", None, "ff", None, None, 2, None, None,
+                           None, None)]),),
+    )  # fmt: skip
+    con.execute(
+        "INSERT INTO chunks (job, seq, at, count, data) VALUES (2, 0, 5.0, 1, ?)",
+        (journal._encode([(0, "/one", 3, 4, "done", None, "cd", None, None, 1, 0.5, None,
+                           None, "solo")]),),
+    )  # fmt: skip
+    con.close()
+    with Journal.open(jpath) as j:
+        assert rows(jpath, "PRAGMA user_version") == [(journal.SCHEMA_VERSION,)]
+        got = j.results(1)
+        assert got == want
+        assert j.results(2) == [(0, b"/one", 3, 4, "done", None, "cd", None, None, 1, 5.0, 0.5,
+                                 None, None, "solo")]  # fmt: skip
+        assert [r[0] for r in j.results(1, statuses=("failed",), kinds=("unreadable",))] == [
+            r[0] for r in want if r[4] == "failed" and r[5] == "unreadable"
+        ]
+    stored_chunks = rows(jpath, "SELECT max(count), sum(count) FROM chunks WHERE job = 1")
+    assert stored_chunks == [(256, 701)]
+    # The view shows the same rows (row 5 twice: it shows what is stored), outputs that are not
+    # UTF-8 approximately (as JSON holds them), everything else exact.
+    view = [r for r in rows(jpath, VIEW_ROWS, (1,)) if r[3] != 1]
+    assert len(view) == 700
+    for seen, exact in zip(view, want, strict=True):
+        assert seen[:7] + seen[8:] == exact[:7] + exact[8:]
+        assert seen[7] == exact[7] or b"\xff" in exact[7]
+    assert rows(jpath, VIEW_ROWS, (2,)) == Journal.open(jpath).results(2)
+
+
+def test_a_chunk_packs_and_decodes_exact() -> None:
+    from core import journal_chunks as jc
+
+    for n in (1, 2, 255):
+        want = [(*r[:10], *r[11:]) for r in odd_rows(n)]
+        assert jc.decode(jc.pack_rows(want)) == want
+    plain = [(0, "/a", 1, 2, "done", None, "ab", None, None, 1, None, None, None, "w")]
+    packed = jc.pack_rows(plain)
+    assert packed[jc.COLUMNS.index("extra")] is None  # nothing rare: no JSON at all
+    assert packed[jc.COLUMNS.index("worker")] == "w"
+    unknown = bytearray(packed[jc.COLUMNS.index("kinds")])
+    unknown[0] = 250  # a kind a newer version wrote
+    newer = list(packed)
+    newer[jc.COLUMNS.index("kinds")] = bytes(unknown)
+    assert jc.decode(newer)[0][5] == jc.UNKNOWN_KIND
+
+
+def test_a_view_another_version_made_differently_is_made_again(jpath: str) -> None:
+    Journal.open(jpath).close()
+    con = sqlite3.connect(jpath, isolation_level=None)
+    con.execute("DROP VIEW results")
+    con.execute("CREATE VIEW results AS SELECT 1 AS job")
+    con.close()
+    with Journal.open(jpath) as j:
+        job = fake_job(j, os.getpid())
+        j.add_results([(job, 0, b"/a\xff", 1, 2, "done", None, "ab", None, None, 1, 3.0, 0.5,
+                        None, None, "w")])  # fmt: skip
+    assert rows(jpath, VIEW_ROWS, (job,)) == [
+        (0, b"/a\xff", 1, 2, "done", None, "ab", None, None, 1, 3.0, 0.5, None, None, "w")
+    ]
+
+
 def test_a_journal_of_a_newer_version_is_left_alone(jpath: str) -> None:
     Journal.open(jpath).close()
     con = sqlite3.connect(jpath)

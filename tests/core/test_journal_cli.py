@@ -93,8 +93,12 @@ def processed(journal: Path, job: int) -> int:
 def processed_some(journal: Path, job: int) -> bool:
     """Whether job ``job`` has a result it processed itself, from its newest chunk only (cheap
     enough to ask every few milliseconds while the job runs)."""
-    rows = query(journal, "SELECT data FROM chunks WHERE job = ? ORDER BY seq DESC LIMIT 1", (job,))
-    return bool(rows) and any(r[11] is None for r in json.loads(rows[0][0]))
+    newest = "SELECT extra FROM chunks WHERE job = ? ORDER BY seq DESC LIMIT 1"
+    rows = query(journal, newest, (job,))
+    if not rows:
+        return False
+    carried = json.loads(rows[0][0] or "{}").get("carried")  # listed when some row is carried
+    return carried is None or None in carried
 
 
 def newest_job(journal: Path) -> int:
