@@ -287,7 +287,7 @@ def _columns_v5(con: sqlite3.Connection) -> None:
     _create_chunks(con, "chunks_v5")
     old = con.execute("SELECT job, seq, at, data FROM chunks ORDER BY job, seq")
     seq: dict[int, int] = {}
-    for job, _seq, at, data in old.fetchall():
+    for job, _seq, at, data in old:  # a chunk at a time: a big journal is not read whole
         rows = json.loads(data)
         for first in range(0, len(rows), chunks.CHUNK_ROWS):
             part = rows[first : first + chunks.CHUNK_ROWS]

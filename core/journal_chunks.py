@@ -137,6 +137,31 @@ def pack(
     )
 
 
+def rare_fields(
+    outputs: Sequence[str | None],
+    messages: Sequence[str | None],
+    attempts: Sequence[int],
+    carried: Sequence[int | None],
+    details: Sequence[str | None],
+) -> dict[str, list[Any]]:
+    """The rarely set fields (:data:`EXTRA_FIELDS` but the worker) that a chunk stores: each
+    only when some row has one (an empty value is none; an attempt other than the first), as a
+    list with ``None`` for a row without. Each check is one C call, as this runs per chunk on the
+    writer's hot path (a carried job number is never 0: journal job numbers start at 1)."""
+    extra: dict[str, list[Any]] = {}
+    if any(outputs):
+        extra["output"] = [o or None for o in outputs]
+    if any(messages):
+        extra["message"] = [m or None for m in messages]
+    if attempts and (max(attempts) != 1 or min(attempts) != 1):
+        extra["attempt"] = list(attempts)
+    if any(carried):
+        extra["carried"] = [c or None for c in carried]
+    if any(details):
+        extra["detail"] = [d or None for d in details]
+    return extra
+
+
 def pack_rows(rows: Sequence[Sequence[Any]]) -> Packed:
     """One chunk from rows in the order of ``core.journal.RESULT_COLUMNS`` without ``at`` (paths
     and outputs as bytes or ``str``, status and kind by name; ``worker`` may be left off): for
@@ -144,18 +169,8 @@ def pack_rows(rows: Sequence[Sequence[Any]]) -> Packed:
     full = [(*r, None) if len(r) == 13 else tuple(r) for r in rows]
     (number, path, size, mtime, status, kind, value, output, message, attempt, duration,
      carried, detail, worker) = map(list, zip(*full, strict=True))  # fmt: skip
-    extra: dict[str, list[Any]] = {}
     text_output = [_text(o) if o is not None else None for o in output]
-    for name, column, default in (
-        ("output", text_output, None),
-        ("message", message, None),
-        ("attempt", attempt, 1),
-        ("carried", carried, None),
-        ("detail", detail, None),
-    ):
-        column = [None if v == "" else v for v in column]
-        if any(v != default for v in column):
-            extra[name] = column
+    extra = rare_fields(text_output, message, attempt, carried, detail)
     return pack(
         number,
         [_text(p) for p in path],

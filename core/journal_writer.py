@@ -35,7 +35,7 @@ from core.journal import (
     reason,
 )
 from core.journal import dumps as journal_dumps
-from core.journal_chunks import CHUNK_ROWS, STATUS_CODE, Packed, pack
+from core.journal_chunks import CHUNK_ROWS, STATUS_CODE, Packed, pack, rare_fields
 from core.options import canonical, options_key
 
 if TYPE_CHECKING:
@@ -233,23 +233,14 @@ class Recorder:
         for code, name in _FINAL:
             if code in statuses:
                 self._counts[name] += statuses.count(code)
-        extra: dict[str, list[Any]] = {}
-        outputs = list(map(_OUTPUT, results))
-        if any(outputs):
-            extra["output"] = [o or None for o in outputs]
-        messages = list(map(_MESSAGE, results))
-        if any(messages):
-            extra["message"] = [m or None for m in messages]
-        attempts = list(map(_ATTEMPT, results))
-        if max(attempts) != 1 or min(attempts) != 1:
-            extra["attempt"] = attempts
-        if self.carried:
-            carried = list(map(self.carried.get, rows))
-            if any(c is not None for c in carried):
-                extra["carried"] = carried
-        details = list(map(_DETAIL, results))
-        if any(details):
-            extra["detail"] = [d or None for d in details]
+        carried = list(map(self.carried.get, rows)) if self.carried else ()
+        extra = rare_fields(
+            list(map(_OUTPUT, results)),
+            list(map(_MESSAGE, results)),
+            list(map(_ATTEMPT, results)),
+            carried,
+            list(map(_DETAIL, results)),
+        )
         return pack(
             rows,
             list(map(paths.__getitem__, rows)),
