@@ -11,11 +11,14 @@
 ``--stall``: instead, the longest stall of the event loop in each part of a checksum job of
 200,000 and of 1,000,000 tiny files (0-100 bytes, so that the window's own work dominates), in a
 fresh offscreen process each (the job's journal on, as a user has it, or off with ``--journal``):
+- listing: from adding the folder (as a drop would) until it is listed and the panels were told;
 - start: from Start until the job's first results are stored;
 - middle: until its last results are stored (a result sink on the job's run thread says when);
 - end: from there through the manifest, the summary, the table's last repaint, until the job's
   journal writer is done and the window has been idle for half a second.
-A gap that spans two parts counts in both. Target: < 50 ms in each.
+A gap that spans two parts counts in both. Target: < 50 ms in each. With ``BENCH_GUI_STACKS=1``
+each run also writes where the GUI thread was during its stalls, and the longest garbage
+collections, to stderr (see ``_sample_stalls``).
 
 Usage: ``.venv/bin/python benchmarks/bench_gui.py [--runs 5] [--files 20000] [--keep DIR]``;
 ``.venv/bin/python benchmarks/bench_gui.py --stall [--stall-rows 200000 1000000]
@@ -135,7 +138,7 @@ QUIET = 0.5  # seconds without any job work left after which the window counts a
 def stall_job(folder: str, settings_path: str, journal: bool) -> None:
     """In a fresh process: list the folder, Start, and record the event loop's longest stall in
     the job's start, middle and end; report as JSON (times in ms)."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
@@ -152,6 +155,8 @@ def stall_job(folder: str, settings_path: str, journal: bool) -> None:
         f.unlink()
     beat = Heartbeat(window, keep_above=0.010)
     t: dict[str, float] = {}
+    if os.environ.get("BENCH_GUI_STACKS"):
+        _sample_stalls(beat, t)
 
     class Arrivals:
         """A result sink (called on the job's run thread as results are stored): when the
@@ -167,7 +172,12 @@ def stall_job(folder: str, settings_path: str, journal: bool) -> None:
                 t["all_in"] = now
 
     def scanned(_added: int, _cancelled: bool) -> None:
-        beat.__enter__()
+        t["scanned"] = time.perf_counter()
+        # Start once the panels have been told of the inputs (a queued call, as a user's click
+        # comes after them), so that the listing's end is measured as the listing's.
+        QTimer.singleShot(0, begin)
+
+    def begin() -> None:
         t["start"] = time.perf_counter()
         window.start()
 
@@ -195,6 +205,8 @@ def stall_job(folder: str, settings_path: str, journal: bool) -> None:
     window.scans.finished.connect(scanned)
     window.jobs.started.connect(started)
     window.jobs.ended.connect(ended)
+    beat.__enter__()
+    t["add"] = time.perf_counter()
     window.add_paths([folder])
     app.exec()
     first = t.get("first", t["ended"])
@@ -204,6 +216,14 @@ def stall_job(folder: str, settings_path: str, journal: bool) -> None:
     ms = 1000
     stats = {
         "rows": window.model.rowCount(),
+        "listing_ms": beat.longest_between(t["add"], t["start"]) * ms,
+        "listing_s": t["start"] - t["add"],
+        # the listing's longest gaps: (length, start after the listing ended), in ms
+        "listing_gaps": [
+            (round((b - a) * ms, 1), round((a - t["scanned"]) * ms))
+            for a, b in sorted(beat.gaps, key=lambda g: g[0] - g[1])
+            if a <= t["start"]
+        ][:4],
         "start_ms": beat.longest_between(t["start"], first) * ms,
         "middle_ms": beat.longest_between(first, all_in) * ms,
         "end_ms": beat.longest_between(all_in, t["idle"]) * ms,
@@ -218,6 +238,80 @@ def stall_job(folder: str, settings_path: str, journal: bool) -> None:
     print(json.dumps(stats))
 
 
+def _sample_stalls(beat: Any, t: dict[str, float], over: float = 0.030) -> None:
+    """Diagnosis (``BENCH_GUI_STACKS=1``), written to stderr at exit:
+
+    - where the GUI thread was while the heartbeat was more than ``over`` seconds late (its
+      innermost frames in the project, and the innermost frame: ``app.exec`` means it was in Qt,
+      or waiting for the GIL), counted every 2 ms;
+    - when this sampler itself woke ``over`` late (another thread held the GIL that long), where
+      the other threads were;
+    - the longest garbage collections, on which thread, when (seconds after the folder was
+      added), and for one over 50 ms the types of the objects it walked.
+    """
+    import atexit
+    import collections
+    import gc
+    import threading
+    import traceback
+
+    main = threading.main_thread().ident
+    seen: collections.Counter[str] = collections.Counter()
+    collections_: list[tuple[float, int, str]] = []
+    began = [0.0]
+
+    def where(ident: int | None) -> str:
+        frame = sys._current_frames().get(ident) if ident is not None else None
+        stack = traceback.extract_stack(frame) if frame is not None else []
+        ours = [f for f in stack if str(ROOT) in f.filename and "bench_gui" not in f.filename]
+        return " > ".join(
+            f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in ours[-3:] + stack[-1:]
+        )
+
+    def sample() -> None:
+        me = threading.get_ident()
+        while True:
+            asked = time.perf_counter()
+            time.sleep(0.002)  # the sampling period
+            late = time.perf_counter() - asked
+            if not beat.stopped_at and beat.beats and time.perf_counter() - beat._last > over:
+                seen["GUI thread: " + where(main)] += 1
+            if late > over:
+                for other in threading.enumerate():
+                    if other.ident not in (me, main):
+                        seen[
+                            f"GIL held {late * 1e3:.0f} ms? {other.name}: {where(other.ident)}"
+                        ] += 1
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+            return
+        took = time.perf_counter() - began[0]
+        if took > 0.010:
+            gen, kinds = info["generation"], ""
+            if took > 0.050:
+                walked = collections.Counter(
+                    type(o).__name__ for g in range(gen + 1) for o in gc.get_objects(g)
+                )
+                kinds = f", walked {walked.most_common(5)}"
+            at = began[0] - t.get("add", began[0])
+            name = threading.current_thread().name
+            collections_.append((took, gen, f"{name} at {at:.2f} s{kinds}"))
+
+    def report() -> None:
+        for stack, n in seen.most_common(15):
+            sys.stderr.write(f"{n * 2:6d} ms  {stack}\n")
+        for took, gen, what in sorted(collections_, reverse=True)[:10]:
+            sys.stderr.write(f"collection of generation {gen}: {took * 1e3:.0f} ms on {what}\n")
+        marks = ", ".join(f"{k} {v - t.get('add', v):.2f} s" for k, v in t.items())
+        sys.stderr.write(f"times after the add: {marks}\n")
+
+    threading.Thread(target=sample, daemon=True).start()
+    gc.callbacks.append(collected)
+    atexit.register(report)
+
+
 def run_stall(folder: Path, settings: Path, journal: bool, journal_path: Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--stall-job", str(folder), "--settings", str(settings)]
@@ -229,6 +323,8 @@ def run_stall(folder: Path, settings: Path, journal: bool, journal_path: Path) -
     )
     if out.returncode:
         raise SystemExit(f"the job's process failed ({out.returncode}):\n{out.stderr[-3000:]}")
+    if os.environ.get("BENCH_GUI_STACKS"):
+        sys.stderr.write(out.stderr)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -256,12 +352,13 @@ def stall_bench(args: argparse.Namespace) -> None:
                     r = run_stall(
                         folder, base / "settings.ini", journal, base / f"journal-{rows}.sqlite"
                     )
-                    for part_ in ("start", "middle", "end"):
+                    for part_ in ("listing", "start", "middle", "end"):
                         key = f"{part_}_ms"
                         worst[key] = max(worst.get(key, 0.0), r[key])
                     print(
                         f"{rows:,} rows, journal {'on' if journal else 'off'}, run {run + 1}: "
-                        f"longest stall start {r['start_ms']:.0f} ms, middle "
+                        f"longest stall listing {r['listing_ms']:.0f} ms ({r['listing_s']:.1f} s), "
+                        f"start {r['start_ms']:.0f} ms, middle "
                         f"{r['middle_ms']:.0f} ms, end {r['end_ms']:.0f} ms | job "
                         f"{r['job_s']:.1f} s, end {r['end_s'] * 1000:.0f} ms (journal done "
                         f"{r['journal_s'] * 1000:.0f} ms after the last results), longest tick "

@@ -10,11 +10,16 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Sequence
+from operator import attrgetter
 
 from core.records import RUNNING_MSG, FileResult, Status
 from core.results import ResultStore
 
 __all__ = ["RUNNING_MSG", "Tracker", "format_bytes", "format_duration"]
+
+_INDEX, _STATUS = attrgetter("index"), attrgetter("status")
+_DONE, _SKIPPED, _CANCELLED = int(Status.DONE), int(Status.SKIPPED), int(Status.CANCELLED)
+_RUNNING = int(Status.RUNNING)
 
 
 class Tracker:
@@ -106,30 +111,47 @@ class Tracker:
         return True
 
     def file_results(self, batch: Sequence[FileResult]) -> None:
-        """:meth:`file_result` for a chunk's results at once (the per-file hot path, kept lean)."""
+        """:meth:`file_result` for a chunk's results at once."""
+        self.file_statuses(
+            array("q", map(_INDEX, batch)),
+            bytes(map(_STATUS, batch)),
+            batch if self._owns_results else None,
+        )
+
+    def file_statuses(
+        self,
+        rows: Sequence[int],
+        statuses: bytes,
+        results: Sequence[FileResult] | None = None,
+    ) -> None:
+        """Final statuses of ``rows`` (the per-file hot path, kept lean): a job's results are in
+        its store already, so the tracker takes only their rows and statuses (compact: a backlog
+        of them waiting for a busy window holds no objects for the garbage collector to walk).
+        ``results``: the results themselves, in the same order, for a tracker that keeps its
+        own store. The first final status of a row wins."""
         state, partial, sizes, counts = self.state, self.partial, self.sizes, self._counts
-        put = self.results.put if self._owns_results else None
+        put = self.results.put if results is not None else None
+        given = iter(results) if results is not None else None
         lo, hi, read_bytes, handled, running = self._lo, self._hi, 0, 0, 0
-        done, skipped, cancelled = Status.DONE, Status.SKIPPED, Status.CANCELLED
-        for r in batch:
-            i = r.index
+        for i, new in zip(rows, statuses, strict=True):
+            if given is not None:
+                r = next(given)
             old = state[i]
-            if old >= done:
+            if old >= _DONE:
                 continue
             read = 0
-            if old == Status.RUNNING:
+            if old == _RUNNING:
                 read = partial[i]
                 running += read
                 partial[i] = 0
-            new = r.status
-            if new == done:
+            if new == _DONE:
                 read_bytes += sizes[i]
                 handled += sizes[i]
-            elif new == skipped:
+            elif new == _SKIPPED:
                 handled += sizes[i]
             else:
                 read_bytes += read
-                if new != cancelled:
+                if new != _CANCELLED:
                     handled += sizes[i]
             if put is not None:
                 put(r)

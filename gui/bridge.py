@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.records import FileError
 from core.session import Session
+from gui import collector
 from gui.threads import ThreadWorker, TimerFactory, make_timer, retire_thread, start_worker
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class JobRunner(QObject):
         # A full garbage collection walks every tracked object (Qt wrappers, modules, the
         # rows...) while holding the GIL: tens of milliseconds of frozen window, triggered by
         # the job's own allocations. Park what exists now outside the collector until the end.
-        gc.freeze()
+        collector.park(self)
         self.bridge.planned.connect(self._on_planned)
         self.bridge.plan_failed.connect(self._on_plan_failed)
         self._thread = start_worker(self.bridge, "parabatch-job", self._on_thread_finished)
@@ -189,6 +190,7 @@ class JobRunner(QObject):
         self._timer.stop()
         if self._thread is not None and self._thread.wait(timeout_ms) and self.job is not None:
             self.session.tick(None)  # the job's end, for its recorder (a cancelled job)
+        collector.release(self)
 
     @Slot()
     def drain(self) -> None:
@@ -221,7 +223,7 @@ class JobRunner(QObject):
         if thread is not None:
             retire_thread(thread)
         self._timer.stop()
-        gc.unfreeze()
+        collector.release(self)
         job = self.job
         if job is not None:
             self.session.tick(None)  # the run loop returned: take the rest in, mark the end

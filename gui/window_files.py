@@ -285,11 +285,13 @@ class FileListController(QObject):
         if not self.scans.scanning and not self.jobs.running:
             self.ui.message_bar.dismiss_hint()  # it was about the list as it was
             # Only for rows the panels have not seen: at the end of a job whose rows are the
-            # list, a million paths looked at again by every panel froze the window.
+            # list, a million paths looked at again by every panel froze the window. Their
+            # common folder is the model's (kept as rows come): min() and max() of a million
+            # paths hold the GIL for 30 ms, once per panel, as a scan of them ended.
             if self.model.generation != self.offered_generation:
                 self.offered_generation = self.model.generation
                 for panel in self.ui.panels.values():
-                    panel.set_inputs(self.model.paths)
+                    panel.set_inputs(self.model.paths, self.model.folders.root)
         self.update_count()
         self.state_changed.emit()
 

@@ -109,8 +109,9 @@ class OperationPanel(QWidget):
         (listed as skipped), or None to take it; None: take every file."""
         return None
 
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        """The listed input files changed (may be a million paths: keep this cheap)."""
+    def set_inputs(self, paths: Sequence[str], root: str | None) -> None:
+        """The listed input files changed (may be a million paths: keep this cheap); ``root``:
+        the deepest folder holding them all (see :func:`gui.inputs.common_folder`)."""
 
     def outputs(self, options: Any) -> list[str]:
         """Files or folders worth opening after a job run with ``options`` (manifest, folder)."""
@@ -118,19 +119,6 @@ class OperationPanel(QWidget):
 
     def key(self, name: str) -> str:
         return f"panels/{self.operation}/{name}"
-
-
-def common_folder(paths: Sequence[str]) -> str | None:
-    """The deepest folder holding every path, or None for no paths.
-
-    Uses only the smallest and largest path (compared in C), so a million paths cost milliseconds.
-    """
-    if not paths:
-        return None
-    # Character-wise on purpose: the prefix of the extremes is the prefix of all; dirname()
-    # then cuts it back to a whole folder ("/a/b" of "/a/b/x" and "/a/bc" gives "/a").
-    prefix = os.path.commonprefix([min(paths), max(paths)])  # noqa: RUF071
-    return os.path.dirname(prefix) or None
 
 
 def free_path(path: str) -> str:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel
 from core import manifest
 from core.operations.checksum import ChecksumOptions
 from gui.i18n import QT_TRANSLATE_NOOP, translate
-from gui.panels.base import OperationPanel, PathField, Question, common_folder, free_path
+from gui.panels.base import OperationPanel, PathField, Question, free_path
 
 REPLACE = QT_TRANSLATE_NOOP("ChecksumPanel", "Replace")
 KEEP_BOTH = QT_TRANSLATE_NOOP("ChecksumPanel", "Keep both")
@@ -118,8 +118,8 @@ class ChecksumPanel(OperationPanel):
             else translate("ChecksumPanel", "Written to the files' folder")
         )
 
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        self._folder = common_folder(paths)
+    def set_inputs(self, paths: Sequence[str], root: str | None) -> None:
+        self._folder = root
         self._update_default()
 
     def options(self) -> ChecksumOptions:

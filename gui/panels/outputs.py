@@ -22,7 +22,7 @@ from core.naming import FIELDS, SIZE_FIELDS, Collision, NamingRule, Template
 from core.operations.writing import OutputOperation
 from core.records import FileError
 from gui.i18n import QT_TRANSLATE_NOOP, translate
-from gui.panels.base import OperationPanel, PathField, common_folder
+from gui.panels.base import OperationPanel, PathField
 from gui.settings import read_bool, read_str
 
 PREVIEW_COUNT = 4
@@ -147,11 +147,11 @@ class OutputsGroup(QGroupBox):
         return os.path.join(self._root, self.default_folder)
 
     # --- inputs and the preview --------------------------------------------------------------
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        """The listed inputs changed (cheap for a million paths: only the first few and the
-        extremes are looked at)."""
+    def set_inputs(self, paths: Sequence[str], root: str | None) -> None:
+        """The listed inputs changed (cheap for a million paths: only the first few are looked
+        at); ``root``: the deepest folder holding them all."""
         self._first = list(paths[:PREVIEW_COUNT])
-        self._root = common_folder(paths)
+        self._root = root
         automatic = self.automatic_folder()
         if automatic is not None:
             self.output_dir.set_placeholder(
@@ -229,8 +229,8 @@ class OutputPanel(OperationPanel):
 
     outputs_group: OutputsGroup
 
-    def set_inputs(self, paths: Sequence[str]) -> None:
-        self.outputs_group.set_inputs(paths)
+    def set_inputs(self, paths: Sequence[str], root: str | None) -> None:
+        self.outputs_group.set_inputs(paths, root)
 
     def preview_text(self) -> str:
         return self.outputs_group.preview_text()

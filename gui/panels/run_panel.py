@@ -142,9 +142,9 @@ class RunPanel(OperationPanel):
         return None
 
     # --- inputs and the preview ----------------------------------------------------------------
-    def set_inputs(self, paths: Sequence[str]) -> None:
+    def set_inputs(self, paths: Sequence[str], root: str | None) -> None:
         self._first = list(paths[:PREVIEW_COMMANDS])
-        self.outputs_group.set_inputs(paths)
+        self.outputs_group.set_inputs(paths, root)
         self.refresh()
 
     def refresh(self) -> None:

@@ -70,7 +70,7 @@ class VerifyPanel(OperationPanel):
         self.algorithm.currentIndexChanged.connect(self.changed)
         self.unlisted.toggled.connect(self.changed)
 
-    def set_inputs(self, paths: Sequence[str]) -> None:
+    def set_inputs(self, paths: Sequence[str], root: str | None) -> None:
         """Propose a manifest found among the first added files when none is chosen."""
         if self.manifest.text():
             return

@@ -4,13 +4,14 @@ test leaves a QThread or an active QTimer of ours behind."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from gui.inputs import common_folder
 from gui.main_window import MainWindow
 from gui.threads import active_timers, running_threads
 
@@ -90,3 +91,8 @@ def make_files(folder: Path, sizes: list[int], prefix: str = "f", seed: int = 7)
         p.write_bytes(block if size < 4096 else os.urandom(size))
         out.append(p)
     return out
+
+
+def inputs(paths: Sequence[str]) -> tuple[Sequence[str], str | None]:
+    """A panel's ``set_inputs`` arguments for ``paths``, as the window gives them."""
+    return paths, common_folder(paths)

@@ -23,7 +23,7 @@ from gui.panels.compress_panel import CompressPanel
 from gui.panels.decompress_panel import DecompressPanel
 from gui.panels.outputs import OutputsGroup
 from gui.window_jobs import CONFIRM_LABEL
-from tests.gui.conftest import add_and_wait, run_and_wait
+from tests.gui.conftest import add_and_wait, inputs, run_and_wait
 
 
 def pick(combo, data: str) -> None:
@@ -91,7 +91,7 @@ def test_compress_preview_and_names(compress: CompressPanel, tmp_path: Path) -> 
     paths = [str(p) for p in texts(tmp_path / "in", 2)]
     (tmp_path / "in" / "t1.csv.gz").write_bytes(b"taken")
     pick(compress.format, "gzip")
-    compress.set_inputs(paths)
+    compress.set_inputs(*inputs(paths))
     assert compress.outputs_group.preview.text().splitlines() == [
         "t0.csv → t0.csv.gz",
         "t1.csv → t1.csv (1).gz  (collision: renamed (exists))",

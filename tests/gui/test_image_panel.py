@@ -14,7 +14,7 @@ from core.operations.image import ImageOptions
 from core.records import Status
 from gui.panels import load_panel
 from gui.panels.image_panel import ImagePanel
-from tests.gui.conftest import add_and_wait, run_and_wait
+from tests.gui.conftest import add_and_wait, inputs, run_and_wait
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_fields_make_the_options(qtbot, panel: ImagePanel, tmp_path: Path) -> No
     ],
 )  # fmt: skip
 def test_invalid_options_are_explained(panel: ImagePanel, setup, message: str) -> None:
-    panel.set_inputs(["/x/a.png"])
+    panel.set_inputs(*inputs(["/x/a.png"]))
     setup(panel)
     assert message in (panel.validate() or "")
     assert panel.preview.text().startswith("⚠") and message in panel.preview.text()
@@ -113,7 +113,7 @@ def test_preview_shows_the_first_names_and_collisions(panel: ImagePanel, tmp_pat
     (tmp_path / "out" / "b.jpg").write_bytes(b"taken")
     panel.output_dir.set_text(str(tmp_path / "out"))
     pick(panel.format, "JPEG")
-    panel.set_inputs(paths)
+    panel.set_inputs(*inputs(paths))
     lines = panel.preview.text().splitlines()
     assert lines == [
         "a.png → a.jpg",
@@ -133,7 +133,7 @@ def test_preview_mirrors_relative_to_all_inputs(panel: ImagePanel, tmp_path: Pat
     other = images(tmp_path / "in" / "y", "b.png")
     panel.output_dir.set_text(str(tmp_path / "out"))
     panel.mirror.setChecked(True)
-    panel.set_inputs(first + other)
+    panel.set_inputs(*inputs(first + other))
     assert panel.preview.text().splitlines()[0] == "a.png → x/a.png"
 
 

@@ -13,6 +13,7 @@ from core.progress import Tracker
 from core.records import FileEntry, FileResult, SkippedEntry, Status
 from gui.columns import NAME, RESULT, SIZE, STATUS, failed_tint
 from gui.file_model import FileModel
+from gui.inputs import common_folder
 
 
 def make_model(n: int = 12) -> FileModel:
@@ -102,6 +103,21 @@ def test_remove_forgets_paths_and_keeps_skip_reasons(qapp) -> None:
     entries = model.snapshot().entries()
     assert isinstance(entries[2], SkippedEntry)
     assert model.total_bytes == 300 + 100
+
+
+def test_the_common_folder_follows_rows_added_and_removed(qapp) -> None:
+    """The panels are given the model's common folder (kept as rows come and go) rather than
+    working it out from a million paths each."""
+    model = FileModel()
+    assert model.folders.root is None
+    model.append([FileEntry("/a/b/x/1.txt", 1, 0.0), FileEntry("/a/b/x/2.txt", 1, 0.0)])
+    assert model.folders.root == "/a/b/x"
+    model.append([FileEntry("/a/bc/3.txt", 1, 0.0)])  # shares "/a/b" as text, not as a folder
+    assert model.folders.root == "/a" == common_folder(model.paths)
+    model.remove_view_rows([2])
+    assert model.folders.root == "/a/b/x" == common_folder(model.paths)
+    model.clear()
+    assert model.folders.root is None
 
 
 def test_failed_tint_is_derived_from_the_palette(qapp) -> None:

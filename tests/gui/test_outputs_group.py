@@ -12,6 +12,7 @@ from core import operations
 from core.naming import Collision, NamingRule
 from core.operations.compress import CompressOptions
 from gui.panels.outputs import OutputsGroup
+from tests.gui.conftest import inputs
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_preview_comes_from_the_operations_plan(group: OutputsGroup, tmp_path: P
     assert group.preview_text() == "Add files first."
     (tmp_path / "a.txt").write_text("a")
     (tmp_path / "a.txt.gz").write_text("taken")
-    group.set_inputs([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    group.set_inputs(*inputs([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]))
     assert group.preview.text().splitlines() == [
         "a.txt → a.txt (1).gz  (collision: renamed (exists))",
         "b.txt → b.txt.gz",

@@ -14,9 +14,11 @@ from PySide6.QtCore import QSettings
 
 from core import operations
 from gui import panels
-from gui.panels.base import OperationPanel, common_folder, free_path
+from gui.inputs import common_folder
+from gui.panels.base import OperationPanel, free_path
 from gui.panels.checksum_panel import ChecksumPanel
 from gui.panels.verify_panel import VerifyPanel
+from tests.gui.conftest import inputs
 
 
 def panel_modules() -> list[str]:
@@ -106,7 +108,7 @@ def test_common_folder_and_free_path(tmp_path: Path) -> None:
 def test_checksum_panel_defaults_to_a_free_manifest_name(qapp, tmp_path: Path) -> None:
     panel = ChecksumPanel()
     assert panel.validate() is not None  # no inputs, no path: nothing sensible to propose
-    panel.set_inputs([str(tmp_path / "a" / "x"), str(tmp_path / "b" / "y")])
+    panel.set_inputs(*inputs([str(tmp_path / "a" / "x"), str(tmp_path / "b" / "y")]))
     assert panel.options().manifest == str(tmp_path / "SHA256SUMS")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("blake3"))
     assert panel.options().algorithm == "blake3"
@@ -120,7 +122,7 @@ def test_verify_panel_proposes_a_listed_manifest(qapp, tmp_path: Path) -> None:
     assert "manifest" in (panel.validate() or "")
     sums = tmp_path / "photos.sha256"
     sums.write_text("")
-    panel.set_inputs([str(tmp_path / "a.jpg"), str(sums)])
+    panel.set_inputs(*inputs([str(tmp_path / "a.jpg"), str(sums)]))
     assert panel.manifest.text() == str(sums)
     assert panel.options().manifest == str(sums) and panel.options().algorithm is None
     panel.manifest.set_text(str(tmp_path / "gone"))

@@ -19,7 +19,7 @@ from core.records import Status
 from gui.columns import RESULT
 from gui.panels import load_panel
 from gui.panels.run_panel import RunPanel
-from tests.gui.conftest import add_and_wait, run_and_wait
+from tests.gui.conftest import add_and_wait, inputs, run_and_wait
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_the_preview_shows_the_first_commands_as_they_run(panel: RunPanel, tmp_p
     files = [tmp_path / "a b.txt", tmp_path / "it's.txt", tmp_path / "c.txt", tmp_path / "d.txt"]
     for f in files:
         f.write_text("x")
-    panel.set_inputs([str(f) for f in files])
+    panel.set_inputs(*inputs([str(f) for f in files]))
     panel.command.setText("cp {} {out}")
     panel.outputs_group.output_dir.set_text(str(tmp_path / "out"))
     lines = panel.preview.text().splitlines()
