@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
 from core.i18n import message_for_people
@@ -101,6 +101,7 @@ class OutputsGroup(QGroupBox):
             self.collision.addItem(translate("OutputsGroup", label), policy.value)
         self.collision.setCurrentIndex(self.collision.findData(d.collision.value))
         self.preview = QLabel(self)
+        self.stale = False  # the preview is behind: the window does not show this panel now
         self.preview.setAccessibleName(translate("OutputsGroup", "Output name preview"))
         self.preview.setWordWrap(True)
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -160,9 +161,21 @@ class OutputsGroup(QGroupBox):
         self.refresh()
 
     def refresh(self) -> None:
-        """Enable what applies and update the preview (after any option of the panel changed)."""
+        """Enable what applies and update the preview (after any option of the panel changed).
+        On a panel the window is not showing, the preview only notes that it is behind and
+        catches up when shown: a preview plans names and lists output folders, and every
+        panel doing it at once froze the window as the listing of a big folder ended."""
         self.mirror.setEnabled(bool(self.output_dir.text()))
+        if not self.isVisible() and self.window().isVisible():
+            self.stale = True
+            return
+        self.stale = False
         self.preview.setText(self.preview_text())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
 
     def preview_text(self) -> str:
         """The first inputs' planned outputs (relative to the output folder, or to the input's

@@ -12,7 +12,7 @@ from core import operations
 from core.naming import Collision, NamingRule
 from core.operations.compress import CompressOptions
 from gui.panels.outputs import OutputsGroup
-from tests.gui.conftest import inputs
+from tests.gui.conftest import add_and_wait, inputs, make_files
 
 
 @pytest.fixture
@@ -74,3 +74,20 @@ def test_settings_round_trip(qtbot, group: OutputsGroup, tmp_path: Path) -> None
     qtbot.addWidget(again)
     again.load_settings(s, lambda name: f"panels/x/{name}")
     assert again.naming() == group.naming()
+
+
+def test_a_panel_out_of_view_previews_when_it_is_shown(qtbot, window, tmp_path: Path) -> None:
+    """Listing files offers them to every panel; only the one shown plans its preview (each
+    lists output folders), the others when they are shown."""
+    make_files(tmp_path / "in", [10, 20])
+    combo = window.ui.op_combo
+    combo.setCurrentIndex(combo.findData("checksum"))
+    add_and_wait(qtbot, window, [str(tmp_path / "in")])
+    group = window.ui.panels["compress"].outputs_group
+    assert group.stale and "Add files" in group.preview.text()  # as it was before the listing
+    combo.setCurrentIndex(combo.findData("compress"))
+    qtbot.waitUntil(lambda: not group.stale)
+    assert group.preview.text().splitlines() == [
+        "f000.bin → f000.bin.zst",  # the default format
+        "f001.bin → f001.bin.zst",
+    ]
