@@ -15,13 +15,21 @@ import threading
 import time
 from array import array
 from collections.abc import Iterator, Sequence
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from core import operations
 from core.operations.base import Plan
 from core.progress import Tracker
-from core.records import FileEntry, FileError, FileResult, Kind, Record, SkippedEntry, Status
+from core.records import (
+    FileEntry,
+    FileError,
+    FileResult,
+    Kind,
+    Record,
+    SkippedEntry,
+    Status,
+    rows_and_statuses,
+)
 from core.results import ResultSink, ResultStore, TaskList
 from core.scheduler import DEFAULT_WATCHDOG, Scheduler, describe_exit
 
@@ -29,8 +37,6 @@ if TYPE_CHECKING:
     from core.engine import Engine
 
 __all__ = ["DEFAULT_WATCHDOG", "Job", "JobReport", "Source", "describe_exit"]
-
-_INDEX, _STATUS = attrgetter("index"), attrgetter("status")
 
 DRAIN_BUDGET = 1.0  # seconds a stopping job keeps listing what discovery still finds
 
@@ -218,8 +224,7 @@ class Job:
                 if remark is not None and r.status is Status.DONE and r.kind == Kind.NONE:
                     r.kind = remark
                     kinds[r.index] = remark
-        # The tracker's feed, read by poll(): two C calls per batch.
-        self._out.append(ResultsIn(array("q", map(_INDEX, results)), bytes(map(_STATUS, results))))
+        self._out.append(ResultsIn(*rows_and_statuses(results)))  # the tracker's feed (poll)
         for sink in self.sinks:
             sink.accept(results)
 

@@ -37,6 +37,7 @@ from core.journal import (
 from core.journal import dumps as journal_dumps
 from core.journal_chunks import CHUNK_ROWS, STATUS_CODE, Packed, pack, rare_fields
 from core.options import canonical, options_key
+from core.records import rows_and_statuses
 
 if TYPE_CHECKING:
     from core.job import Job
@@ -228,8 +229,7 @@ class Recorder:
         mtimes: Sequence[int],
     ) -> Packed:
         """One chunk's columns, a C call or two per column (the per-file hot path)."""
-        rows = list(map(_INDEX, results))
-        statuses = bytes(map(_STATUS, results))
+        rows, statuses = rows_and_statuses(results)
         for code, name in _FINAL:
             if code in statuses:
                 self._counts[name] += statuses.count(code)
@@ -256,7 +256,7 @@ class Recorder:
 
 
 _FINAL = [(STATUS_CODE[name], name) for name in STATUS_NAMES]
-_INDEX, _STATUS, _KIND = attrgetter("index"), attrgetter("status"), attrgetter("kind")
+_KIND = attrgetter("kind")
 _VALUE, _OUTPUT, _MESSAGE = attrgetter("value"), attrgetter("output"), attrgetter("message")
 _ATTEMPT, _DETAIL = attrgetter("attempt"), attrgetter("detail")
 _DURATION, _WORKER = attrgetter("duration"), attrgetter("worker")

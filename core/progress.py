@@ -10,14 +10,12 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Sequence
-from operator import attrgetter
 
-from core.records import RUNNING_MSG, FileResult, Status
+from core.records import RUNNING_MSG, FileResult, Status, rows_and_statuses
 from core.results import ResultStore
 
 __all__ = ["RUNNING_MSG", "Tracker", "format_bytes", "format_duration"]
 
-_INDEX, _STATUS = attrgetter("index"), attrgetter("status")
 _DONE, _SKIPPED, _CANCELLED = int(Status.DONE), int(Status.SKIPPED), int(Status.CANCELLED)
 _RUNNING = int(Status.RUNNING)
 
@@ -112,11 +110,7 @@ class Tracker:
 
     def file_results(self, batch: Sequence[FileResult]) -> None:
         """:meth:`file_result` for a chunk's results at once."""
-        self.file_statuses(
-            array("q", map(_INDEX, batch)),
-            bytes(map(_STATUS, batch)),
-            batch if self._owns_results else None,
-        )
+        self.file_statuses(*rows_and_statuses(batch), batch if self._owns_results else None)
 
     def file_statuses(
         self,

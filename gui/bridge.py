@@ -106,7 +106,8 @@ class JobBridge(ThreadWorker):
                     job.pause()
             # The job's per-row columns exist now (paths, results, the journal's list of inputs):
             # park them outside the collector too, or each full collection walks a million
-            # items of each while holding the GIL (see JobRunner.start).
+            # items of each while holding the GIL. JobRunner.start parked the collector for the
+            # job (gui/collector.py) and its release gives these back as well.
             gc.freeze()
             self.planned.emit(job, session.same_rows)
             try:
