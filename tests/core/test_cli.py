@@ -432,6 +432,42 @@ def test_stop_signal_while_the_cli_loads_exits_130(tmp_path: Path, sig: int) -> 
     assert sorted(os.listdir(tmp_path)) == ["big"]
 
 
+# The program as the parabatch-cli script runs it, with an exit handler of the kind a plugin or a
+# library registers: it must still run, after everything the command line printed.
+WITH_EXIT_HANDLER = """
+import atexit, sys
+atexit.register(lambda: sys.stdout.write("handler ran\\n"))
+sys.argv[1:] = sys.argv[2:]
+from core.__main__ import main
+main()
+raise SystemExit("main() returned")
+"""
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_program_exit_keeps_output_handlers_and_code(tmp_path: Path, changed: bool) -> None:
+    """The program ends without the interpreter's teardown (core.__main__.leave): every line is
+    still out, exit handlers still run, and the exit code is the job's (1: a file changed)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3000):
+        (folder / f"f{i:04d}").write_bytes(b"%d" % i)
+    run = [sys.executable, "-c", WITH_EXIT_HANDLER, "-"]
+    opts = dict(cwd=tmp_path, env=ENV, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    made = subprocess.run([*run, "checksum", "--no-journal", "-q", "in"], **opts)  # type: ignore[call-overload]
+    lines = made.stdout.decode().splitlines()
+    assert lines[-1] == "handler ran", made.stderr
+    assert made.returncode == 0 and b"main() returned" not in made.stderr
+    assert [line.split("  ", 1)[1] for line in lines[:-1]] == [f"in/f{i:04d}" for i in range(3000)]
+    (tmp_path / "SUMS").write_text("\n".join(lines[:-1]) + "\n")
+    if changed:
+        (folder / "f1234").write_bytes(b"changed")
+    checked = subprocess.run([*run, "verify", "--no-journal", "-q", "SUMS"], **opts)  # type: ignore[call-overload]
+    assert checked.stdout.decode().splitlines()[-1] == "handler ran", checked.stderr
+    assert checked.returncode == (1 if changed else 0), checked.stderr
+    assert b"main() returned" not in checked.stderr
+
+
 # --- progress line -------------------------------------------------------------------------------
 
 
