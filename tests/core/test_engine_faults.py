@@ -67,7 +67,9 @@ def test_worker_killed_after_the_last_result_does_not_hang_shutdown(tmp_path: Pa
 def test_stopped_worker_mid_chunk_fails_its_file_as_hung(engine: Engine, tmp_path: Path) -> None:
     files = make_files(tmp_path / "in", 4, size=4 << 20)
     plan = plan_for(SLOW, tmp_path / "in")
-    job = engine.new_job(SLOW, 30, plan, watchdog=1.0)
+    # 200 rounds: half a second or more a file here, so the worker found busy is still on its
+    # file when it is stopped (with 30 it could finish in between, and nothing would hang).
+    job = engine.new_job(SLOW, 200, plan, watchdog=1.0)
     t = threading.Thread(target=job.run, daemon=True)
     t.start()
     pump_until(job, lambda: job.tracker.counts[Status.RUNNING] >= 1)
