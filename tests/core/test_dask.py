@@ -210,8 +210,7 @@ def test_tcp_scheduler_and_dask_workers_run_a_job(tmp_path: Path) -> None:
         assert r.returncode == 0 and b"2 workers, 2 threads" in r.stdout, r.stderr
     finally:
         for p in reversed(procs):
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait(10)
+            end_session(p)
 
 
 # --- faults ----------------------------------------------------------------------------------
@@ -423,10 +422,24 @@ def test_path_map_usage_errors_exit_2(tmp_path: Path) -> None:
         assert b"Traceback" not in r.stderr
 
 
+def end_session(p: subprocess.Popen[bytes]) -> None:
+    """End a ``dask`` command and everything it started: SIGTERM first, which it answers by
+    closing its workers (their multiprocessing semaphores are released), then SIGKILL of its
+    session for whatever is left. A SIGKILL of the session alone also killed multiprocessing's
+    resource tracker, and each run left named semaphores behind in /dev/shm."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(p.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        p.wait(20)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(p.pid, signal.SIGKILL)
+    p.wait(10)
+
+
 @contextlib.contextmanager
 def scheduler(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
     """A real ``dask scheduler`` on a loopback port: (its address, the processes to end after:
-    add workers to it). Every process is SIGKILLed, with its session, at the end."""
+    add workers to it). Every process is ended, with its session, at the end (see end_session)."""
     info = tmp_path / "scheduler.json"
     procs = [
         subprocess.Popen(
@@ -446,9 +459,7 @@ def scheduler(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes
         yield json.loads(info.read_text())["address"], procs
     finally:
         for p in reversed(procs):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
-            p.wait(10)
+            end_session(p)
 
 
 # The worker's own view of the files, as on another machine that mounts the same share elsewhere:
