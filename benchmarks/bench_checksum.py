@@ -13,7 +13,16 @@ and prints medians, spreads and ratios, one row per line of issue 17's table:
     journal      the small sha256 job with the journal on (the default) vs --no-journal
 
 Every parabatch run has the journal on (a temporary one, not the user's), as a user has it,
-except the --no-journal row. Run: ``python benchmarks/bench_checksum.py [--repeat 7]``.
+except the --no-journal row.
+
+Parabatch runs as a user has it installed: a regular (not editable) install of this checkout into
+a virtual environment of its own, which finds the dependencies in this one. A ``pip install -e``
+checkout starts every Python process (the command line, each worker, multiprocessing's resource
+tracker) through setuptools' editable finder, 13-20 ms each here, which no installed copy pays.
+The bare Pool script runs on that environment's Python too (the peer's own Python has no such
+finder either). ``--checkout`` times this checkout's ``parabatch-cli`` instead.
+
+Run: ``python benchmarks/bench_checksum.py [--repeat 7] [--checkout]``.
 """
 
 from __future__ import annotations
@@ -101,6 +110,34 @@ def _ratio(a: list[float], b: list[float]) -> str:
     )
 
 
+def installed(root: Path) -> Path:
+    """A virtual environment under ``root`` with this checkout installed as a wheel would be
+    (``pip install --no-deps``, no build isolation: nothing is downloaded), seeing this
+    environment's packages through a ``.pth`` line; returns its ``python``. That line only adds
+    the folder to ``sys.path``: the ``.pth`` files in it (the editable finder's) are not run."""
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    here = subprocess.run(
+        [sys.executable, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    there = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(there, "dependencies.pth").write_text(here + "\n")
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
+    repo = Path(__file__).resolve().parents[1]
+    subprocess.run([*pip, "--no-deps", "--no-build-isolation", str(repo)], check=True)
+    compileall.compile_dir(str(Path(there) / "core"), quiet=1)  # as pip does, whatever the env
+    return python
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--repeat", type=int, default=7)
@@ -108,17 +145,22 @@ def main() -> int:
     ap.add_argument("--large", type=int, default=6)
     ap.add_argument("--large-mib", type=int, default=256)
     ap.add_argument("--skip-large", action="store_true", help="leave the 6 x 256 MiB rows out")
+    ap.add_argument("--checkout", action="store_true", help="time this checkout's parabatch-cli")
     args = ap.parse_args()
-    # The installed console script, as a user runs it (python -m core where there is none).
-    script = Path(sys.executable).with_name("parabatch-cli")
-    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "core"]
-    cli = [*launcher, "checksum", "-w", "2", "-q"]
-    # An installed package has its bytecode compiled; a source tree run with
-    # PYTHONDONTWRITEBYTECODE would compile every module in every process, every run.
-    compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "core"), quiet=1)
     b3sum = shutil.which("b3sum")
     with tempfile.TemporaryDirectory(prefix="pb-bench-") as tmp:
         root = Path(tmp)
+        if args.checkout:
+            python = Path(sys.executable)
+            # An installed package has its bytecode compiled; a source tree run with
+            # PYTHONDONTWRITEBYTECODE would compile every module in every process, every run.
+            compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "core"), quiet=1)
+        else:
+            python = installed(root)
+        # The console script, as a user runs it (python -m core where there is none).
+        script = python.with_name("parabatch-cli")
+        launcher = [str(script)] if script.exists() else [str(python), "-m", "core"]
+        cli = [*launcher, "checksum", "-w", "2", "-q"]
         env = dict(os.environ, PARABATCH_JOURNAL=str(root / "journal.sqlite"))
         small, large, tiny = root / "small", root / "large", root / "tiny"
         nbytes = make_small(small, args.small)
@@ -138,7 +180,7 @@ def main() -> int:
             "small_nojournal": lambda: timed(
                 [*cli, "--no-journal", "-o", str(root / "S2"), str(small)], env=env
             ),
-            "small_pool": lambda: timed([sys.executable, str(pool), str(small), "64"]),
+            "small_pool": lambda: timed([str(python), str(pool), str(small), "64"]),
             "small_xargs": lambda: timed(f"{xargs} sha256sum", shell=True),
         }
         if b3sum:
@@ -148,7 +190,7 @@ def main() -> int:
             contenders["blake3_b3sum"] = lambda: timed(f"{xargs} {b3sum}", shell=True)
         if not args.skip_large:
             contenders["large"] = lambda: timed([*cli, "-o", str(root / "L"), str(large)], env=env)
-            contenders["large_pool"] = lambda: timed([sys.executable, str(pool), str(large), "1"])
+            contenders["large_pool"] = lambda: timed([str(python), str(pool), str(large), "1"])
         for run in contenders.values():  # warm the page cache and the journal, untimed
             run()
         runs: dict[str, list[float]] = {k: [] for k in contenders}
@@ -156,7 +198,8 @@ def main() -> int:
             for name, run in contenders.items():
                 runs[name].append(run())
         rate = hashlib_rate(large) if not args.skip_large else 0.0
-    print(f"command: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cli))}")
+    how = "this checkout" if args.checkout else "installed (not editable)"
+    print(f"command: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cli))} ({how})")
     print(f"rounds: {args.repeat} (every contender once per round); load {os.getloadavg()[0]:.2f}")
     print(f"tiny job (2 files of 100 B), journal on: {_spread(runs['tiny'])}  (target <= 0.10 s)")
     print(f"  sha256sum:                 {_spread(runs['tiny_sha256sum'])}")
