@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCollator, QCollatorSortKey, QModelIndex, Qt
@@ -94,7 +94,7 @@ class RowMembership:
         src: Iterable[int] = self._base if self._base is not None else range(len(self._paths))
         return array("q", (i for i in src if state[i] in f))
 
-    def extend_membership(self, new_rows: range, accepted: list[int]) -> None:
+    def extend_membership(self, new_rows: range, accepted: Sequence[int]) -> None:
         """Rows were appended to storage (call between begin/endInsertRows)."""
         if self._base is not None:
             self._base.extend(new_rows)

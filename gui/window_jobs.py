@@ -116,7 +116,7 @@ class JobController(QObject):
         leave_out = panel.leave_out(options)
         if leave_out is not None:
             snapshot = dataclasses.replace(snapshot, leave_out=leave_out)
-        question = panel.question(options, len(snapshot.paths) - len(snapshot.skipped))
+        question = panel.question(options, snapshot.rows - snapshot.skipped_count)
         if question is None:
             self.begin_job(panel.operation, options, snapshot)
         else:

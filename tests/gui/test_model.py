@@ -105,6 +105,23 @@ def test_remove_forgets_paths_and_keeps_skip_reasons(qapp) -> None:
     assert model.total_bytes == 300 + 100
 
 
+def test_a_snapshot_keeps_the_rows_listed_when_it_was_taken(qapp) -> None:
+    """Start takes a snapshot without copying on the GUI thread; the planning thread's first
+    look copies the rows listed then. Rows added or cleared meanwhile do not reach the job."""
+    model = make_model(3)
+    model.append([SkippedEntry("/d/fifo", "skipped: a named pipe (FIFO), not a regular file")])
+    before = model.snapshot()
+    model.append([FileEntry("/d/late.jpg", 7, 0.0, 5), SkippedEntry("/d/sock", "a socket")])
+    assert before.rows == 4 and before.skipped_count == 1
+    assert before.paths == ["/d/img0.jpg", "/d/img1.jpg", "/d/img2.jpg", "/d/fifo"]
+    assert list(before.sizes) == [300, 200, 100, 0] and len(before.mtimes) == 4
+    assert before.skipped == {3: "skipped: a named pipe (FIFO), not a regular file"}
+    later = model.snapshot()
+    model.clear()
+    assert len(later.paths) == 6 and later.skipped.keys() == {3, 5}
+    assert [type(e).__name__ for e in later.entries()][-2:] == ["FileEntry", "SkippedEntry"]
+
+
 def test_the_common_folder_follows_rows_added_and_removed(qapp) -> None:
     """The panels are given the model's common folder (kept as rows come and go) rather than
     working it out from a million paths each."""
