@@ -17,6 +17,7 @@ import re
 import stat
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter
 
 from core import messages as M
 from core.errors import file_kind as _kind
@@ -45,9 +46,11 @@ def natural_key(name: str) -> tuple[str, str]:
     return _DIGITS.sub(_pad, folded), name
 
 
+_NAME = attrgetter("name")
 _NON_DIGIT = re.compile(r"\D")
 _DIGIT = re.compile(r"\d")
-_ASCII_MASK = bytes(48 if 48 <= b <= 57 else 97 for b in range(256))  # ASCII digit -> 0, else a
+# ASCII digit -> 0, NUL (between names) kept, anything else -> a
+_ASCII_MASK = bytes(48 if 48 <= b <= 57 else b if b == 0 else 97 for b in range(256))
 
 
 def sort_natural(entries: list[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
@@ -57,16 +60,19 @@ def sort_natural(entries: list[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
     no digits at all), comparing names as text already orders their numbers by value, so the
     costly key is needed only for folders that mix lengths (``img2``, ``img10``).
     """
-    folded = [d.name.casefold() for d in entries]
+    names = list(map(_NAME, entries))
+    folded_all = "\0".join(names).casefold()  # no name holds a NUL, nor does casefold make one
     masks: set[bytes] | set[str]
-    if all(f.isascii() for f in folded):  # the usual case: a byte table does it in C
-        masks = {f.encode("ascii").translate(_ASCII_MASK) for f in folded}
+    if folded_all.isascii():  # the usual case: a byte table does it in C, for all at once
+        masks = set(folded_all.encode("ascii").translate(_ASCII_MASK).split(b"\0"))
     else:  # \d also matches other scripts' digits, as natural_key does
-        masks = {_DIGIT.sub("0", _NON_DIGIT.sub("a", f)) for f in folded}
+        masks = {_DIGIT.sub("0", _NON_DIGIT.sub("a", f)) for f in folded_all.split("\0")}
     if len(masks) > 1:
         return sorted(entries, key=lambda d: natural_key(d.name))
-    order = sorted(range(len(entries)), key=lambda i: (folded[i], entries[i].name))
-    return [entries[i] for i in order]
+    # (folded, name, position) tuples compare in C: the order of the (folded, name) key
+    folded = folded_all.split("\0") if names else []
+    keyed = zip(folded, names, range(len(names)), strict=True)
+    return [entries[i] for _f, _n, i in sorted(keyed)]
 
 
 class Filters(Record):
