@@ -224,6 +224,35 @@ class ResultStore:
             r.index, r.status, r.value, r.message, r.output, r.kind, r.attempt, r.detail
         )
 
+    def put_all(self, results: Iterable[FileResult]) -> list[FileResult]:
+        """:meth:`put` each result; returns those recorded (rows that had none), in order. The
+        job's run thread stores every row through here: :meth:`set`'s steps, inline."""
+        status, kinds, attempts, values = self.status, self.kinds, self.attempts, self.values
+        messages, outputs, details = self._messages, self._outputs, self._details
+        fresh: list[FileResult] = []
+        keep = fresh.append
+        for r in results:
+            i = r.index
+            if status[i]:
+                continue
+            kinds[i] = r.kind
+            attempt = r.attempt
+            attempts[i] = attempt if attempt < 255 else 255
+            if r.value:
+                values[i] = _pack(r.value)
+            if r.message:
+                messages[i] = r.message
+            if r.output is not None:
+                outputs[i] = r.output
+            detail = r.detail
+            if detail and len(detail) <= self.detail_room:
+                self.detail_room -= len(detail)
+                details[i] = detail
+            status[i] = r.status  # last: a reader that sees the status sees the rest
+            keep(r)
+        self.final_count += len(fresh)
+        return fresh
+
     def final(self, i: int) -> bool:
         return self.status[i] != 0
 

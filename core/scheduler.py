@@ -143,8 +143,7 @@ class Scheduler:
 
     def record(self, results: Iterable[FileResult]) -> None:
         """Store final results (a row's first wins) and pass the new ones to the sink."""
-        put = self.results.put
-        fresh = [r for r in results if put(r)]
+        fresh = self.results.put_all(results)
         if fresh:
             self._on_results(fresh)
 
@@ -240,24 +239,31 @@ class Scheduler:
         statuses, values, messages, outputs, kinds, details, times, worker = result
         durations = array.array("f")  # each file's running time (see core.worker.ChunkResult)
         durations.frombytes(times)
-        final, fresh, attempt = self.results.status, [], spec.attempt
-        for pos, t in enumerate(spec.tasks):
-            i = t.index
-            if not final[i]:
-                fresh.append(
-                    FileResult(
-                        i,
-                        STATUSES[statuses[pos]],
-                        values[pos],
-                        messages.get(pos, "") if messages else "",
-                        outputs.get(pos) if outputs else None,
-                        KIND_BY_VALUE[kinds[pos]],
-                        attempt,
-                        details.get(pos, "") if details else "",
-                        durations[pos],
-                        worker,
-                    )
+        final, attempt = self.results.status, spec.attempt
+        rows = [t.index for t in spec.tasks]
+        if not (messages or outputs or details):  # the usual chunk: values and kinds only
+            fresh = [
+                FileResult(i, STATUSES[st], v, "", None, KIND_BY_VALUE[k], attempt, "", d, worker)
+                for i, st, v, k, d in zip(rows, statuses, values, kinds, durations, strict=True)
+                if not final[i]
+            ]
+        else:
+            fresh = [
+                FileResult(
+                    i,
+                    STATUSES[statuses[pos]],
+                    values[pos],
+                    messages.get(pos, "") if messages else "",
+                    outputs.get(pos) if outputs else None,
+                    KIND_BY_VALUE[kinds[pos]],
+                    attempt,
+                    details.get(pos, "") if details else "",
+                    durations[pos],
+                    worker,
                 )
+                for pos, i in enumerate(rows)
+                if not final[i]
+            ]
         self.record(fresh)
 
     # --- the watchdog ------------------------------------------------------------------------
