@@ -132,8 +132,12 @@ def installed(root: Path) -> Path:
     ).stdout.strip()
     Path(there, "dependencies.pth").write_text(here + "\n")
     pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
+    # Built from a copy: setuptools would leave build/ and *.egg-info in the checkout.
+    source = root / "source"
+    junk = (".*", "build", "dist", "*.egg-info", "__pycache__", "benchmarks", "tests", "docs")
     repo = Path(__file__).resolve().parents[1]
-    subprocess.run([*pip, "--no-deps", "--no-build-isolation", str(repo)], check=True)
+    shutil.copytree(repo, source, ignore=shutil.ignore_patterns(*junk))
+    subprocess.run([*pip, "--no-deps", "--no-build-isolation", str(source)], check=True)
     compileall.compile_dir(str(Path(there) / "core"), quiet=1)  # as pip does, whatever the env
     return python
 
