@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from core import APP_NAME
 
 if TYPE_CHECKING:
     import logging
+    from pathlib import Path  # imported where used: workers import this module, not pathlib
 
 LOG_FILE = "parabatch.log"
 LOG_FORMAT = "%(asctime)s %(process)d %(threadName)s %(levelname)s %(name)s: %(message)s"
@@ -48,6 +48,8 @@ def ensure_std_streams() -> None:
 def log_dir() -> Path:
     """The per-user log folder, e.g. ``~/.local/state/Parabatch/log`` on Linux,
     ``%LOCALAPPDATA%\\Parabatch\\Logs`` on Windows, ``~/Library/Logs/Parabatch`` on macOS."""
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
@@ -76,6 +78,7 @@ def configure_logging(
     """
     import logging
     import logging.handlers
+    from pathlib import Path
 
     global _handlers
     ensure_std_streams()
