@@ -30,7 +30,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 from core import messages as M
 from core.errors import file_kind as _kind
@@ -232,7 +232,11 @@ def write_manifest(
     raw: list[bytes] | None = None
     pieces = range(0, n, SORT_PIECE)  # a million names checked at once would hold the GIL
     all_ascii = all(all(map(str.isascii, paths[k : k + SORT_PIECE])) for k in pieces)
-    if os.sep == "/" and all(p.startswith(prefix) for p in paths) and all_ascii:
+    under = all(
+        all(map(str.startswith, paths[k : k + SORT_PIECE], itertools.repeat(prefix)))
+        for k in pieces
+    )
+    if os.sep == "/" and under and all_ascii:
         # The usual case. ASCII code points sort as their bytes do, and every path shares the
         # prefix, so the paths themselves give the order: no copy of the names is kept.
         order = _byte_order(n, paths.__getitem__)
@@ -242,7 +246,13 @@ def write_manifest(
     unreadable: list[bytes] = []
     for k in range(0, n, WRITE_BATCH):
         idx = order[k : k + WRITE_BATCH]
-        hexes = "\0".join([_hex(digests[i]) for i in idx]).lower().encode("ascii").split(b"\0")
+        batch = list(map(digests.__getitem__, idx))
+        if set(map(type, batch)) == _ALL_BYTES:  # digests as a result store keeps them
+            # bytes.hex is lower case already, and each step here is one C call for the batch
+            packed = cast("list[bytes]", batch)
+            hexes = "\0".join(map(bytes.hex, packed)).encode("ascii").split(b"\0")
+        else:
+            hexes = "\0".join(map(_hex, batch)).lower().encode("ascii").split(b"\0")
         if raw is None:
             names = "\0".join([paths[i][cut:] for i in idx]).encode("ascii").split(b"\0")
         else:
@@ -260,6 +270,9 @@ def write_manifest(
         if b3sum_check:
             unreadable.extend(b3sum_unreadable(chunk))
     return unreadable
+
+
+_ALL_BYTES = {bytes}
 
 
 def _hex(digest: str | bytes) -> str:
