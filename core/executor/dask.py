@@ -168,6 +168,9 @@ class DaskExecutor:
         self._threads = 1
         self.broken: str | None = None
         self._closed = False
+        # Held around each future.cancel() and around the client's close: a cancel that runs
+        # while the client closes leaves Dask's coroutine never awaited (a warning at exit).
+        self._cancelling = threading.Lock()
         try:
             self._connect(check)
         except BaseException:
@@ -410,8 +413,7 @@ class DaskExecutor:
             for b in idle:
                 self._forget(b)
         for b in idle:
-            with contextlib.suppress(Exception):
-                b.future.cancel()
+            self._cancel_future(b)
             taken.extend(s.chunk_id for s in b.specs)
         return taken
 
@@ -543,8 +545,7 @@ class DaskExecutor:
             if b.ended:
                 return
             self._forget(b)
-        with contextlib.suppress(Exception):
-            b.future.cancel()  # a rerun Dask started by itself is dropped
+        self._cancel_future(b)  # a rerun Dask started by itself is dropped
         chunks = [s.chunk_id for s in b.specs]
         seen = chunks.index(b.chunk) if blame and b.chunk >= 0 else 0
         if not blame:
@@ -584,12 +585,21 @@ class DaskExecutor:
             for spec in b.specs:
                 self._outcomes.put(ExecutorBroken(spec.chunk_id, self.broken))
 
+    def _cancel_future(self, b: _Bundle) -> None:
+        """Cancel the bundle's Dask future, unless the client is closed or closing."""
+        with self._cancelling:
+            if self._closed:
+                return
+            with contextlib.suppress(Exception):
+                b.future.cancel()
+
     # --- lifetime ----------------------------------------------------------------------------
     def close(self) -> None:
         """Disconnect; the app's own cluster is shut down (no worker process is left)."""
-        if self._closed:
-            return
-        self._closed = True
+        with self._cancelling:  # a cancel in progress ends first; none starts after this
+            if self._closed:
+                return
+            self._closed = True
         client, cluster = self._client, self._cluster
         if client is not None:
             with self._lock:
