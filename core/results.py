@@ -190,43 +190,13 @@ class ResultStore:
         self.attempts.extend(bytes(k))
         self.values.extend([""] * k)
 
-    def set(
-        self,
-        i: int,
-        status: int,
-        value: str = "",
-        message: str = "",
-        output: str | None = None,
-        kind: int = 0,
-        attempt: int = 1,
-        detail: str = "",
-    ) -> bool:
-        """Record row ``i``'s final result unless it has one; returns whether it was recorded."""
-        if self.status[i]:
-            return False
-        self.kinds[i] = kind
-        self.attempts[i] = min(attempt, 255)
-        if value:
-            self.values[i] = _pack(value)
-        if message:
-            self._messages[i] = message
-        if output is not None:
-            self._outputs[i] = output
-        if detail and len(detail) <= self.detail_room:
-            self.detail_room -= len(detail)
-            self._details[i] = detail
-        self.status[i] = status  # last: a reader that sees the status sees the rest
-        self.final_count += 1
-        return True
-
     def put(self, r: FileResult) -> bool:
-        return self.set(
-            r.index, r.status, r.value, r.message, r.output, r.kind, r.attempt, r.detail
-        )
+        """Record ``r`` unless its row has a final result; returns whether it was recorded."""
+        return bool(self.put_all((r,)))
 
     def put_all(self, results: Iterable[FileResult]) -> list[FileResult]:
-        """:meth:`put` each result; returns those recorded (rows that had none), in order. The
-        job's run thread stores every row through here: :meth:`set`'s steps, inline."""
+        """Record each result whose row has no final result yet (a row's first wins); returns
+        those recorded, in order. The job's run thread stores every row through here."""
         status, kinds, attempts, values = self.status, self.kinds, self.attempts, self.values
         messages, outputs, details = self._messages, self._outputs, self._details
         fresh: list[FileResult] = []

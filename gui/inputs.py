@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from core.records import FileEntry, Kind, SkippedEntry, Task
@@ -35,9 +36,6 @@ class Snapshot:
     rows: int
     skipped_count: int
     leave_out: Callable[[str], str | None] | None = None
-    _copy: list[tuple[list[str], array[int], array[int], dict[int, str]]] = field(
-        default_factory=list, init=False, repr=False, compare=False
-    )
 
     @classmethod
     def of(
@@ -50,34 +48,31 @@ class Snapshot:
         """A snapshot of all of these rows (whose columns only grow from now on)."""
         return cls((paths, sizes, mtimes, skipped), len(paths), len(skipped))
 
+    @cached_property
     def _detached(self) -> tuple[list[str], array[int], array[int], dict[int, str]]:
-        if not self._copy:
-            paths, sizes, mtimes, skipped = self.source
-            n = self.rows
-            later = dict(skipped)  # rows appended since may have added keys: copy, then drop
-            kept = (
-                later
-                if len(later) == self.skipped_count
-                else {i: r for i, r in later.items() if i < n}
-            )
-            self._copy.append((paths[:n], sizes[:n], mtimes[:n], kept))
-        return self._copy[0]
+        paths, sizes, mtimes, skipped = self.source
+        n = self.rows
+        later = dict(skipped)  # rows appended since may have added keys: copy, then drop
+        kept = (
+            later if len(later) == self.skipped_count else {i: r for i, r in later.items() if i < n}
+        )
+        return paths[:n], sizes[:n], mtimes[:n], kept
 
     @property
     def paths(self) -> list[str]:
-        return self._detached()[0]
+        return self._detached[0]
 
     @property
     def sizes(self) -> array[int]:
-        return self._detached()[1]
+        return self._detached[1]
 
     @property
     def mtimes(self) -> array[int]:  # st_mtime_ns (-1: not known)
-        return self._detached()[2]
+        return self._detached[2]
 
     @property
     def skipped(self) -> dict[int, str]:
-        return self._detached()[3]
+        return self._detached[3]
 
     def entries(self, start: int = 0, stop: int | None = None) -> list[FileEntry | SkippedEntry]:
         """The inputs in row order (rows ``start`` to ``stop``), for an operation's ``plan``."""
