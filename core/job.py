@@ -215,9 +215,10 @@ class Job:
         self.sinks.append(sink)
 
     # --- run side ----------------------------------------------------------------------------
-    def _sink(self, results: list[FileResult]) -> None:
+    def _sink(self, results: Sequence[FileResult]) -> None:
         remarks = self.remarks
         if remarks:  # what the plan decided for these rows, on the ones that were done
+            results = list(results)  # records to change (a ResultBatch makes them on demand)
             kinds = self._results.kinds
             for r in results:
                 remark = remarks.get(r.index)

@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from itertools import repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from core.journal import (
 from core.journal import dumps as journal_dumps
 from core.journal_chunks import CHUNK_ROWS, STATUS_CODE, Packed, pack, rare_fields
 from core.options import canonical, options_key
-from core.records import rows_and_statuses
+from core.records import ResultBatch
 
 if TYPE_CHECKING:
     from core.job import Job
@@ -200,66 +201,126 @@ class Recorder:
         job, number = self._job, self.job_number
         assert job is not None and number is not None
         queue = self._queue
-        paths, sizes, mtimes = job.tasks.paths, job.tasks.sizes, job.tasks.mtimes
+        paths = job.tasks.paths
         written = self._written
         # The batches that came in are stored together, in chunks as full as they can be: each
         # chunk costs a few C calls a column and an INSERT whatever its size, and the pool's
         # batches (128 files) are half of one.
-        fresh: list[FileResult] = []
-        keep = fresh.append
+        fresh = _Columns()
         last = 0.0
         while queue:
             at, results = queue.popleft()
             last = at
             if len(written) < len(paths):  # rows planned since (a job that streams)
                 written.extend(bytes(len(paths) - len(written)))
+            if type(results) is ResultBatch and type(results.rows) is range:
+                span = slice(results.rows.start, results.rows.stop)
+                if not any(written[span]):  # a chunk's results as the worker sent them
+                    written[span] = b"\x01" * len(results.rows)
+                    fresh.add_batch(results)
+                    continue
+            new = []
             for r in results:
                 if not written[r.index]:
                     written[r.index] = 1
-                    keep(r)
+                    new.append(r)
+            fresh.add_results(new)
         parts: list[tuple[int, Packed]] = []
-        for first in range(0, len(fresh), CHUNK_ROWS):
-            part = fresh[first : first + CHUNK_ROWS]
-            parts.append((len(part), self._pack(part, paths, sizes, mtimes)))
+        for first in range(0, len(fresh.rows), CHUNK_ROWS):
+            part = slice(first, first + CHUNK_ROWS)
+            parts.append((len(fresh.rows[part]), self._pack(fresh, part, job)))
         if parts:
             journal.add_chunks(number, last, parts)
 
-    def _pack(
-        self,
-        results: list[FileResult],
-        paths: Sequence[str],
-        sizes: Sequence[int],
-        mtimes: Sequence[int],
-    ) -> Packed:
-        """One chunk's columns, a C call or two per column (the per-file hot path)."""
-        rows, statuses = rows_and_statuses(results)
+    def _pack(self, fresh: _Columns, part: slice, job: Job) -> Packed:
+        """One chunk's columns (rows ``part`` of ``fresh``), a C call or two per column (the
+        per-file hot path)."""
+        rows, statuses = fresh.rows[part], bytes(fresh.statuses[part])
         for code, name in _FINAL:
             if code in statuses:
                 self._counts[name] += statuses.count(code)
         carried = list(map(self.carried.get, rows)) if self.carried else ()
         extra = rare_fields(
-            list(map(_OUTPUT, results)),
-            list(map(_MESSAGE, results)),
-            list(map(_ATTEMPT, results)),
+            fresh.outputs[part],
+            fresh.messages[part],
+            fresh.attempts[part],
             carried,
-            list(map(_DETAIL, results)),
+            fresh.details[part],
         )
+        tasks = job.tasks
+        paths: Sequence[str]
+        sizes: Sequence[int]
+        mtimes: Sequence[int]
+        if rows and rows[-1] - rows[0] == len(rows) - 1 and rows == sorted(rows):
+            span = slice(rows[0], rows[-1] + 1)  # rows that follow each other: slices, in C
+            paths, sizes, mtimes = tasks.paths[span], tasks.sizes[span], tasks.mtimes[span]
+        else:
+            paths = list(map(tasks.paths.__getitem__, rows))
+            sizes = list(map(tasks.sizes.__getitem__, rows))
+            mtimes = list(map(tasks.mtimes.__getitem__, rows))
         return pack(
             rows,
-            list(map(paths.__getitem__, rows)),
-            list(map(sizes.__getitem__, rows)),
-            list(map(mtimes.__getitem__, rows)),
+            paths,
+            sizes,
+            mtimes,
             statuses,
-            bytes(map(_KIND, results)),
-            list(map(_VALUE, results)),
-            list(map(_DURATION, results)),
-            list(map(_WORKER, results)),
+            bytes(fresh.kinds[part]),
+            fresh.values[part],
+            fresh.durations[part],
+            fresh.workers[part],
             extra,
         )
 
 
+class _Columns:
+    """Results gathered for the journal, a list per field (what :func:`pack` takes): a
+    :class:`ResultBatch` adds its columns as they are, other results field by field."""
+
+    __slots__ = (
+        "rows", "statuses", "kinds", "values", "durations", "workers", "outputs", "messages",
+        "attempts", "details",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.statuses = bytearray()
+        self.kinds = bytearray()
+        self.values: list[str] = []
+        self.durations: list[float | None] = []
+        self.workers: list[str] = []
+        self.outputs: list[str | None] = []
+        self.messages: list[str] = []
+        self.attempts: list[int] = []
+        self.details: list[str] = []
+
+    def add_batch(self, b: ResultBatch) -> None:
+        n = len(b.rows)
+        self.rows.extend(b.rows)
+        self.statuses += b.statuses
+        self.kinds += b.kinds
+        self.values.extend(b.values)
+        self.durations.extend(b.durations)
+        self.workers.extend(repeat(b.worker, n))
+        self.outputs.extend(repeat(None, n))
+        self.messages.extend(repeat("", n))
+        self.attempts.extend(repeat(b.attempt, n))
+        self.details.extend(repeat("", n))
+
+    def add_results(self, results: list[FileResult]) -> None:
+        self.rows.extend(map(_INDEX, results))
+        self.statuses += bytes(map(_STATUS, results))
+        self.kinds += bytes(map(_KIND, results))
+        self.values.extend(map(_VALUE, results))
+        self.durations.extend(map(_DURATION, results))
+        self.workers.extend(map(_WORKER, results))
+        self.outputs.extend(map(_OUTPUT, results))
+        self.messages.extend(map(_MESSAGE, results))
+        self.attempts.extend(map(_ATTEMPT, results))
+        self.details.extend(map(_DETAIL, results))
+
+
 _FINAL = [(STATUS_CODE[name], name) for name in STATUS_NAMES]
-_KIND = attrgetter("kind")
+_INDEX, _STATUS, _KIND = attrgetter("index"), attrgetter("status"), attrgetter("kind")
 _VALUE, _OUTPUT, _MESSAGE = attrgetter("value"), attrgetter("output"), attrgetter("message")
 _ATTEMPT, _DETAIL = attrgetter("attempt"), attrgetter("detail")
 _DURATION, _WORKER = attrgetter("duration"), attrgetter("worker")

@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Protocol, overload
 
-from core.records import KIND_BY_VALUE, STATUSES, FileResult, Status, Task
+from core.records import KIND_BY_VALUE, STATUSES, FileResult, ResultBatch, Status, Task
 
 DETAIL_BUDGET = 64 * 1024 * 1024  # characters of details a store keeps (past them: none kept)
 
@@ -194,10 +194,22 @@ class ResultStore:
         """Record ``r`` unless its row has a final result; returns whether it was recorded."""
         return bool(self.put_all((r,)))
 
-    def put_all(self, results: Iterable[FileResult]) -> list[FileResult]:
+    def put_all(self, results: Iterable[FileResult]) -> Sequence[FileResult]:
         """Record each result whose row has no final result yet (a row's first wins); returns
-        those recorded, in order. The job's run thread stores every row through here."""
+        those recorded, in order (a :class:`ResultBatch` of a chunk none of whose rows had
+        ended is recorded column by column and returned as it is). The job's run thread stores
+        every row through here."""
         status, kinds, attempts, values = self.status, self.kinds, self.attempts, self.values
+        if type(results) is ResultBatch and type(results.rows) is range and results.rows:
+            span = slice(results.rows.start, results.rows.stop)
+            if not any(status[span]):  # a chunk none of whose rows ended: columns, in C
+                n = len(results.rows)
+                kinds[span] = results.kinds
+                attempts[span] = bytes((min(results.attempt, 255),)) * n
+                values[span] = _pack_all(results.values)
+                status[span] = results.statuses  # last, as below
+                self.final_count += n
+                return results
         messages, outputs, details = self._messages, self._outputs, self._details
         fresh: list[FileResult] = []
         keep = fresh.append
@@ -292,6 +304,23 @@ def _pack(value: str) -> str | bytes:
 
 
 _fromhex = bytes.fromhex
+
+
+def _pack_all(values: list[str]) -> list[str | bytes]:
+    """:func:`_pack` of each value; a chunk's digests (lower-case hex, all of one length) in a
+    few C calls."""
+    first = values[0] if values else ""
+    width = len(first)
+    if width >= 32 and width % 2 == 0 and len(set(map(len, values))) == 1:
+        joined = "".join(values)
+        try:
+            packed = _fromhex(joined)
+        except ValueError:
+            packed = b""
+        if packed and packed.hex() == joined:  # every one comes back the same
+            step = width // 2
+            return [packed[k : k + step] for k in range(0, len(packed), step)]
+    return list(map(_pack, values))
 
 
 class FinalResults(Collection[FileResult]):

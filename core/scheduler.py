@@ -17,7 +17,7 @@ from __future__ import annotations
 import array
 import collections
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from core import messages as M
@@ -26,7 +26,7 @@ from core.i18n import english
 from core.operations.base import ChunkLimits
 from core.outputs import remove_partials
 from core.plan import next_chunk
-from core.records import KIND_BY_VALUE, STATUSES, FileResult, Kind, Status, Task
+from core.records import KIND_BY_VALUE, STATUSES, FileResult, Kind, ResultBatch, Status, Task
 from core.results import ResultStore, TaskList
 from core.worker import ChunkSpec
 
@@ -100,7 +100,7 @@ class Scheduler:
         limits: ChunkLimits,
         tasks: TaskList,
         results: ResultStore,
-        on_results: Callable[[list[FileResult]], None],
+        on_results: Callable[[Sequence[FileResult]], None],
         chunk_ids: Iterator[int],
         timeout: float | None = None,
         watchdog: float | None = DEFAULT_WATCHDOG,
@@ -242,6 +242,11 @@ class Scheduler:
         final, attempt = self.results.status, spec.attempt
         rows = [t.index for t in spec.tasks]
         if not (messages or outputs or details):  # the usual chunk: values and kinds only
+            if not any(map(final.__getitem__, rows)):  # and none of its rows ended meanwhile
+                if rows and rows[-1] - rows[0] == len(rows) - 1 and rows == sorted(rows):
+                    rows = range(rows[0], rows[-1] + 1)  # type: ignore[assignment]
+                self.record(ResultBatch(rows, statuses, values, kinds, durations, attempt, worker))
+                return
             fresh = [
                 FileResult(i, STATUSES[st], v, "", None, KIND_BY_VALUE[k], attempt, "", d, worker)
                 for i, st, v, k, d in zip(rows, statuses, values, kinds, durations, strict=True)

@@ -488,6 +488,34 @@ def test_files_that_stopped_a_worker_are_quarantined(
     assert quarantined[0][9] == 2  # the second try, alone, crashed it too
 
 
+def test_chunks_from_workers_and_rows_after_a_crash_are_each_written_once(
+    engine: Engine, tmp_path: Path, jpath: str
+) -> None:
+    # Chunks come back from the workers as columns (core.records.ResultBatch); the crashed
+    # chunk's rows come back one by one, its neighbours again as columns on a second try.
+    root = tmp_path / "data"
+    made = files(root, 60)
+    (root / "f030-CRASH.bin").write_bytes(b"boom")
+    rec = Recorder(jpath, {})
+    run_recorded(engine, "tests.fault_ops:SegfaultOperation", None, [str(root)], rec)
+    assert rec.warning is None
+    number = rec.job_number or 0
+    assert rows(jpath, "SELECT sum(count) FROM chunks WHERE job = ?", (number,)) == [(61,)]
+    assert rows(jpath, "SELECT count(DISTINCT row), count(*) FROM results") == [(61, 61)]
+    with Journal.open(jpath) as j:
+        stored = {os.path.basename(os.fsdecode(r[1])): r for r in j.results(number)}
+    crashed = stored.pop("f030-CRASH.bin")
+    assert (crashed[4], crashed[5], crashed[9]) == ("failed", "crashed-worker", 2)
+    assert crashed[8]  # its message
+    assert sorted(stored) == sorted(p.name for p in made)
+    for p in made:
+        r = stored[p.name]
+        assert (r[2], r[3], r[4], r[5]) == (p.stat().st_size, p.stat().st_mtime_ns, "done", None)
+        assert r[6] == hashlib.sha256(p.read_bytes()).hexdigest() and r[8] is None
+        assert r[9] in (1, 2) and r[14]  # neighbours of the crash ran again; a worker did
+    assert any(r[9] == 2 for r in stored.values())
+
+
 def test_many_given_paths_are_stored_beside_the_job_and_a_rerun_keeps_them(
     engine: Engine, tmp_path: Path, jpath: str
 ) -> None:

@@ -1,0 +1,86 @@
+"""The result store and a chunk's results as columns (core.records.ResultBatch): a chunk recorded
+column by column ends exactly as its records one by one would, and a row's first result wins."""
+
+from __future__ import annotations
+
+import array
+import hashlib
+
+from core.records import FileResult, Kind, ResultBatch, Status, rows_and_statuses
+from core.results import ResultStore
+
+
+def batch(rows: range | list[int], values: list[str], attempt: int = 1) -> ResultBatch:
+    n = len(values)
+    statuses = bytes([Status.DONE if v else Status.FAILED for v in values])
+    kinds = bytes([Kind.NONE if v else Kind.MISSING for v in values])
+    durations = array.array("f", [0.25 * k for k in range(n)])
+    return ResultBatch(rows, statuses, values, kinds, durations, attempt, "4242")
+
+
+def digests(n: int, start: int = 0) -> list[str]:
+    return [hashlib.sha256(str(k).encode()).hexdigest() for k in range(start, start + n)]
+
+
+def stores_agree(a: ResultStore, b: ResultStore) -> None:
+    assert a.status == b.status and a.kinds == b.kinds and a.attempts == b.attempts
+    assert a.values == b.values and a.final_count == b.final_count
+    assert list(a) == list(b)
+
+
+def test_a_batch_is_the_sequence_of_its_records() -> None:
+    values = [*digests(3), "", "OK"]
+    b = batch(range(10, 15), values, attempt=2)
+    records = list(b)
+    assert len(b) == 5 and records == [b[k] for k in range(5)] and b[1:3] == records[1:3]
+    assert records[3] == FileResult(
+        13, Status.FAILED, "", "", None, Kind.MISSING, 2, "", 0.75, "4242"
+    )
+    assert records[0].status is Status.DONE and records[0].kind is Kind.NONE
+    rows, statuses = rows_and_statuses(b)
+    assert list(rows) == list(range(10, 15)) and statuses == b.statuses
+    assert rows_and_statuses(records) == (rows, statuses)
+
+
+def test_a_chunk_recorded_as_columns_ends_as_its_records_would() -> None:
+    cases = [
+        digests(8),  # digests: stored as their bytes
+        [*digests(3), "", *digests(4)],  # a failed row among them
+        [d.upper() for d in digests(8)],  # not lower case: kept as text
+        ["OK"] * 8,  # short values
+        [*digests(4), hashlib.sha512(b"x").hexdigest(), *digests(3)],  # two widths
+        ["zz" * 32] * 8,  # as long as a digest, not hex
+    ]
+    for values in cases:
+        columns, records = ResultStore(20), ResultStore(20)
+        b = batch(range(4, 12), values, attempt=3)
+        assert columns.put_all(b) is b  # recorded as it is
+        assert records.put_all(list(b)) == list(b)
+        stores_agree(columns, records)
+        assert [columns.value(i) for i in range(4, 12)] == values
+    packed = ResultStore(8)
+    packed.put_all(batch(range(8), digests(8)))
+    assert all(type(v) is bytes and len(v) == 32 for v in packed.values)
+
+
+def test_a_rows_first_result_wins_over_a_later_chunk() -> None:
+    columns, records = ResultStore(8), ResultStore(8)
+    first = FileResult(3, Status.FAILED, "", "it crashed the worker", None, Kind.CRASHED_WORKER)
+    for store in (columns, records):
+        assert store.put(first)
+    later = batch(range(8), digests(8), attempt=2)
+    fresh = columns.put_all(later)
+    assert [r.index for r in fresh] == [0, 1, 2, 4, 5, 6, 7]
+    records.put_all(list(later))
+    stores_agree(columns, records)
+    assert columns[3] == first
+    assert columns.put_all(batch(range(8), digests(8, 100))) == []  # every row had ended
+    assert columns.value(0) == digests(1)[0]
+
+
+def test_a_batch_of_rows_that_do_not_follow_each_other_goes_row_by_row() -> None:
+    columns, records = ResultStore(10), ResultStore(10)
+    b = batch([7, 2, 5], digests(3))
+    assert [r.index for r in columns.put_all(b)] == [7, 2, 5]
+    records.put_all(list(b))
+    stores_agree(columns, records)
