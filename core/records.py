@@ -175,6 +175,41 @@ class Task(Record):
         return Task, (self.index, self.path, self.size, self.output, self.expected, self.mtime_ns)
 
 
+class TaskColumns(Sequence[Task]):
+    """Tasks of rows that follow each other from ``start``, none with an output or an expected
+    value (a checksum job's), as columns: planning a batch of 20,000 files then makes no Task
+    each, and the job's task list takes the columns as they are (``Task`` records are made for
+    whoever iterates)."""
+
+    __slots__ = ("start", "paths", "sizes", "mtimes")
+
+    def __init__(
+        self, start: int, paths: list[str], sizes: Sequence[int], mtimes: Sequence[int]
+    ) -> None:
+        if not len(paths) == len(sizes) == len(mtimes):
+            raise ValueError("the columns of a task batch differ in length")
+        self.start = start
+        self.paths = paths
+        self.sizes = sizes
+        self.mtimes = mtimes
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.paths)))]
+        if i < 0:
+            i += len(self.paths)
+        return Task(self.start + i, self.paths[i], self.sizes[i], None, None, self.mtimes[i])
+
+    def __iter__(self) -> Iterator[Task]:
+        n = len(self.paths)
+        rows = range(self.start, self.start + n)
+        none = repeat(None, n), repeat(None, n)  # one each: map pulls from both per row
+        return map(Task, rows, self.paths, self.sizes, *none, self.mtimes)
+
+
 class FileResult(Record):
     """How one file ended. ``value`` is the operation's answer (a digest, "OK", "1024x768"),
     ``message`` a sentence for the user when it did not simply succeed, ``kind`` the reason

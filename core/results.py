@@ -17,7 +17,15 @@ from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Protocol, overload
 
-from core.records import KIND_BY_VALUE, STATUSES, FileResult, ResultBatch, Status, Task
+from core.records import (
+    KIND_BY_VALUE,
+    STATUSES,
+    FileResult,
+    ResultBatch,
+    Status,
+    Task,
+    TaskColumns,
+)
 
 DETAIL_BUDGET = 64 * 1024 * 1024  # characters of details a store keeps (past them: none kept)
 
@@ -79,8 +87,15 @@ class TaskList(Sequence[Task]):
 
     def extend(self, tasks: Iterable[Task]) -> None:
         """Append tasks; each one's index must be the next row number."""
-        tasks = tasks if isinstance(tasks, list | tuple) else list(tasks)
         n = len(self.paths)
+        if type(tasks) is TaskColumns and tasks.start == n:  # a planned batch: its columns
+            self.paths.extend(tasks.paths)
+            self.sizes.extend(tasks.sizes)
+            self.mtimes.extend(tasks.mtimes)
+            if self._expected is not None:
+                self._expected.extend([None] * len(tasks.paths))
+            return
+        tasks = tasks if isinstance(tasks, list | tuple) else list(tasks)
         if (
             self._expected is None
             and tasks

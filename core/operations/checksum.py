@@ -32,6 +32,7 @@ from core.records import (
     SkippedEntry,
     Status,
     Task,
+    TaskColumns,
 )
 from core.results import ResultStore, TaskList
 from core.wording import printable
@@ -227,9 +228,12 @@ class ChecksumOperation(Operation):
         if options.manifest:
             target = os.path.normcase(os.path.abspath(options.manifest))
             normcase = os.path.normcase if os.sep != "/" else None  # the identity on POSIX
+            tasks = plan.tasks
+            if type(tasks) is TaskColumns and normcase is None and target not in tasks.paths:
+                return plan  # the usual batch: one C-level search, no Task made
             settled = {r.index for r in plan.settled}
             reason = M.MANIFEST_ITSELF
-            for t in plan.tasks:
+            for t in tasks:
                 path = normcase(t.path) if normcase else t.path
                 if path == target and t.index not in settled:
                     plan.settled.append(

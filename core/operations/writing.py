@@ -127,20 +127,21 @@ class OutputOperation(Operation):
         if refused:
             operation = self.title.lower()
             notes.append(english(M.CANNOT_HANDLE, n=len(refused), operation=operation))
-        plan = Plan([], notes=notes)
+        tasks: list[Task] = []
+        plan = Plan(tasks, notes=notes)
         for i, e in enumerate(entries):
             if isinstance(e, SkippedEntry):
-                plan.tasks.append(Task(i, e.path, 0))
+                tasks.append(Task(i, e.path, 0))
                 status = Status.FAILED if e.error else Status.SKIPPED
                 plan.settled.append(FileResult(i, status, message=e.reason, kind=e.kind))
                 continue
             if i in refused:
-                plan.tasks.append(Task(i, e.path, e.size, mtime_ns=e.mtime_ns))
+                tasks.append(Task(i, e.path, e.size, mtime_ns=e.mtime_ns))
                 skip = FileResult(i, Status.SKIPPED, message=refused[i], kind=Kind.NOT_SUPPORTED)
                 plan.settled.append(skip)
                 continue
             p = next(planned)
-            plan.tasks.append(Task(i, e.path, e.size, output=p.output, mtime_ns=e.mtime_ns))
+            tasks.append(Task(i, e.path, e.size, output=p.output, mtime_ns=e.mtime_ns))
             if p.action is Action.SKIP:
                 skip = FileResult(i, Status.SKIPPED, message=p.note, kind=Kind.OUTPUT_EXISTS)
                 plan.settled.append(skip)

@@ -6,8 +6,19 @@ from __future__ import annotations
 import array
 import hashlib
 
-from core.records import FileResult, Kind, ResultBatch, Status, rows_and_statuses
-from core.results import ResultStore
+from core.records import (
+    FileEntry,
+    FileResult,
+    Kind,
+    ResultBatch,
+    SkippedEntry,
+    Status,
+    Task,
+    TaskColumns,
+    rows_and_statuses,
+)
+from core.results import ResultStore, TaskList
+from tests.fault_ops import HashOperation
 
 
 def batch(rows: range | list[int], values: list[str], attempt: int = 1) -> ResultBatch:
@@ -84,3 +95,30 @@ def test_a_batch_of_rows_that_do_not_follow_each_other_goes_row_by_row() -> None
     assert [r.index for r in columns.put_all(b)] == [7, 2, 5]
     records.put_all(list(b))
     stores_agree(columns, records)
+
+
+def test_planned_columns_are_the_tasks_they_stand_for() -> None:
+    paths = [f"/data/f{k}" for k in range(6)]
+    cols = TaskColumns(10, paths, list(range(6)), [k * 1000 for k in range(6)])
+    tasks = [Task(10 + k, p, k, None, None, k * 1000) for k, p in enumerate(paths)]
+    assert list(cols) == tasks == [cols[k] for k in range(6)] and cols[-1] == tasks[-1]
+    assert len(cols) == 6 and cols[2:4] == tasks[2:4]
+    by_columns, by_tasks = TaskList(Task(k, f"/x{k}", 1) for k in range(10)), TaskList()
+    by_columns.extend(cols)
+    by_tasks.extend([Task(k, f"/x{k}", 1) for k in range(10)])
+    by_tasks.extend(tasks)
+    assert list(by_columns) == list(by_tasks) and len(by_columns) == 16
+    with_expected = TaskList([Task(0, "/m", 1, expected="sha256:" + "ab" * 32)])
+    with_expected.extend(TaskColumns(1, ["/n"], [2], [3]))
+    assert with_expected[1] == Task(1, "/n", 2, None, None, 3)
+    assert with_expected[0].expected == "sha256:" + "ab" * 32
+
+
+def test_a_batch_of_files_is_planned_as_columns_and_one_with_skips_row_by_row() -> None:
+    files = [FileEntry(f"/d/f{k}", k, 0.0, k * 10) for k in range(4)]
+    plan = HashOperation().rows(files, None, 7)
+    assert type(plan.tasks) is TaskColumns and plan.settled == []
+    assert list(plan.tasks) == [Task(7 + k, f"/d/f{k}", k, mtime_ns=k * 10) for k in range(4)]
+    mixed = HashOperation().rows([*files[:2], SkippedEntry("/d/fifo", "a FIFO"), files[2]], None, 0)
+    assert [t.index for t in mixed.tasks] == [0, 1, 2, 3] and mixed.tasks[2].size == 0
+    assert [(r.index, r.status) for r in mixed.settled] == [(2, Status.SKIPPED)]
