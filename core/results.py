@@ -136,11 +136,15 @@ class TaskList(Sequence[Task]):
             self.mtimes[i],
         )
 
-    def take(self, rows: list[int]) -> list[Task]:
-        """The tasks of ``rows`` (a chunk being submitted): one C-level map over the columns
-        when no row has an output or expected value, as for checksums."""
+    def take(self, rows: Sequence[int]) -> Sequence[Task]:
+        """The tasks of ``rows`` (a chunk being submitted): when no row has an output or
+        expected value, as for checksums, slices of the columns (:class:`TaskColumns`, rows
+        that follow each other) or one C-level map over them."""
         if self._outputs or self._expected is not None:
             return [self[i] for i in rows]
+        if type(rows) is range and rows.step == 1:
+            span = slice(rows.start, rows.stop)
+            return TaskColumns(rows.start, self.paths[span], self.sizes[span], self.mtimes[span])
         none = itertools.repeat(None)
         return list(
             map(

@@ -26,7 +26,16 @@ from core.i18n import english
 from core.operations.base import ChunkLimits
 from core.outputs import remove_partials
 from core.plan import next_chunk
-from core.records import KIND_BY_VALUE, STATUSES, FileResult, Kind, ResultBatch, Status, Task
+from core.records import (
+    KIND_BY_VALUE,
+    STATUSES,
+    FileResult,
+    Kind,
+    ResultBatch,
+    Status,
+    Task,
+    TaskColumns,
+)
 from core.results import ResultStore, TaskList
 from core.worker import ChunkSpec
 
@@ -186,12 +195,16 @@ class Scheduler:
             item = self._next_work(workers, busy, streaming)
             if item is None:
                 return
-            tasks = [t for t in item[0] if not final[t.index]]
+            tasks = item[0]
+            if type(tasks) is not TaskColumns or any(final[tasks.start : tasks.start + len(tasks)]):
+                tasks = [t for t in tasks if not final[t.index]]
             if tasks:
                 self._submit(tasks, item[1])
                 busy += 1
 
-    def _next_work(self, workers: int, busy: int, streaming: bool) -> tuple[list[Task], int] | None:
+    def _next_work(
+        self, workers: int, busy: int, streaming: bool
+    ) -> tuple[Sequence[Task], int] | None:
         """Retries first (a suspect alone, then resubmitted neighbours), then fresh chunks. While
         rows still stream in, a chunk that is not full waits for more rows unless a worker would
         otherwise idle."""
@@ -204,16 +217,18 @@ class Scheduler:
             return None
         return self._take_rows(), 1
 
-    def _take_rows(self) -> list[Task]:
+    def _take_rows(self) -> Sequence[Task]:
         """The next chunk of never-submitted rows (:func:`core.plan.next_chunk`); rows that
         already ended are passed over."""
         tasks = self.tasks
         rows, self._cursor = next_chunk(tasks.sizes, self._cursor, self.limits, self.results.status)
         return tasks.take(rows)
 
-    def _submit(self, tasks: list[Task], attempt: int) -> None:
+    def _submit(self, tasks: Sequence[Task], attempt: int) -> None:
         cid = next(self._chunk_ids)
-        spec = ChunkSpec(self.job_id, cid, attempt, self.op_name, self.options, tuple(tasks))
+        if type(tasks) is not TaskColumns:  # (columns are handed on as they are)
+            tasks = tuple(tasks)
+        spec = ChunkSpec(self.job_id, cid, attempt, self.op_name, self.options, tasks)
         self._inflight[cid] = spec
         self.executor.submit(spec)
 
@@ -240,11 +255,16 @@ class Scheduler:
         durations = array.array("f")  # each file's running time (see core.worker.ChunkResult)
         durations.frombytes(times)
         final, attempt = self.results.status, spec.attempt
-        rows = [t.index for t in spec.tasks]
+        tasks = spec.tasks
+        rows: Sequence[int]
+        if type(tasks) is TaskColumns:
+            rows = range(tasks.start, tasks.start + len(tasks))
+        else:
+            rows = [t.index for t in tasks]
+            if rows and rows[-1] - rows[0] == len(rows) - 1 and rows == sorted(rows):
+                rows = range(rows[0], rows[-1] + 1)
         if not (messages or outputs or details):  # the usual chunk: values and kinds only
             if not any(map(final.__getitem__, rows)):  # and none of its rows ended meanwhile
-                if rows and rows[-1] - rows[0] == len(rows) - 1 and rows == sorted(rows):
-                    rows = range(rows[0], rows[-1] + 1)  # type: ignore[assignment]
                 self.record(ResultBatch(rows, statuses, values, kinds, durations, attempt, worker))
                 return
             fresh = [

@@ -17,7 +17,7 @@ import signal
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from core import messages as M
@@ -37,6 +37,7 @@ from core.records import (
     Record,
     Status,
     Task,
+    TaskColumns,
 )
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class ChunkSpec(Record):
         attempt: int,
         op_name: str,
         options: Any,
-        tasks: tuple[Task, ...],
+        tasks: Sequence[Task],
     ) -> None:
         self.job_id = job_id
         self.chunk_id = chunk_id
@@ -130,6 +131,11 @@ class ChunkSpec(Record):
         # The tasks travel as columns of plain values: lists of ints and strings pickle in C,
         # where one reduce call per Task would cost the parent a Python call per file.
         tasks = self.tasks
+        head = (self.job_id, self.chunk_id, self.attempt)
+        if type(tasks) is TaskColumns:  # a slice of the job's columns: they are the columns
+            rows = range(tasks.start, tasks.start + len(tasks))
+            plain = (rows, tasks.paths, tasks.sizes, tasks.mtimes)
+            return _chunk_spec, (head, self.op_name, self.options, plain, None, None)
         outputs = [t.output for t in tasks] if any(t.output for t in tasks) else None
         expected = [t.expected for t in tasks] if any(t.expected for t in tasks) else None
         columns = (
@@ -138,7 +144,6 @@ class ChunkSpec(Record):
             [t.size for t in tasks],
             [t.mtime_ns for t in tasks],
         )
-        head = (self.job_id, self.chunk_id, self.attempt)
         return _chunk_spec, (head, self.op_name, self.options, columns, outputs, expected)
 
 
@@ -146,7 +151,7 @@ def _chunk_spec(
     head: tuple[int, int, int],
     op_name: str,
     options: Any,
-    columns: tuple[list[int], list[str], list[int], list[int]],
+    columns: tuple[Sequence[int], Sequence[str], Sequence[int], Sequence[int]],
     outputs: list[str | None] | None,
     expected: list[str | None] | None,
 ) -> ChunkSpec:

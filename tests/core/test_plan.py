@@ -101,3 +101,40 @@ def test_rows_that_ended_are_passed_over(
         rows, start = next_chunk(sizes, start, limits, flags)
         seen.extend(rows)
     assert seen == [i for i in range(len(sizes)) if not flags[i]]
+
+
+def reference_chunk(
+    sizes: list[int], start: int, limits: ChunkLimits, ended: bytearray
+) -> tuple[list[int], int]:
+    """The rule of next_chunk, one row at a time (its fast path must cut the same chunks)."""
+    rows: list[int] = []
+    nbytes, i = 0, start
+    while i < len(sizes):
+        if ended[i]:
+            i += 1
+            continue
+        size = sizes[i]
+        if rows and (
+            size >= limits.large_file
+            or nbytes + size > limits.max_bytes
+            or len(rows) >= limits.max_files
+        ):
+            break
+        rows.append(i)
+        nbytes += size
+        i += 1
+        if size >= limits.large_file:
+            break
+    return rows, i
+
+
+@given(sizes_st, limits_st, st.lists(st.booleans(), min_size=120, max_size=120))
+def test_chunks_are_cut_as_the_rule_says_row_by_row(
+    sizes: list[int], limits: ChunkLimits, ended: list[bool]
+) -> None:
+    for flags in (bytearray(len(sizes)), bytearray(ended[: len(sizes)])):
+        start = 0
+        while start < len(sizes):
+            rows, after = next_chunk(sizes, start, limits, flags)
+            assert (list(rows), after) == reference_chunk(sizes, start, limits, flags)
+            start = after
