@@ -1,5 +1,7 @@
 """What the job journal costs: ``parabatch-cli checksum`` on 20,000 files of 1-64 KiB, runs with
-the journal on and off alternating, medians and their ratio (target: on / off <= 1.05).
+the journal on and off alternating (each kind of run first, second and third of a round in
+turn), medians, their ratio and the spread of the ratios paired by round (target: on / off <=
+1.05).
 
 Two kinds of "on" run, both in a temporary folder (never the user's journal): one that starts a
 new journal file each time (a user's first job), and one that writes to the same journal every
@@ -53,10 +55,12 @@ def main() -> int:
         kept = root / "journal-kept.sqlite"  # a user's journal: there from earlier jobs
         timed([*base, "--journal", str(kept)], env)
         runs: dict[str, list[tuple[float, float]]] = {"new": [], "kept": [], "off": []}
+        flags = {"kept": ["--journal", str(kept)], "off": ["--no-journal"]}
+        order = list(runs)
         for i in range(args.repeat):
-            runs["new"].append(timed([*base, "--journal", str(root / f"journal-{i}.sqlite")], env))
-            runs["kept"].append(timed([*base, "--journal", str(kept)], env))
-            runs["off"].append(timed([*base, "--no-journal"], env))
+            flags["new"] = ["--journal", str(root / f"journal-{i}.sqlite")]
+            for k in order[i % 3 :] + order[: i % 3]:  # each kind first, second, third in turn
+                runs[k].append(timed([*base, *flags[k]], env))
             latest = {k: v[-1] for k, v in runs.items()}
             last = ", ".join(f"{k} {w:.3f} s ({c:.2f} s CPU)" for k, (w, c) in latest.items())
             print(f"  run {i + 1}: {last}")
@@ -72,7 +76,11 @@ def main() -> int:
         for k in ("new", "kept"):
             ratio = median[k] / median["off"]
             worst = max(worst, ratio)
-            print(f"ratio {k} / off: wall {ratio:.3f}, CPU {cpu[k] / cpu['off']:.3f}")
+            paired = sorted(a[0] / b[0] for a, b in zip(runs[k], runs["off"], strict=True))
+            print(
+                f"ratio {k} / off: wall {ratio:.3f} (paired {paired[0]:.3f}-{paired[-1]:.3f}), "
+                f"CPU {cpu[k] / cpu['off']:.3f}"
+            )
         return 0 if worst <= 1.05 else 1
 
 

@@ -386,6 +386,25 @@ def test_retention_by_age_forgets_old_ended_jobs_but_never_a_running_one(jpath: 
         assert old not in [r.id for r in j.jobs()]
 
 
+def test_a_recorded_job_forgets_jobs_past_the_retention_and_never_itself(
+    engine: Engine, tmp_path: Path, jpath: str
+) -> None:
+    root = tmp_path / "data"
+    files(root, 30)
+    numbers = []
+    for keep in (5, 5, 2, 1):
+        rec = Recorder(jpath, {"paths": [str(root)]}, keep=keep)
+        run_recorded(engine, "checksum", ChecksumOptions(), [str(root)], rec)
+        assert rec.warning is None and rec.job_number is not None
+        numbers.append(rec.job_number)
+        with Journal.open(jpath) as j:
+            kept = [r.id for r in j.jobs()]
+            assert kept == numbers[-keep:]  # the newest, this one with them
+            assert len(j.results(numbers[-1])) == 30  # its results came in after the forgetting
+            assert j.jobs()[-1].ending == "finished"
+    assert rows(jpath, "SELECT DISTINCT job FROM chunks") == [(numbers[-1],)]
+
+
 # --- the writer, on a real job ---------------------------------------------------------------
 
 
