@@ -26,6 +26,26 @@ from core.records import (
 from core.results import TaskList
 
 _PATH, _SIZE, _MTIME_NS = attrgetter("path"), attrgetter("size"), attrgetter("mtime_ns")
+_PIECE = 16384  # entries per C call: a GUI thread waiting for the GIL waits for one piece only
+
+
+def _file_columns(
+    entries: Sequence[FileEntry | SkippedEntry],
+) -> tuple[list[str], list[int], list[int]] | None:
+    """The paths, sizes and mtime_ns of ``entries`` when none is skipped (else None), a C call
+    per column and piece."""
+    paths: list[str] = []
+    sizes: list[int] = []
+    mtimes: list[int] = []
+    for k in range(0, len(entries), _PIECE):
+        piece = entries[k : k + _PIECE]
+        if SkippedEntry in set(map(type, piece)):
+            return None
+        paths += map(_PATH, piece)
+        sizes += map(_SIZE, piece)
+        mtimes += map(_MTIME_NS, piece)
+    return paths, sizes, mtimes
+
 
 if TYPE_CHECKING:  # annotations only: worker processes import this module and start faster
     import argparse
@@ -156,9 +176,9 @@ class Operation:
     def rows(self, entries: Sequence[FileEntry | SkippedEntry], options: Any, start: int) -> Plan:
         """Tasks for ``entries`` numbered from ``start``: one row each, skipped entries settled as
         skipped with discovery's reason. A streaming operation gets each batch through here."""
-        if SkippedEntry not in set(map(type, entries)):  # files only: columns, in C
-            paths, sizes = list(map(_PATH, entries)), list(map(_SIZE, entries))
-            return Plan(TaskColumns(start, paths, sizes, list(map(_MTIME_NS, entries))))
+        columns = _file_columns(entries)
+        if columns is not None:  # files only (the usual batch): its columns, in C
+            return Plan(TaskColumns(start, *columns))
         plan = Plan([])
         tasks, settled = plan.tasks, plan.settled
         assert isinstance(tasks, list)

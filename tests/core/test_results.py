@@ -122,3 +122,13 @@ def test_a_batch_of_files_is_planned_as_columns_and_one_with_skips_row_by_row() 
     mixed = HashOperation().rows([*files[:2], SkippedEntry("/d/fifo", "a FIFO"), files[2]], None, 0)
     assert [t.index for t in mixed.tasks] == [0, 1, 2, 3] and mixed.tasks[2].size == 0
     assert [(r.index, r.status) for r in mixed.settled] == [(2, Status.SKIPPED)]
+
+
+def test_a_large_batch_is_planned_in_pieces_and_a_skip_in_its_last_piece_is_seen() -> None:
+    files = [FileEntry(f"/d/f{k}", k, 0.0, k) for k in range(40_000)]  # three pieces
+    plan = HashOperation().rows(files, None, 0)
+    assert type(plan.tasks) is TaskColumns and len(plan.tasks) == 40_000
+    assert plan.tasks[39_999] == Task(39_999, "/d/f39999", 39_999, mtime_ns=39_999)
+    files[-1] = SkippedEntry("/d/fifo", "a FIFO")
+    plan = HashOperation().rows(files, None, 0)
+    assert type(plan.tasks) is list and [r.index for r in plan.settled] == [39_999]
