@@ -308,8 +308,16 @@ class Context:
                 with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
                     yield from self._blocks(f.readinto)  # type: ignore[attr-defined]
             else:
-                bufs = [self._view]
-                yield from self._blocks(lambda _view: _readv(fd, bufs), size)  # type: ignore[misc]
+                view = self._view
+                bufs = [view]
+                n = _readv(fd, bufs)
+                if 0 < size <= n < len(view):  # the whole of a small file in one read, as usual
+                    yield view[:n]
+                elif n:  # more to read (a large file, or one that grew): block by block on
+                    yield view if n == len(view) else view[:n]
+                    if not n < len(view) or n < size or not size:
+                        read = lambda _view: _readv(fd, bufs)  # noqa: E731
+                        yield from self._blocks(read, size, n)  # type: ignore[misc]
             if _changed(st, os.fstat(fd)):
                 raise FileError(_CHANGED, Kind.CHANGED)
         finally:
@@ -348,12 +356,15 @@ class Context:
             except BufferError:  # the caller kept a block past its turn: leave it to the GC
                 pass
 
-    def _blocks(self, readinto: Callable[[memoryview], int], size: int = 0) -> Iterator[memoryview]:
+    def _blocks(
+        self, readinto: Callable[[memoryview], int], size: int = 0, done: int = 0
+    ) -> Iterator[memoryview]:
         """The blocks ``readinto`` gives. ``size``: the file's size when it was opened; a short
         read that reaches it is the end (no read more to see nothing come: a small file costs
         one read, not two). A file that grew meanwhile is caught by the caller's look at its
-        size and time after reading; a size of 0 (``/proc`` files) means read to the end."""
-        view, done, blocks = self._view, 0, 0
+        size and time after reading; a size of 0 (``/proc`` files) means read to the end.
+        ``done``: bytes the caller read (and gave out) already, in one block."""
+        view, blocks = self._view, (1 if done else 0)
         full = len(view)
         while True:
             # begin() looked at cancel just before the file; here about every MiB after that.

@@ -8,6 +8,7 @@ import argparse
 import hashlib
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,29 @@ def test_reads_without_readv_as_on_windows(monkeypatch: pytest.MonkeyPatch, tmp_
     assert b"".join(bytes(b) for b in context.source_blocks(str(path))) == data
     out = OP.process(Task(0, str(path), len(data)), ChecksumOptions(), context)
     assert out.value == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, BLOCK_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE + 1, 2 * BLOCK_SIZE, 3 * BLOCK_SIZE + 5],
+)
+def test_blocks_give_the_whole_file_at_every_size_around_a_block(size: int, tmp_path: Path) -> None:
+    # A small file is one read; one of a block or more goes on block by block.
+    data = os.urandom(size)
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    blocks = [bytes(b) for b in Context(job_id=1, queue=None).source_blocks(str(path))]
+    assert b"".join(blocks) == data and all(0 < len(b) <= BLOCK_SIZE for b in blocks)
+    assert len(blocks) == -(-size // BLOCK_SIZE)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux /proc file")
+def test_blocks_of_a_file_whose_size_says_zero_are_read_to_the_end() -> None:
+    # /proc files say 0 bytes and have content: read until a read gives nothing.
+    status = "/proc/self/status"
+    want = Path(status).read_bytes().split(b"\n")[0]  # "Name: ...": the same at every read
+    got = b"".join(bytes(b) for b in Context(job_id=1, queue=None).source_blocks(status))
+    assert got.split(b"\n")[0] == want and len(got) > 100
 
 
 @pytest.mark.parametrize("size", [MAP_MIN_SIZE + 3 * MAP_STEP, 3 * BLOCK_SIZE * CANCEL_EVERY])
