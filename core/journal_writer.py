@@ -242,13 +242,13 @@ class Recorder:
             if code in statuses:
                 self._counts[name] += statuses.count(code)
         carried = list(map(self.carried.get, rows)) if self.carried else ()
-        extra = rare_fields(
-            fresh.outputs[part],
-            fresh.messages[part],
-            fresh.attempts[part],
-            carried,
-            fresh.details[part],
-        )
+        if fresh.rare:
+            f = fresh
+            extra = rare_fields(
+                f.outputs[part], f.messages[part], f.attempts[part], carried, f.details[part]
+            )
+        else:  # every row a first try, with no output, message or detail
+            extra = rare_fields((), (), (), carried, ())
         tasks = job.tasks
         paths: Sequence[str]
         sizes: Sequence[int]
@@ -276,11 +276,13 @@ class Recorder:
 
 class _Columns:
     """Results gathered for the journal, a list per field (what :func:`pack` takes): a
-    :class:`ResultBatch` adds its columns as they are, other results field by field."""
+    :class:`ResultBatch` adds its columns as they are, other results field by field. The rare
+    fields (outputs, messages, attempts, details) have lists only once some row may have one
+    (:attr:`rare`): until then every row is a first try with none."""
 
     __slots__ = (
-        "rows", "statuses", "kinds", "values", "durations", "workers", "outputs", "messages",
-        "attempts", "details",
+        "rows", "statuses", "kinds", "values", "durations", "workers", "rare", "outputs",
+        "messages", "attempts", "details",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -290,25 +292,37 @@ class _Columns:
         self.values: list[str] = []
         self.durations: list[float | None] = []
         self.workers: list[str] = []
+        self.rare = False
         self.outputs: list[str | None] = []
         self.messages: list[str] = []
         self.attempts: list[int] = []
         self.details: list[str] = []
 
+    def _with_rare_fields(self) -> None:
+        if not self.rare:
+            n = len(self.rows)
+            self.rare = True
+            self.outputs, self.messages = [None] * n, [""] * n
+            self.attempts, self.details = [1] * n, [""] * n
+
     def add_batch(self, b: ResultBatch) -> None:
         n = len(b.rows)
+        if b.attempt != 1:
+            self._with_rare_fields()
+        if self.rare:
+            self.outputs.extend(repeat(None, n))
+            self.messages.extend(repeat("", n))
+            self.attempts.extend(repeat(b.attempt, n))
+            self.details.extend(repeat("", n))
         self.rows.extend(b.rows)
         self.statuses += b.statuses
         self.kinds += b.kinds
         self.values.extend(b.values)
         self.durations.extend(b.durations)
         self.workers.extend(repeat(b.worker, n))
-        self.outputs.extend(repeat(None, n))
-        self.messages.extend(repeat("", n))
-        self.attempts.extend(repeat(b.attempt, n))
-        self.details.extend(repeat("", n))
 
     def add_results(self, results: list[FileResult]) -> None:
+        self._with_rare_fields()
         self.rows.extend(map(_INDEX, results))
         self.statuses += bytes(map(_STATUS, results))
         self.kinds += bytes(map(_KIND, results))

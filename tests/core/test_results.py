@@ -132,3 +132,21 @@ def test_a_large_batch_is_planned_in_pieces_and_a_skip_in_its_last_piece_is_seen
     files[-1] = SkippedEntry("/d/fifo", "a FIFO")
     plan = HashOperation().rows(files, None, 0)
     assert type(plan.tasks) is list and [r.index for r in plan.settled] == [39_999]
+
+
+def test_the_journals_columns_keep_each_rows_fields_whatever_the_mix() -> None:
+    # The journal writer gathers chunks as columns and other results field by field; the rare
+    # fields appear once a row may have one, with the rows before them given none.
+    from core.journal_writer import _Columns
+
+    cols = _Columns()
+    cols.add_batch(batch(range(0, 3), digests(3)))
+    assert not cols.rare
+    crashed = FileResult(3, Status.FAILED, "", "it crashed", None, Kind.CRASHED_WORKER, 2)
+    cols.add_results([crashed])
+    cols.add_batch(batch(range(4, 6), digests(2, 4), attempt=2))
+    assert cols.rare and cols.rows == list(range(6))
+    assert cols.messages == ["", "", "", "it crashed", "", ""]
+    assert cols.attempts == [1, 1, 1, 2, 2, 2] and cols.outputs == [None] * 6
+    assert cols.values == [*digests(3), "", *digests(2, 4)] and len(cols.details) == 6
+    assert bytes(cols.statuses) == bytes([Status.DONE] * 3 + [Status.FAILED] + [Status.DONE] * 2)
