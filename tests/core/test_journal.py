@@ -88,6 +88,7 @@ def test_a_new_journal_is_wal_with_its_version(jpath: str) -> None:
     assert con.execute("PRAGMA user_version").fetchone() == (journal.SCHEMA_VERSION,)
     assert con.execute("PRAGMA application_id").fetchone() == (journal.APPLICATION_ID,)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("PRAGMA page_size").fetchone() == (journal.PAGE_SIZE,)
     con.close()
     Journal.open(jpath).close()  # opens again as it is
 
