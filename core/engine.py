@@ -76,8 +76,12 @@ class Engine:
                 cur = None
             if cur is None:
                 cur = self._new_executor()
-                with self.lock:
-                    self._executor = cur
+                try:
+                    with self.lock:
+                        self._executor = cur
+                except BaseException:  # a stop signal just now: the new workers end here
+                    cur.close()
+                    raise
             return cur  # type: ignore[no-any-return]
 
     def _new_executor(self) -> Any:

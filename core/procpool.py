@@ -321,6 +321,15 @@ class ProcessPool:
         self.ready = threading.Event()  # set once any worker is ready
         self.ready_count = 0  # processes that became ready, over the pool's life
         self._slots = [_Slot(i) for i in range(processes)]
+        try:
+            self._start_slots()
+        except BaseException:  # a stop signal (KeyboardInterrupt) while the workers start:
+            # end the ones started, as a pool nobody holds is never terminated, and one the
+            # program left mid-spawn at its exit would fail to read what it was sent.
+            self.terminate()
+            raise
+
+    def _start_slots(self) -> None:
         for s in self._slots:
             s.thread = threading.Thread(
                 target=self._serve, args=(s,), name=f"parabatch-worker-{s.index}", daemon=True

@@ -45,10 +45,14 @@ class PoolExecutor:
             header_words=HEADER_WORDS,
             row_words=ROW_WORDS,
         )
-        self.table = SharedTable(self._pool.table)
-        self._outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
-        self._drain_lock = threading.Lock()  # one drainer, and never while the Queue closes
-        self._closed = False
+        try:
+            self.table = SharedTable(self._pool.table)
+            self._outcomes: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+            self._drain_lock = threading.Lock()  # one drainer, and never while the Queue closes
+            self._closed = False
+        except BaseException:  # a stop signal: nobody holds this executor to close it
+            self._pool.terminate()
+            raise
 
     @property
     def broken(self) -> str | None:

@@ -267,6 +267,34 @@ def test_pool_runs_tasks_and_replaces_a_killed_worker() -> None:
         pool.terminate()
 
 
+class _InterruptedPool(ProcessPool):
+    """A pool whose start is cut short by a stop signal (Ctrl-C) once its workers are spawned."""
+
+    def _start_slots(self) -> None:
+        super()._start_slots()
+        global _interrupted_pool
+        _interrupted_pool = self
+        raise KeyboardInterrupt
+
+
+_interrupted_pool: ProcessPool | None = None
+
+
+def test_a_pool_whose_start_is_interrupted_ends_the_workers_it_started() -> None:
+    # Nobody holds a pool whose constructor raised: it must end its workers itself, or the
+    # program's exit leaves one half spawned (reading what it was never sent, a traceback).
+    before = set(threading.enumerate())
+    with pytest.raises(KeyboardInterrupt):
+        _InterruptedPool(2)
+    pool = _interrupted_pool
+    assert pool is not None
+    started = pool.all_pids()
+    assert len(started) == 2 and all(started)
+    assert wait_for_exit(started, 5.0) == []
+    assert pool.pids() == []
+    assert not [t for t in set(threading.enumerate()) - before if t.name.startswith("parabatch-")]
+
+
 # --- no orphans -----------------------------------------------------------------------------
 
 STOPPED_ORPHAN_SCRIPT = """
