@@ -61,9 +61,11 @@ class FakeTimers:
         self.made.append(timer)
         return timer
 
-    def of(self, owner: QObject) -> FakeTimer:
-        """The one timer made for ``owner``."""
-        (timer,) = [t for t in self.made if t.owner is owner]
+    def of(self, owner: QObject, interval_ms: int | None = None) -> FakeTimer:
+        """The one timer made for ``owner`` (with that interval, if given)."""
+        (timer,) = [
+            t for t in self.made if t.owner is owner and interval_ms in (None, t.interval_ms)
+        ]
         return timer
 
 

@@ -16,7 +16,7 @@ from core.discover import Found, Scanner
 from core.records import FileEntry
 from gui import scan_worker
 from gui.file_model import FileModel
-from gui.scan_worker import FLUSH_SECONDS, ScanController
+from gui.scan_worker import APPEND_ROWS, COUNT_MS, FLUSH_SECONDS, ScanController
 from tests.gui.fake_timers import FakeClock, FakeTimers
 
 Feed = queue.Queue[list[Found] | None]
@@ -45,7 +45,7 @@ def test_found_rows_are_appended_at_most_every_flush_interval(qtbot, feed: Feed)
     timers, clock = FakeTimers(), FakeClock()
     model = FileModel()
     scans = ScanController(model, timers=timers, clock=clock)
-    timer = timers.of(scans)
+    timer = timers.of(scans, COUNT_MS)
     scans.add(["/found"])
     assert scans.scanning and timer.isActive()
 
@@ -71,3 +71,47 @@ def test_found_rows_are_appended_at_most_every_flush_interval(qtbot, feed: Feed)
     assert done.args == [6, False]  # the end appends what is left at once
     assert model.rowCount() == 6 and not timer.isActive() and not scans.scanning
     assert [model.path(i) for i in range(6)] == [e.path for e in entries(0, 6)]
+
+
+def test_a_large_flush_goes_in_pieces_and_the_scan_finishes_after_the_last(
+    qtbot, feed: Feed
+) -> None:
+    """A fast disk finds 50,000 rows per flush: they are appended APPEND_ROWS at a time, one
+    piece per turn of the event loop (the window repaints and answers between them), and the
+    scan reports its end only when every row found is in the model."""
+    timers, clock = FakeTimers(), FakeClock()
+    model = FileModel()
+    scans = ScanController(model, timers=timers, clock=clock)
+    tick, piece = timers.of(scans, COUNT_MS), timers.of(scans, 0)
+    scans.add(["/found"])
+    big = 2 * APPEND_ROWS + 5
+    feed.put(entries(0, big))
+    qtbot.waitUntil(lambda: scans.waiting == big, timeout=5000)
+    tick.fire()
+    assert model.rowCount() == APPEND_ROWS and piece.isActive()
+    feed.put(entries(big, big + 7))  # found meanwhile: it waits for the next flush
+    qtbot.waitUntil(lambda: scans.waiting == big - APPEND_ROWS + 7, timeout=5000)
+    clock.advance(FLUSH_SECONDS)
+    tick.fire()  # a flush under way is not started again
+    assert model.rowCount() == APPEND_ROWS
+    piece.fire()
+    assert model.rowCount() == 2 * APPEND_ROWS and piece.isActive()
+    piece.fire()
+    assert model.rowCount() == big and not piece.isActive() and scans.waiting == 7
+
+    feed.put(entries(big + 7, big + 7 + APPEND_ROWS))
+    qtbot.waitUntil(lambda: scans.waiting == 7 + APPEND_ROWS, timeout=5000)
+    ended: list[tuple[int, bool]] = []
+    scans.finished.connect(lambda added, cancelled: ended.append((added, cancelled)))
+    feed.put(None)
+    qtbot.waitUntil(lambda: model.rowCount() == big + APPEND_ROWS, timeout=5000)
+    assert scans.scanning and not ended and piece.isActive()  # the rest is still to come
+    scans.add(["/later"])  # waits for this scan's end, as during the listing
+    piece.fire()
+    total = big + 7 + APPEND_ROWS
+    assert model.rowCount() == total and ended == [(total, False)]
+    assert [model.path(i) for i in range(total)] == [e.path for e in entries(0, total)]
+    assert scans.scanning  # the queued path's scan started
+    feed.put(None)
+    qtbot.waitUntil(lambda: not scans.scanning, timeout=5000)
+    assert ended[-1] == (0, False)
