@@ -247,10 +247,14 @@ def _sample_stalls(beat: Any, t: dict[str, float], over: float = 0.030) -> None:
     - when this sampler itself woke ``over`` late (another thread held the GIL that long), where
       the other threads were;
     - the longest garbage collections, on which thread, when (seconds after the folder was
-      added), and for one over 50 ms the types of the objects it walked.
+      added), and for one over 50 ms the types of the objects it walked;
+    - each time the heartbeat is 45 ms late, every thread's Python stack at that moment, from
+      ``faulthandler``'s watchdog (which needs no GIL: it shows a thread inside a long C call,
+      where the sampler only wakes after it).
     """
     import atexit
     import collections
+    import faulthandler
     import gc
     import threading
     import traceback
@@ -299,7 +303,12 @@ def _sample_stalls(beat: Any, t: dict[str, float], over: float = 0.030) -> None:
             name = threading.current_thread().name
             collections_.append((took, gen, f"{name} at {at:.2f} s{kinds}"))
 
+    def rearm() -> None:  # on every beat: the watchdog fires if the next one is 45 ms late
+        if not beat.stopped_at:
+            faulthandler.dump_traceback_later(0.045, file=sys.stderr)
+
     def report() -> None:
+        faulthandler.cancel_dump_traceback_later()
         for stack, n in seen.most_common(15):
             sys.stderr.write(f"{n * 2:6d} ms  {stack}\n")
         for took, gen, what in sorted(collections_, reverse=True)[:10]:
@@ -307,6 +316,7 @@ def _sample_stalls(beat: Any, t: dict[str, float], over: float = 0.030) -> None:
         marks = ", ".join(f"{k} {v - t.get('add', v):.2f} s" for k, v in t.items())
         sys.stderr.write(f"times after the add: {marks}\n")
 
+    beat.timer.timeout.connect(rearm)
     threading.Thread(target=sample, daemon=True).start()
     gc.callbacks.append(collected)
     atexit.register(report)

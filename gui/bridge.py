@@ -153,7 +153,11 @@ class JobRunner(QObject):
         self.cancelling = False
         self.paused = False
         self.max_tick = 0.0  # longest drain() in seconds, for tests and the benchmark
-        self._timer = timers(self, interval_ms, self.drain)
+        self._timer = timers(self, interval_ms, self._take_in)
+        # A tick's drain and the repaint it causes, back to back, were a job's longest stall:
+        # the model is synced (and the table repainted) on the next turn of the event loop, so
+        # that input waiting meanwhile is handled between the two.
+        self._show_timer = timers(self, 0, self._show, single_shot=True)
         self._thread: QThread | None = None
 
     @property
@@ -189,21 +193,35 @@ class JobRunner(QObject):
         """Cancel and block until the run loop has returned (the application is quitting)."""
         self.cancel()
         self._timer.stop()
+        self._show_timer.stop()
         if self._thread is not None and self._thread.wait(timeout_ms) and self.job is not None:
             self.session.tick(None)  # the job's end, for its recorder (a cancelled job)
         collector.release(self)
 
-    @Slot()
     def drain(self) -> None:
-        """One tick: take results and progress in under the budget (:meth:`Session.tick`),
+        """One tick now: take results and progress in under the budget (:meth:`Session.tick`),
         sync the model, tell listeners."""
+        self._show_timer.stop()
+        self._take_in()
+        self._show_timer.stop()
+        self._show()
+
+    @Slot()
+    def _take_in(self) -> None:
+        """The timer's tick: what is waiting, under the budget; then :meth:`_show` soon."""
         if self.job is None:
             return
         t0 = time.perf_counter()
         self.session.tick(self.budget)
+        self.max_tick = max(self.max_tick, time.perf_counter() - t0)
+        self._show_timer.start()
+
+    @Slot()
+    def _show(self) -> None:
+        if self.job is None:
+            return
         self.model.sync()
         self.ticked.emit()
-        self.max_tick = max(self.max_tick, time.perf_counter() - t0)
 
     @Slot(object, bool)
     def _on_planned(self, job: Job, same_rows: bool) -> None:
@@ -224,6 +242,7 @@ class JobRunner(QObject):
         if thread is not None:
             retire_thread(thread)
         self._timer.stop()
+        self._show_timer.stop()
         collector.release(self)
         job = self.job
         if job is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.records import FileEntry, Status
 from gui.file_model import STATUS, FileModel
-from tests.gui.conftest import add_and_wait
+from tests.gui.conftest import add_and_wait, run_and_wait
 
 
 def test_100k_rows_append_quickly(qtbot, window) -> None:
@@ -71,3 +71,53 @@ def test_sync_emits_one_range_per_tick(qtbot) -> None:
     assert model.index(30, 4).data() == "50%"
     model.sync()
     assert spans == [(10, 500)]  # nothing changed: nothing emitted
+
+
+def test_input_is_handled_between_a_ticks_drain_and_its_repaint(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """A tick takes results in, and the table is synced (and repainted) on the next turn of the
+    event loop: an event posted right after the drain (as input arriving during it) is handled
+    before the sync, not after a drain and a repaint back to back."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for i in range(20_000):  # enough for the job to last several ticks
+        (folder / f"{i:05d}.txt").write_bytes(b"x" * (i % 300))
+    add_and_wait(qtbot, window, [str(folder)])
+    order: list[str] = []
+
+    class Input(QObject):
+        def event(self, e: QEvent) -> bool:
+            if e.type() == QEvent.Type.User:
+                order.append("input")
+                return True
+            return super().event(e)
+
+    posted = Input()
+
+    def after_drain() -> None:  # connected after the runner's own slot: runs right after it
+        order.append("drained")
+        QCoreApplication.postEvent(posted, QEvent(QEvent.Type.User))
+
+    def started() -> None:
+        runner = window.jobs.runner
+        session, tick = runner.session, runner.session.tick
+
+        def watched_tick(budget: float | None) -> bool:  # observed, not changed
+            order.append("tick")
+            return tick(budget)
+
+        session.tick = watched_tick  # type: ignore[method-assign]
+        runner._timer.timeout.connect(after_drain)
+
+    window.jobs.started.connect(started)
+    window.model.dataChanged.connect(lambda *_: order.append("synced"))
+    run_and_wait(qtbot, window)
+    ticks = [i for i, what in enumerate(order) if what == "tick"]
+    ends = [*ticks[1:], len(order)]
+    changed = [i for i, end in zip(ticks, ends, strict=True) if "synced" in order[i:end]]
+    assert len(changed) >= 2, f"too few ticks changed rows: {order[:40]}"
+    for i in changed[:-1]:  # the job's last tick is its end, which shows everything at once
+        assert order[i : i + 4] == ["tick", "drained", "input", "synced"], order[i : i + 5]
