@@ -158,6 +158,9 @@ class JobRunner(QObject):
         # the model is synced (and the table repainted) on the next turn of the event loop, so
         # that input waiting meanwhile is handled between the two.
         self._show_timer = timers(self, 0, self._show, single_shot=True)
+        # The window repaints for the job's start (its buttons, status, the table) before the
+        # planning thread competes with it for the GIL: the thread starts on the next turn.
+        self._launch = timers(self, 0, self._launch_thread, single_shot=True)
         self._thread: QThread | None = None
 
     @property
@@ -172,7 +175,12 @@ class JobRunner(QObject):
         collector.park(self)
         self.bridge.planned.connect(self._on_planned)
         self.bridge.plan_failed.connect(self._on_plan_failed)
-        self._thread = start_worker(self.bridge, "parabatch-job", self._on_thread_finished)
+        self._launch.start()
+
+    @Slot()
+    def _launch_thread(self) -> None:
+        if self.bridge is not None and self._thread is None:
+            self._thread = start_worker(self.bridge, "parabatch-job", self._on_thread_finished)
 
     def cancel(self) -> None:
         """Ask the engine to stop; rows end as Cancelled when it confirms (``ended``). A paused
@@ -192,6 +200,7 @@ class JobRunner(QObject):
     def stop_now(self, timeout_ms: int) -> None:
         """Cancel and block until the run loop has returned (the application is quitting)."""
         self.cancel()
+        self._launch.stop()
         self._timer.stop()
         self._show_timer.stop()
         if self._thread is not None and self._thread.wait(timeout_ms) and self.job is not None:

@@ -121,3 +121,34 @@ def test_input_is_handled_between_a_ticks_drain_and_its_repaint(
     assert len(changed) >= 2, f"too few ticks changed rows: {order[:40]}"
     for i in changed[:-1]:  # the job's last tick is its end, which shows everything at once
         assert order[i : i + 4] == ["tick", "drained", "input", "synced"], order[i : i + 5]
+
+
+def test_the_window_shows_a_job_started_before_its_planning_thread_runs(
+    qtbot, window, tmp_path: Path
+) -> None:
+    """Start repaints the window (Cancel enabled, the status) first, and the job's planning
+    thread starts on the next turn of the event loop: it does not compete with that repaint
+    for the GIL (at a million rows the two together were the start's longest stall)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    folder = tmp_path / "few"
+    folder.mkdir()
+    for i in range(20):
+        (folder / f"{i:02d}.txt").write_bytes(b"x" * i)
+    add_and_wait(qtbot, window, [str(folder)])
+    paints: list[bool] = []  # for each repaint of Cancel: whether the job's thread ran yet
+
+    class Watch(QObject):
+        def eventFilter(self, obj: QObject, e: QEvent) -> bool:
+            if e.type() == QEvent.Type.Paint and window.jobs.runner is not None:
+                paints.append(window.jobs.runner.running)
+            return False
+
+    watch = Watch()
+    window.cancel_button.installEventFilter(watch)
+    with qtbot.waitSignal(window.jobs.ended, timeout=30_000) as ended:
+        window.start_button.click()
+        assert window.cancel_button.isEnabled() and not window.jobs.runner.running
+    window.cancel_button.removeEventFilter(watch)
+    assert paints and paints[0] is False  # painted as started before the thread was there
+    assert ended.args[0].tracker.counts[Status.DONE] == 20
