@@ -190,6 +190,12 @@ class FileModel(RowMembership, QAbstractTableModel):
             rows.append(i)
         return rows
 
+    def first_pending(self) -> int | None:
+        """The first row not yet dealt with (storage row), or None: where a job's work is when
+        its files are too small to be seen running."""
+        i = self._state.find(_PENDING)
+        return i if i >= 0 else None
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         r = index.row()
         i = self._order[r] if self._order is not None else r

@@ -2,7 +2,9 @@
 
 :class:`RunningFollower` scrolls the table to the files being worked on at each job tick while
 "Follow running files" is ticked (ticked when a job starts, unticked as soon as the user scrolls
-the table), and shows the current files' names next to the status line.
+the table), and shows the current files' names next to the status line. Files too small to report
+progress are never seen running (their results come with their chunk's): then the table follows
+the first file not yet done, where the work is.
 """
 
 from __future__ import annotations
@@ -65,8 +67,10 @@ class RunningFollower(QObject):
             return
         rows = self.model.running_rows(NAMED + 1)
         self.label.setText(current_text(self.model, rows))
-        if rows and self.toggle.isChecked():
-            self.scroll_to(rows[0])
+        if self.toggle.isChecked():
+            target = rows[0] if rows else self.model.first_pending()
+            if target is not None:
+                self.scroll_to(target)
 
     def scroll_to(self, storage_row: int) -> None:
         """Bring the row into view (a few rows of context above it), unless it is in view."""

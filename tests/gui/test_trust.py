@@ -353,6 +353,30 @@ def test_follow_running_files_until_the_user_scrolls(qtbot, window, tmp_path: Pa
     assert window.ui.current_label.text() == ""
 
 
+def test_follow_keeps_small_files_work_in_view_too(qtbot, window, tmp_path: Path) -> None:
+    """Files too small to report progress are never seen running: the table follows the first
+    file not yet done instead (it stayed at the top through a 200,000-file checksum job)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for i in range(20_000):
+        (folder / f"{i:05d}.txt").write_bytes(b"x" * (i % 100))
+    add_and_wait(qtbot, window, [str(folder)])
+    with qtbot.waitSignal(window.jobs.started, timeout=10_000):
+        window.start_button.click()
+    tracker = window.jobs.tracker
+    qtbot.waitUntil(lambda: tracker.counts[Status.DONE] >= 2000, timeout=30_000)
+    window.jobs.pause()
+    window.follower.tick()  # a tick, with nothing between it and the look below
+    first = window.model.first_pending()
+    view = window.view
+    if first is not None and not window.model.running_rows(1):  # the job may be nearly done
+        assert first >= 2000
+        top, bottom = view.rowAt(0), view.rowAt(view.viewport().height() - 1)
+        assert top > 0 and top <= first <= bottom, (top, first, bottom)
+    with qtbot.waitSignal(window.jobs.ended, timeout=10_000):
+        window.cancel()
+
+
 # --- 15: no file manager -------------------------------------------------------------------------
 def test_no_file_manager_is_said_in_the_window(qtbot, window, tmp_path, monkeypatch) -> None:
     from gui import desktop
