@@ -33,6 +33,10 @@ APPLICATION_ID = 0x50424A4C  # "PBJL": tells a journal from another program's da
 SCHEMA_VERSION = 5
 DEFAULT_KEEP = 200  # jobs kept; older ones are forgotten when a job starts
 DEFAULT_KEEP_DAYS = 0.0  # and jobs older than this many days (0: whatever their age)
+ENV_MAX_MB = "PARABATCH_JOURNAL_MAX_MB"
+# And the oldest ended jobs while the journal holds more than this (a job of a million files
+# takes about 240 MB: 200 of them would have been 48 GB in the user's data folder).
+DEFAULT_MAX_MB = 2048.0
 AUTOCHECKPOINT_BYTES = 1 << 20  # the log is copied into the file every MiB or so
 PAGE_SIZE = 16384  # of a new journal: a job's chunks (blobs of 10-30 KB) in a third of the pages
 # and two thirds of the CPU of SQLite's default 4096 (files made before keep theirs)
@@ -82,6 +86,14 @@ def default_keep_days() -> float:
     with contextlib.suppress(ValueError):
         return max(0.0, float(os.environ.get(ENV_KEEP_DAYS, "")))
     return DEFAULT_KEEP_DAYS
+
+
+def default_max_bytes() -> int:
+    """The most the journal holds before its oldest ended jobs are forgotten
+    (``$PARABATCH_JOURNAL_MAX_MB``, else :data:`DEFAULT_MAX_MB`; 0: no limit)."""
+    with contextlib.suppress(ValueError):
+        return int(max(0.0, float(os.environ.get(ENV_MAX_MB, ""))) * 2**20)
+    return int(DEFAULT_MAX_MB * 2**20)
 
 
 def _create_v1(con: sqlite3.Connection) -> None:
@@ -636,10 +648,36 @@ class Journal:
         old = [j for (j,) in self.con.execute("SELECT id FROM jobs WHERE started < ?", (cutoff,))]
         return self.forget(old)
 
-    def retain(self, keep: int, days: float = 0.0) -> int:
-        """Forget all but the newest ``keep`` jobs, and (``days`` > 0) the ended jobs that
-        started more than ``days`` days ago; returns how many were forgotten. A job still
-        running (in another instance) is never forgotten for its age."""
+    def retain(self, keep: int, days: float = 0.0, max_bytes: int = 0) -> int:
+        """Forget all but the newest ``keep`` jobs, (``days`` > 0) the ended jobs that started
+        more than ``days`` days ago, and (``max_bytes`` > 0) the oldest ended jobs while the
+        journal holds more than ``max_bytes``; returns how many were forgotten. A job still
+        running (in another instance) is never forgotten for its age or size, nor the newest."""
+        n = self._retain_count_and_age(keep, days)
+        if max_bytes > 0:
+            n += self._retain_size(max_bytes)
+        return n
+
+    def used_bytes(self) -> int:
+        """What the journal's rows take (its pages less the free ones)."""
+        ((size,),) = self.con.execute("PRAGMA page_size")
+        ((pages,),) = self.con.execute("PRAGMA page_count")
+        ((free,),) = self.con.execute("PRAGMA freelist_count")
+        return int((pages - free) * size)
+
+    def _retain_size(self, max_bytes: int) -> int:
+        n = 0
+        while self.used_bytes() > max_bytes:
+            row = self.con.execute(
+                "SELECT id FROM jobs WHERE ended IS NOT NULL "
+                "AND id < (SELECT max(id) FROM jobs) ORDER BY id LIMIT 1"
+            ).fetchone()
+            if row is None:
+                break
+            n += self.forget([row[0]])
+        return n
+
+    def _retain_count_and_age(self, keep: int, days: float) -> int:
         old = {
             j
             for (j,) in self.con.execute(

@@ -31,6 +31,7 @@ from core.journal import (
     JournalError,
     default_keep,
     default_keep_days,
+    default_max_bytes,
     host_name,
     process_start,
     reason,
@@ -63,6 +64,7 @@ class Recorder:
         *,
         keep: int | None = None,
         keep_days: float | None = None,
+        max_bytes: int | None = None,
         origin: int | None = None,
         how: str = "run",
     ) -> None:
@@ -70,6 +72,7 @@ class Recorder:
         self.inputs = dict(inputs)
         self.keep = keep if keep is not None else default_keep()
         self.keep_days = keep_days if keep_days is not None else default_keep_days()
+        self.max_bytes = max_bytes if max_bytes is not None else default_max_bytes()
         self.origin = origin
         self.how = how
         self.job_number: int | None = None  # the job's number in the journal, once it is there
@@ -171,7 +174,7 @@ class Recorder:
             self.opened.set()
             # Retention now, while the job runs: at its end (the command line waiting to exit)
             # forgetting the oldest job and compacting the file took 20-40 ms.
-            if journal.retain(self.keep, self.keep_days):
+            if journal.retain(self.keep, self.keep_days, self.max_bytes):
                 journal.compact()
             while True:
                 self._wake.wait()

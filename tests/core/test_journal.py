@@ -372,6 +372,49 @@ def test_retention_keeps_the_newest_jobs_and_compacts(jpath: str) -> None:
         assert os.path.getsize(jpath) + os.path.getsize(jpath + "-wal") < size / 2
 
 
+def test_retention_by_size_forgets_the_oldest_ended_jobs_never_a_running_one_nor_the_newest(
+    jpath: str,
+) -> None:
+    """A million-file job takes about 240 MB of journal: past the size limit the oldest ended
+    jobs go (while the file holds more), so that 200 big jobs do not fill the user's disk."""
+
+    def results(job: int, n: int = 4000) -> list[tuple[Any, ...]]:
+        rest = (None, None, 1, 1.0, None, None, None)
+        return [
+            (job, i, b"/data/%08d/a-long-name.bin" % i, 1, 1, "done", None, f"{i:064x}", *rest)
+            for i in range(n)
+        ]
+
+    with Journal.open(jpath) as j:
+        running = fake_job(j, os.getpid())  # the oldest, and still running elsewhere
+        ended = [fake_job(j, os.getpid(), ended=2.0, ending="finished") for _ in range(4)]
+        newest = fake_job(j, os.getpid(), ended=3.0, ending="cancelled")
+        for job in [running, *ended, newest]:
+            j.add_results(results(job))
+        one = (j.used_bytes() - 200_000) // 6  # about what each job takes
+        assert j.retain(200, max_bytes=0) == 0  # no size limit: nothing forgotten
+        assert j.retain(200, max_bytes=j.used_bytes()) == 0
+        assert j.retain(200, max_bytes=j.used_bytes() - one // 2) == 1  # the oldest ended one
+        assert [r.id for r in j.jobs()] == [running, *ended[1:], newest]
+        assert j.retain(200, max_bytes=1) == 3  # all it may: never the running one, the newest
+        assert [r.id for r in j.jobs()] == [running, newest]
+        assert len(j.results(newest)) == 4000 and len(j.results(running)) == 4000
+        size = os.path.getsize(jpath) + os.path.getsize(jpath + "-wal")
+        j.compact()
+        assert os.path.getsize(jpath) + os.path.getsize(jpath + "-wal") < size
+
+
+def test_the_size_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(journal.ENV_MAX_MB, raising=False)
+    assert journal.default_max_bytes() == journal.DEFAULT_MAX_MB * 2**20
+    monkeypatch.setenv(journal.ENV_MAX_MB, "1.5")
+    assert journal.default_max_bytes() == 1_572_864
+    monkeypatch.setenv(journal.ENV_MAX_MB, "0")
+    assert journal.default_max_bytes() == 0  # no limit
+    monkeypatch.setenv(journal.ENV_MAX_MB, "lots")
+    assert journal.default_max_bytes() == journal.DEFAULT_MAX_MB * 2**20
+
+
 def test_retention_by_age_forgets_old_ended_jobs_but_never_a_running_one(jpath: str) -> None:
     day = 86400.0
     now = time.time()
@@ -404,6 +447,11 @@ def test_a_recorded_job_forgets_jobs_past_the_retention_and_never_itself(
             assert len(j.results(numbers[-1])) == 30  # its results came in after the forgetting
             assert j.jobs()[-1].ending == "finished"
     assert rows(jpath, "SELECT DISTINCT job FROM chunks") == [(numbers[-1],)]
+    rec = Recorder(jpath, {"paths": [str(root)]}, max_bytes=1)  # past any size: all but itself
+    run_recorded(engine, "checksum", ChecksumOptions(), [str(root)], rec)
+    with Journal.open(jpath) as j:
+        assert [r.id for r in j.jobs()] == [rec.job_number]
+        assert len(j.results(rec.job_number)) == 30
 
 
 # --- the writer, on a real job ---------------------------------------------------------------
