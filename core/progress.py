@@ -11,6 +11,7 @@ import time
 from array import array
 from collections.abc import Sequence
 
+from core import pieces
 from core.records import RUNNING_MSG, FileResult, Status, rows_and_statuses
 from core.results import ResultStore
 
@@ -18,23 +19,6 @@ __all__ = ["RUNNING_MSG", "Tracker", "format_bytes", "format_duration"]
 
 _DONE, _SKIPPED, _CANCELLED = int(Status.DONE), int(Status.SKIPPED), int(Status.CANCELLED)
 _RUNNING = int(Status.RUNNING)
-_PIECE = 65536  # items per C call over a column: one sum() of a million holds the GIL 20 ms
-
-
-def _column(sizes: Sequence[int]) -> array[int]:
-    """A copy of ``sizes`` as an ``array("q")``, made in pieces (a GUI thread waiting for the
-    GIL waits for one piece, not for a million items)."""
-    if isinstance(sizes, array) and sizes.typecode == "q":
-        return sizes[:]  # one copy of the memory
-    out = array("q")
-    for k in range(0, len(sizes), _PIECE):
-        out.extend(sizes[k : k + _PIECE])
-    return out
-
-
-def _total(sizes: Sequence[int]) -> int:
-    """``sum(sizes)``, in pieces (see :func:`_column`)."""
-    return sum(sum(sizes[k : k + _PIECE]) for k in range(0, len(sizes), _PIECE))
 
 
 class Tracker:
@@ -49,8 +33,8 @@ class Tracker:
     ) -> None:
         self._clock = clock  # type: ignore[assignment]
         self.n = len(sizes)
-        self.sizes = _column(sizes)
-        self.total_bytes = _total(self.sizes)
+        self.sizes = pieces.extend(array("q"), sizes)  # a GUI thread waits for one piece
+        self.total_bytes = pieces.total(self.sizes)
         self.state = bytearray(self.n)  # Status per row
         self.partial = array("q", [0]) * self.n  # bytes done of running files
         # Row results: a job's store (the job writes it, the tracker only counts), or its own.
@@ -183,7 +167,7 @@ class Tracker:
         k = len(sizes)
         self.n += k
         self.sizes.extend(sizes)
-        self.total_bytes += _total(sizes)
+        self.total_bytes += pieces.total(sizes)
         self.state.extend(bytes(k))
         self.partial.frombytes(bytes(8 * k))
         if self._owns_results:

@@ -210,9 +210,8 @@ class JobRunner(QObject):
     def drain(self) -> None:
         """One tick now: take results and progress in under the budget (:meth:`Session.tick`),
         sync the model, tell listeners."""
-        self._show_timer.stop()
         self._take_in()
-        self._show_timer.stop()
+        self._show_timer.stop()  # shown here, now
         self._show()
 
     @Slot()

@@ -9,25 +9,13 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
+from core import pieces
 from core.records import FileEntry, Kind, SkippedEntry, Task
 
 if TYPE_CHECKING:
     from core.session import Inputs
-
-
-COPY_PIECE = 65536  # items per C call of a snapshot's copy (a GUI thread waits for one piece)
-
-_Column = TypeVar("_Column", "list[str]", "array[int]")
-
-
-def _head(column: _Column, n: int) -> _Column:
-    """``column[:n]``, copied a piece at a time."""
-    out = column[:COPY_PIECE] if n > COPY_PIECE else column[:n]
-    for k in range(COPY_PIECE, n, COPY_PIECE):
-        out += column[k : min(n, k + COPY_PIECE)]
-    return out
 
 
 @dataclass(frozen=True)
@@ -38,7 +26,7 @@ class Snapshot:
     Made in no time on the GUI thread: ``source`` holds the model's own columns (paths, sizes,
     mtimes, skipped rows), which only ever grow in place (clearing or removing rows makes new
     ones), and ``rows`` how many of them were listed at Start. The first look at :attr:`paths`
-    and the others, from the planning thread, copies those rows, :data:`COPY_PIECE` at a time
+    and the others, from the planning thread, copies those rows, :data:`core.pieces.PIECE` at a time
     (rows the GUI thread appends meanwhile come after them, and rows never change in place): a
     million rows' copy cost the GUI thread 20 ms at every Start, and one C call of it, on the
     planning thread, still held the GIL (and the window) 13 ms.
@@ -70,7 +58,8 @@ class Snapshot:
         kept = (
             later if len(later) == self.skipped_count else {i: r for i, r in later.items() if i < n}
         )
-        return _head(paths, n), _head(sizes, n), _head(mtimes, n), kept
+        copy = pieces.extend
+        return copy([], paths, n), copy(array("q"), sizes, n), copy(array("q"), mtimes, n), kept
 
     @property
     def paths(self) -> list[str]:

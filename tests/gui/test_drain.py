@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.records import FileEntry, Status
 from gui.file_model import STATUS, FileModel
-from tests.gui.conftest import add_and_wait, run_and_wait
+from tests.gui.conftest import add_and_wait, make_files, run_and_wait
 
 
 def test_100k_rows_append_quickly(qtbot, window) -> None:
@@ -31,9 +31,7 @@ def test_100k_rows_append_quickly(qtbot, window) -> None:
 
 def test_one_tick_with_everything_waiting_stays_short(qtbot, window, tmp_path: Path) -> None:
     folder = tmp_path / "small"
-    folder.mkdir()
-    for i in range(6000):
-        (folder / f"{i:05d}.txt").write_bytes(b"x" * (i % 300))
+    make_files(folder, [i % 300 for i in range(6000)])
     add_and_wait(qtbot, window, [str(folder)])
     with qtbot.waitSignal(window.jobs.started, timeout=20_000):
         window.start_button.click()
@@ -82,9 +80,7 @@ def test_input_is_handled_between_a_ticks_drain_and_its_repaint(
     from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
     folder = tmp_path / "small"
-    folder.mkdir()
-    for i in range(20_000):  # enough for the job to last several ticks
-        (folder / f"{i:05d}.txt").write_bytes(b"x" * (i % 300))
+    make_files(folder, [i % 300 for i in range(20_000)])  # the job lasts several ticks
     add_and_wait(qtbot, window, [str(folder)])
     order: list[str] = []
 
@@ -132,9 +128,7 @@ def test_the_window_shows_a_job_started_before_its_planning_thread_runs(
     from PySide6.QtCore import QEvent, QObject
 
     folder = tmp_path / "few"
-    folder.mkdir()
-    for i in range(20):
-        (folder / f"{i:02d}.txt").write_bytes(b"x" * i)
+    make_files(folder, list(range(20)))
     add_and_wait(qtbot, window, [str(folder)])
     paints: list[bool] = []  # for each repaint of Cancel: whether the job's thread ran yet
 

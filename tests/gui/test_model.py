@@ -123,16 +123,16 @@ def test_a_snapshot_keeps_the_rows_listed_when_it_was_taken(qapp) -> None:
 
 
 def test_a_large_snapshot_is_copied_in_pieces_exactly(qapp) -> None:
-    """Past COPY_PIECE rows the planning thread copies a piece at a time (the GUI thread waits
+    """Past a piece's rows the planning thread copies a piece at a time (the GUI thread waits
     for one piece, not a million rows): the copy is the rows listed at Start, whatever comes
     after them."""
-    from gui.inputs import COPY_PIECE
+    from core.pieces import PIECE
 
-    n = 2 * COPY_PIECE + 3
+    n = 2 * PIECE + 3
     model = FileModel()
     model.append([FileEntry(f"/d/{i:07d}", i, 0.0, i) for i in range(n)])
     snap = model.snapshot()
-    model.append([FileEntry(f"/e/{i}", 1, 0.0, 1) for i in range(COPY_PIECE)])
+    model.append([FileEntry(f"/e/{i}", 1, 0.0, 1) for i in range(PIECE)])
     assert snap.paths == [f"/d/{i:07d}" for i in range(n)]
     assert list(snap.sizes) == list(range(n)) == list(snap.mtimes)
 

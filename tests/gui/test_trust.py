@@ -357,9 +357,7 @@ def test_follow_keeps_small_files_work_in_view_too(qtbot, window, tmp_path: Path
     """Files too small to report progress are never seen running: the table follows the first
     file not yet done instead (it stayed at the top through a 200,000-file checksum job)."""
     folder = tmp_path / "small"
-    folder.mkdir()
-    for i in range(20_000):
-        (folder / f"{i:05d}.txt").write_bytes(b"x" * (i % 100))
+    make_files(folder, [i % 100 for i in range(20_000)])
     add_and_wait(qtbot, window, [str(folder)])
     with qtbot.waitSignal(window.jobs.started, timeout=10_000):
         window.start_button.click()
